@@ -1,0 +1,36 @@
+"""The exceptions symderiv raises.
+
+Every message is one line that quotes the offending input and says what
+would be valid; the command line prints it as ``symderiv: error: ...`` and
+exits with status 2.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LatexBuildError",
+    "OutputError",
+    "SizeLimitError",
+    "SpecError",
+    "SymderivError",
+]
+
+
+class SymderivError(Exception):
+    """Base class of every error symderiv raises on purpose."""
+
+
+class SpecError(SymderivError, ValueError):
+    """A layer specification that cannot describe a real layer."""
+
+
+class SizeLimitError(SymderivError):
+    """A derivation predicted to be larger than the allowed number of terms."""
+
+
+class OutputError(SymderivError):
+    """A file that cannot or must not be written."""
+
+
+class LatexBuildError(SymderivError):
+    """pdflatex failed, or its log shows errors or overfull boxes."""

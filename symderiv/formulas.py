@@ -1,0 +1,221 @@
+"""Closed-form formulas as small expression trees.
+
+A formula is data: it evaluates on symbolic arrays (through
+:mod:`symderiv.operators`), prints as MATLAB-like text
+(``conv2(A, rot180(D), 'valid')``) and prints as LaTeX.  The same tree is
+what a future parser of user-typed formulas will produce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import operators as ops
+
+__all__ = [
+    "Conv",
+    "Crop",
+    "Formula",
+    "Pad",
+    "Rot180",
+    "SumAll",
+    "Var",
+    "Xcorr",
+    "ZeroInsert",
+]
+
+_CONV_NAMES = {1: "conv", 2: "conv2", 3: "convn"}
+_SUM_INDICES = {1: "u", 2: "u,v", 3: "t,u,v"}
+
+
+def _tuple_text(values: tuple[int, ...]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else "[" + ",".join(map(str, values)) + "]"
+
+
+def _tuple_latex(values: tuple[int, ...]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else "(" + ",".join(map(str, values)) + ")"
+
+
+class Formula:
+    """Base class of formula nodes."""
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        raise NotImplementedError
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True)
+class Var(Formula):
+    """A tensor slice bound by the caller: ``A``, ``K`` or ``D``."""
+
+    name: str
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return env[self.name]
+
+    def text(self) -> str:
+        return self.name
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return names.get(self.name, self.name)
+
+
+@dataclass(frozen=True)
+class Rot180(Formula):
+    arg: Formula
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.rot180(self.arg.evaluate(env))
+
+    def text(self) -> str:
+        return f"rot180({self.arg.text()})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"\operatorname{{rot180}}\bigl({self.arg.latex(names)}\bigr)"
+
+
+@dataclass(frozen=True)
+class Conv(Formula):
+    """MATLAB's true convolution, ``conv2(x, y, mode)`` (``conv``/``convn`` in 1-D/3-D)."""
+
+    x: Formula
+    y: Formula
+    mode: str
+    ndim: int = 2
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.conv(self.x.evaluate(env), self.y.evaluate(env), self.mode)
+
+    def text(self) -> str:
+        return f"{_CONV_NAMES[self.ndim]}({self.x.text()}, {self.y.text()}, '{self.mode}')"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return (
+            rf"\operatorname{{{_CONV_NAMES[self.ndim]}}}\Bigl({self.x.latex(names)},\ "
+            rf"{self.y.latex(names)},\ \text{{{self.mode}}}\Bigr)"
+        )
+
+
+@dataclass(frozen=True)
+class Xcorr(Formula):
+    """Valid cross-correlation with stride and dilation, ``x ⋆ y``."""
+
+    x: Formula
+    y: Formula
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    out_shape: tuple[int, ...] | None = None
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.xcorr(
+            self.x.evaluate(env), self.y.evaluate(env), self.stride, self.dilation, self.out_shape
+        )
+
+    def _plain(self) -> bool:
+        return all(v == 1 for v in self.stride + self.dilation)
+
+    def text(self) -> str:
+        if self._plain():
+            return f"xcorr({self.x.text()}, {self.y.text()})"
+        return (
+            f"xcorr({self.x.text()}, {self.y.text()}, stride={_tuple_text(self.stride)}, "
+            f"dilation={_tuple_text(self.dilation)})"
+        )
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        star = r"\star" if self._plain() else (
+            rf"\star_{{s={_tuple_latex(self.stride)},\,d={_tuple_latex(self.dilation)}}}"
+        )
+        return rf"{self.x.latex(names)} {star} {self.y.latex(names)}"
+
+
+@dataclass(frozen=True)
+class Pad(Formula):
+    """Zero padding, ``before`` ahead and ``after`` behind each axis."""
+
+    arg: Formula
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.pad(self.arg.evaluate(env), self.before, self.after)
+
+    def text(self) -> str:
+        if self.before == self.after:
+            return f"pad({self.arg.text()}, {_tuple_text(self.before)})"
+        return f"pad({self.arg.text()}, {_tuple_text(self.before)}, {_tuple_text(self.after)})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        amount = _tuple_latex(self.before)
+        if self.before != self.after:
+            amount += "," + _tuple_latex(self.after)
+        return rf"\operatorname{{pad}}_{{{amount}}}\bigl({self.arg.latex(names)}\bigr)"
+
+
+@dataclass(frozen=True)
+class ZeroInsert(Formula):
+    """``step - 1`` zeros between neighbouring entries (a stride or dilation)."""
+
+    arg: Formula
+    step: tuple[int, ...]
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.zero_insert(self.arg.evaluate(env), self.step)
+
+    def text(self) -> str:
+        return f"zero_insert({self.arg.text()}, {_tuple_text(self.step)})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"\operatorname{{ins}}_{{{_tuple_latex(self.step)}}}\bigl({self.arg.latex(names)}\bigr)"
+
+
+@dataclass(frozen=True)
+class Crop(Formula):
+    """Remove ``before``/``after`` entries at the ends of each axis."""
+
+    arg: Formula
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.crop(self.arg.evaluate(env), self.before, self.after)
+
+    def text(self) -> str:
+        return f"crop({self.arg.text()}, {_tuple_text(self.before)}, {_tuple_text(self.after)})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        amount = _tuple_latex(self.before) + "," + _tuple_latex(self.after)
+        return rf"\operatorname{{crop}}_{{{amount}}}\bigl({self.arg.latex(names)}\bigr)"
+
+
+@dataclass(frozen=True)
+class SumAll(Formula):
+    """The sum of every entry of a map."""
+
+    arg: Formula
+    ndim: int = 2
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        out = np.empty((), dtype=object)
+        out[()] = ops.sum_all(self.arg.evaluate(env))
+        return out
+
+    def text(self) -> str:
+        return f"sum({self.arg.text()})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        idx = _SUM_INDICES[self.ndim]
+        if isinstance(self.arg, Var):
+            return rf"\sum_{{{idx}}} {self.arg.latex(names)}_{{{idx.replace(',', '')}}}"
+        return rf"\sum_{{{idx}}} \bigl({self.arg.latex(names)}\bigr)_{{{idx.replace(',', '')}}}"

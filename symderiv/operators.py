@@ -1,0 +1,129 @@
+"""Array operators on symbolic (numpy object) arrays, built from their definitions.
+
+These are the building blocks of the closed forms.  They know nothing about
+layers or the forward pass, so that proving a closed form equal to the
+derivation is a real check of one against the other.
+
+``conv`` is MATLAB's true convolution (``conv``/``conv2``/``convn``):
+    full:  C[i] = sum_k X[k] · Y[i - k],         i = 0 .. nx + ny - 2
+    valid: the part of ``full`` that needs no zero outside X, i = ny-1 .. nx-1
+``xcorr`` is the valid cross-correlation with stride and dilation:
+    C[u] = sum_p X[s·u + d·p] · Y[p]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import product
+
+import numpy as np
+import sympy
+
+__all__ = ["conv", "crop", "pad", "rot180", "sum_all", "xcorr", "zero_insert"]
+
+_ZERO = sympy.Integer(0)
+
+
+def _zeros(shape: Sequence[int]) -> np.ndarray:
+    out = np.empty(tuple(shape), dtype=object)
+    out.fill(_ZERO)
+    return out
+
+
+def _indices(shape: Sequence[int]) -> product:
+    return product(*(range(n) for n in shape))
+
+
+def rot180(X: np.ndarray) -> np.ndarray:
+    """Reverse every axis (a 180° rotation of a matrix)."""
+    return X[tuple(slice(None, None, -1) for _ in range(X.ndim))].copy()
+
+
+def conv(X: np.ndarray, Y: np.ndarray, mode: str) -> np.ndarray:
+    """True convolution of two arrays of the same rank, ``mode`` 'full' or 'valid'."""
+    if X.ndim != Y.ndim:
+        raise ValueError(f"conv of rank {X.ndim} with rank {Y.ndim}")
+    full_shape = tuple(a + b - 1 for a, b in zip(X.shape, Y.shape, strict=True))
+    cells: dict[tuple[int, ...], list[sympy.Expr]] = {}
+    for k in _indices(X.shape):
+        xk = X[k]
+        if xk == 0:
+            continue
+        for j in _indices(Y.shape):
+            yj = Y[j]
+            if yj == 0:
+                continue
+            i = tuple(a + b for a, b in zip(k, j, strict=True))
+            cells.setdefault(i, []).append(xk * yj)
+    full = _zeros(full_shape)
+    for i, terms in cells.items():
+        full[i] = sympy.Add(*terms)
+    if mode == "full":
+        return full
+    if mode == "valid":
+        if any(b > a for a, b in zip(X.shape, Y.shape, strict=True)):
+            raise ValueError(f"valid conv of {X.shape} with the larger {Y.shape}")
+        return full[tuple(slice(b - 1, a) for a, b in zip(X.shape, Y.shape, strict=True))].copy()
+    raise ValueError(f"conv mode {mode!r}: expected 'full' or 'valid'")
+
+
+def xcorr(
+    X: np.ndarray,
+    Y: np.ndarray,
+    stride: Sequence[int] | None = None,
+    dilation: Sequence[int] | None = None,
+    out_shape: Sequence[int] | None = None,
+) -> np.ndarray:
+    """Valid cross-correlation, C[u] = sum_p X[s·u + d·p] · Y[p].
+
+    ``out_shape`` may shorten the output (it never reads past X).
+    """
+    s = tuple(stride or (1,) * X.ndim)
+    d = tuple(dilation or (1,) * X.ndim)
+    natural = tuple(
+        (nx - dd * (ny - 1) - 1) // ss + 1
+        for nx, ny, ss, dd in zip(X.shape, Y.shape, s, d, strict=True)
+    )
+    shape = tuple(out_shape) if out_shape is not None else natural
+    if any(a > b for a, b in zip(shape, natural, strict=True)) or any(n < 1 for n in shape):
+        raise ValueError(f"xcorr output {shape} not within {natural}")
+    out = _zeros(shape)
+    for u in _indices(shape):
+        terms = []
+        for p in _indices(Y.shape):
+            yp = Y[p]
+            x = X[tuple(ss * ui + dd * pi for ui, pi, ss, dd in zip(u, p, s, d, strict=True))]
+            if yp != 0 and x != 0:
+                terms.append(x * yp)
+        out[u] = sympy.Add(*terms)
+    return out
+
+
+def pad(X: np.ndarray, before: Sequence[int], after: Sequence[int] | None = None) -> np.ndarray:
+    """Zero padding: ``before[i]`` zeros ahead of axis i and ``after[i]`` behind it."""
+    after = before if after is None else after
+    shape = tuple(n + a + b for n, a, b in zip(X.shape, before, after, strict=True))
+    out = _zeros(shape)
+    out[tuple(slice(a, a + n) for a, n in zip(before, X.shape, strict=True))] = X
+    return out
+
+
+def zero_insert(X: np.ndarray, step: Sequence[int]) -> np.ndarray:
+    """Insert ``step[i] - 1`` zeros between neighbouring entries along axis i."""
+    shape = tuple((n - 1) * s + 1 for n, s in zip(X.shape, step, strict=True))
+    out = _zeros(shape)
+    out[tuple(slice(None, None, s) for s in step)] = X
+    return out
+
+
+def crop(X: np.ndarray, before: Sequence[int], after: Sequence[int] | None = None) -> np.ndarray:
+    """Remove ``before[i]`` entries at the start and ``after[i]`` at the end of axis i."""
+    after = before if after is None else after
+    return X[
+        tuple(slice(b, n - a) for b, a, n in zip(before, after, X.shape, strict=True))
+    ].copy()
+
+
+def sum_all(X: np.ndarray) -> sympy.Expr:
+    """The sum of every entry."""
+    return sympy.Add(*X.ravel().tolist())

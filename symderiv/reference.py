@@ -1,0 +1,67 @@
+"""An independent numeric reference: forward and backward passes as plain loops.
+
+Nothing here is shared with the symbolic pipeline; it is the textbook loop
+that a person writing a custom backward pass would write, used to cross-check
+the derived gradients at random values.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+
+from .spec import ConvSpec
+
+__all__ = ["backward", "forward"]
+
+
+def _taps(spec: ConvSpec):  # type: ignore[no-untyped-def]
+    """Yield (n, o, u, c_in, c_k, pos, kpos) for every product in the forward pass."""
+    cin_g = spec.in_channels // spec.groups
+    cout_g = spec.out_channels // spec.groups
+    for n in range(spec.batch):
+        for o in range(spec.out_channels):
+            g = o // cout_g
+            for u in product(*(range(x) for x in spec.output)):
+                for c in range(cin_g):
+                    for p in product(*(range(k) for k in spec.kernel)):
+                        pos = tuple(
+                            u[i] * spec.stride[i] + p[i] * spec.dilation[i] - spec.padding[i]
+                            for i in range(spec.ndim)
+                        )
+                        if any(x < 0 or x >= spec.input[i] for i, x in enumerate(pos)):
+                            continue
+                        if spec.convention == "convolution":
+                            kpos = tuple(spec.kernel[i] - 1 - p[i] for i in range(spec.ndim))
+                        else:
+                            kpos = p
+                        yield n, o, u, g * cin_g + c, c, pos, kpos
+
+
+def forward(spec: ConvSpec, A: np.ndarray, K: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Z for numeric A (N, C_in, ...), K (C_out, C_in/g, ...), b (C_out,)."""
+    Z = np.zeros((spec.batch, spec.out_channels, *spec.output))
+    for n in range(spec.batch):
+        for o in range(spec.out_channels):
+            Z[n, o] += b[o]
+    for n, o, u, c_in, c_k, pos, kpos in _taps(spec):
+        Z[(n, o, *u)] += A[(n, c_in, *pos)] * K[(o, c_k, *kpos)]
+    return Z
+
+
+def backward(
+    spec: ConvSpec, A: np.ndarray, K: np.ndarray, D: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dE/dA, dE/dK, dE/db) for the delta D = dE/dZ, accumulated tap by tap."""
+    dA = np.zeros_like(A)
+    dK = np.zeros_like(K)
+    db = np.zeros(spec.out_channels)
+    for n in range(spec.batch):
+        for o in range(spec.out_channels):
+            db[o] += D[n, o].sum()
+    for n, o, u, c_in, c_k, pos, kpos in _taps(spec):
+        d = D[(n, o, *u)]
+        dK[(o, c_k, *kpos)] += A[(n, c_in, *pos)] * d
+        dA[(n, c_in, *pos)] += K[(o, c_k, *kpos)] * d
+    return dA, dK, db

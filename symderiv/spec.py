@@ -1,0 +1,282 @@
+"""Layer specifications: what a convolution layer is, checked before anything is built.
+
+A :class:`ConvSpec` is a frozen description of one layer in PyTorch's layout:
+input ``A`` (N, C_in, *spatial), kernel ``K`` (C_out, C_in/groups, *kernel),
+bias ``b`` (C_out), output ``Z`` and delta ``D = dE/dZ`` (N, C_out, *out).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from math import prod
+from typing import TYPE_CHECKING
+
+from .exceptions import SpecError
+
+if TYPE_CHECKING:
+    from .model import Derivation
+
+__all__ = [
+    "CONVENTIONS",
+    "DEFAULT_MAX_TERMS",
+    "ConvSpec",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "parse_size",
+]
+
+CONVENTIONS = ("correlation", "convolution")
+"""``correlation``: Z[u] = sum_p A[u+p] K[p] (PyTorch).
+``convolution``: Z[u] = sum_p A[u+p] K[k-1-p] (MATLAB ``conv2``, Bouvrie)."""
+
+DEFAULT_MAX_TERMS = 300_000
+
+_SIZE_RE = re.compile(r"^\s*(-?\d+)(\s*[xX×]\s*-?\d+)*\s*$")
+
+
+def parse_size(text: str, option: str, ndim: int, *, minimum: int = 1) -> tuple[int, ...]:
+    """Parse ``"4x4"`` (or ``"4"``, meaning the same on every axis) into a tuple.
+
+    Raises :class:`SpecError` quoting ``text`` when it is malformed, has the
+    wrong number of axes, or holds a number below ``minimum``.
+    """
+    example = "x".join(["4"] * ndim)
+    if not _SIZE_RE.match(text):
+        raise SpecError(
+            f"{option} {text!r}: expected {ndim} integer(s) joined by 'x', such as {example!r}"
+        )
+    parts = tuple(int(p) for p in re.split(r"[xX×]", text.strip()))
+    if len(parts) == 1:
+        parts = parts * ndim
+    if len(parts) != ndim:
+        raise SpecError(
+            f"{option} {text!r}: a {ndim}-D layer needs {ndim} size(s) joined by 'x', "
+            f"such as {example!r}"
+        )
+    for p in parts:
+        if p < minimum:
+            raise SpecError(f"{option} {text!r}: every size must be at least {minimum}")
+    return parts
+
+
+def _axes(value: int | Sequence[int], name: str, ndim: int, minimum: int) -> tuple[int, ...]:
+    """Normalise an int-or-tuple parameter to one value per spatial axis."""
+    if isinstance(value, bool):
+        raise SpecError(f"{name} {value!r}: expected an integer or {ndim} integers")
+    if isinstance(value, int):
+        values: tuple[int, ...] = (value,) * ndim
+    else:
+        try:
+            values = tuple(value)
+        except TypeError:
+            raise SpecError(f"{name} {value!r}: expected an integer or {ndim} integers") from None
+    if len(values) != ndim or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in values
+    ):
+        raise SpecError(f"{name} {value!r}: expected {ndim} integer(s), one per spatial axis")
+    for v in values:
+        if v < minimum:
+            raise SpecError(f"{name} {value!r}: every value must be at least {minimum}")
+    return values
+
+
+def _count(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SpecError(f"{name} {value!r}: expected a positive integer")
+    return value
+
+
+@dataclass(frozen=True)
+class ConvSpec:
+    """A convolution layer: sizes, channels and the convention of its forward pass.
+
+    Build one with :func:`conv2d` (or :func:`conv1d`, :func:`conv3d`); every
+    field is checked on construction and :class:`SpecError` names the rule
+    that is broken.
+    """
+
+    input: tuple[int, ...]
+    kernel: tuple[int, ...]
+    in_channels: int = 1
+    out_channels: int = 1
+    batch: int = 1
+    convention: str = "correlation"
+    stride: tuple[int, ...] = field(default=())
+    padding: tuple[int, ...] = field(default=())
+    dilation: tuple[int, ...] = field(default=())
+    groups: int = 1
+
+    def __post_init__(self) -> None:
+        ndim = len(self.input)
+        if ndim not in (1, 2, 3):
+            raise SpecError(f"input {self.input!r}: expected 1, 2 or 3 spatial sizes")
+        object.__setattr__(self, "input", _axes(self.input, "input", ndim, 1))
+        object.__setattr__(self, "kernel", _axes(self.kernel, "kernel", ndim, 1))
+        object.__setattr__(self, "stride", _axes(self.stride or 1, "stride", ndim, 1))
+        object.__setattr__(self, "padding", _axes(self.padding or 0, "padding", ndim, 0))
+        object.__setattr__(self, "dilation", _axes(self.dilation or 1, "dilation", ndim, 1))
+        _count(self.in_channels, "in_channels")
+        _count(self.out_channels, "out_channels")
+        _count(self.batch, "batch")
+        _count(self.groups, "groups")
+        if self.convention not in CONVENTIONS:
+            raise SpecError(
+                f"convention {self.convention!r}: expected one of {', '.join(CONVENTIONS)}"
+            )
+        for channels, name in ((self.in_channels, "in_channels"), (self.out_channels, "out_channels")):
+            if channels % self.groups:
+                raise SpecError(
+                    f"{name} {channels} is not divisible by groups {self.groups}: "
+                    "channels must split evenly into groups"
+                )
+        for axis, (h, p, d, k) in enumerate(
+            zip(self.input, self.padding, self.dilation, self.kernel, strict=True)
+        ):
+            reach = d * (k - 1) + 1
+            if reach > h + 2 * p:
+                size = "x".join(map(str, self.kernel))
+                inp = "x".join(map(str, self.input))
+                raise SpecError(
+                    f"kernel {size!r} is larger than the input {inp!r} on axis {axis} "
+                    f"(the kernel spans {reach}, the padded input has {h + 2 * p}): "
+                    "the output would be empty"
+                )
+
+    # ---- derived sizes -------------------------------------------------
+    @property
+    def ndim(self) -> int:
+        """Number of spatial axes (1, 2 or 3)."""
+        return len(self.input)
+
+    @property
+    def kind(self) -> str:
+        """``conv1d``, ``conv2d`` or ``conv3d``."""
+        return f"conv{self.ndim}d"
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        """Spatial output size, Ho = floor((H + 2p - d(k-1) - 1)/s) + 1 per axis."""
+        return tuple(
+            (h + 2 * p - d * (k - 1) - 1) // s + 1
+            for h, p, d, k, s in zip(
+                self.input, self.padding, self.dilation, self.kernel, self.stride, strict=True
+            )
+        )
+
+    @property
+    def is_plain(self) -> bool:
+        """Stride 1, no padding, no dilation, one group: the classic layer."""
+        return (
+            all(s == 1 for s in self.stride)
+            and all(p == 0 for p in self.padding)
+            and all(d == 1 for d in self.dilation)
+            and self.groups == 1
+        )
+
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """Full PyTorch-layout shapes of A, K, b, Z and D."""
+        return {
+            "A": (self.batch, self.in_channels, *self.input),
+            "K": (self.out_channels, self.in_channels // self.groups, *self.kernel),
+            "b": (self.out_channels,),
+            "Z": (self.batch, self.out_channels, *self.output),
+            "D": (self.batch, self.out_channels, *self.output),
+        }
+
+    def products(self) -> int:
+        """Number of A·K products in the forward pass (taps landing on padding excluded)."""
+        taps_per_axis = []
+        for h, p, d, k, s, o in zip(
+            self.input, self.padding, self.dilation, self.kernel, self.stride, self.output,
+            strict=True,
+        ):
+            taps_per_axis.append(
+                sum(1 for u in range(o) for q in range(k) if 0 <= u * s + q * d - p < h)
+            )
+        return (
+            self.batch * self.out_channels * (self.in_channels // self.groups) * prod(taps_per_axis)
+        )
+
+    def predicted_terms(self) -> int:
+        """Terms the whole derivation builds: the forward pass, the K, b and A
+        gradients, and the closed forms that are proved against them."""
+        p = self.products()
+        bias = self.batch * self.out_channels * prod(self.output)
+        forward = p + bias
+        gradients = 2 * p + bias
+        # Each closed form (and each refuted wrong-convention formula) has as
+        # many terms as the gradient it is compared with.
+        closed = 2 * gradients
+        return forward + gradients + closed
+
+    def label(self) -> str:
+        """A file-name stem that names the layer, e.g. ``conv2d_4x4_k2x2_correlation``."""
+        parts = [self.kind, "x".join(map(str, self.input)), "k" + "x".join(map(str, self.kernel))]
+        if self.in_channels > 1:
+            parts.append(f"c{self.in_channels}")
+        if self.out_channels > 1:
+            parts.append(f"m{self.out_channels}")
+        if self.batch > 1:
+            parts.append(f"n{self.batch}")
+        for name, values, neutral in (
+            ("s", self.stride, 1),
+            ("p", self.padding, 0),
+            ("d", self.dilation, 1),
+        ):
+            if any(v != neutral for v in values):
+                parts.append(name + "x".join(map(str, values)))
+        if self.groups > 1:
+            parts.append(f"g{self.groups}")
+        parts.append(self.convention)
+        return "_".join(parts)
+
+    def derive(self, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False) -> Derivation:
+        """Derive, prove and cross-check every gradient of this layer."""
+        from .pipeline import derive
+
+        return derive(self, max_terms=max_terms, progress=progress)
+
+
+def _make(ndim: int, input: int | Sequence[int], kernel: int | Sequence[int], **kw: object) -> ConvSpec:
+    if isinstance(input, int) and not isinstance(input, bool):
+        input = (input,) * ndim
+    if isinstance(kernel, int) and not isinstance(kernel, bool):
+        kernel = (kernel,) * ndim
+    try:
+        input_t, kernel_t = tuple(input), tuple(kernel)
+    except TypeError:
+        raise SpecError(f"input {input!r}, kernel {kernel!r}: expected sizes") from None
+    if len(input_t) != ndim:
+        raise SpecError(f"input {input!r}: a conv{ndim}d layer needs {ndim} spatial size(s)")
+    if len(kernel_t) != ndim:
+        raise SpecError(f"kernel {kernel!r}: a conv{ndim}d layer needs {ndim} kernel size(s)")
+    for name in ("stride", "padding", "dilation"):
+        if kw.get(name) is None:
+            kw.pop(name, None)
+    return ConvSpec(input=input_t, kernel=kernel_t, **kw)  # type: ignore[arg-type]
+
+
+def conv1d(input: int | Sequence[int] = 8, kernel: int | Sequence[int] = 3, **kw: object) -> ConvSpec:
+    """A 1-D convolution layer (see :class:`ConvSpec` for the keywords)."""
+    return _make(1, input, kernel, **kw)
+
+
+def conv2d(
+    input: int | Sequence[int] = (4, 4), kernel: int | Sequence[int] = (2, 2), **kw: object
+) -> ConvSpec:
+    """A 2-D convolution layer; the defaults are the classic 4×4 input, 2×2 kernel example.
+
+    >>> conv2d(input=(4, 4), kernel=(2, 2)).output
+    (3, 3)
+    """
+    return _make(2, input, kernel, **kw)
+
+
+def conv3d(
+    input: int | Sequence[int] = (3, 3, 3), kernel: int | Sequence[int] = (2, 2, 2), **kw: object
+) -> ConvSpec:
+    """A 3-D convolution layer (see :class:`ConvSpec` for the keywords)."""
+    return _make(3, input, kernel, **kw)
