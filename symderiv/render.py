@@ -414,9 +414,25 @@ def json_document(d: Derivation) -> dict[str, Any]:
     return doc
 
 
+def _dump(value: Any, indent: int = 0, width: int = 100) -> str:
+    """JSON with two-space indent, keeping any value that fits in ``width`` on one line."""
+    compact = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if not isinstance(value, (dict, list)) or len(compact) + indent <= width or not value:
+        return compact
+    pad = " " * (indent + 2)
+    if isinstance(value, dict):
+        items = [
+            f"{pad}{json.dumps(k, ensure_ascii=False)}: {_dump(v, indent + 2, width)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    items = [pad + _dump(v, indent + 2, width) for v in value]
+    return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+
+
 def render_json(d: Derivation) -> str:
-    """The ``symderiv/1`` JSON text (two-space indent, one trailing newline)."""
-    return json.dumps(json_document(d), indent=2, ensure_ascii=False) + "\n"
+    """The ``symderiv/1`` JSON text (values that fit in 100 characters on one line)."""
+    return _dump(json_document(d)) + "\n"
 
 
 # ---------------------------------------------------------------------------

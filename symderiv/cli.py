@@ -1,0 +1,233 @@
+"""Stage 7: the command line, ``symderiv derive conv2d ...`` and ``symderiv gallery``.
+
+Every error is one line on stderr, ``symderiv: error: ...``, quoting the
+input, with exit status 2; nothing is written unless everything could be.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from .exceptions import SpecError, SymderivError
+from .gallery import GALLERY, gallery_files
+from .output import write_files
+from .spec import CONVENTIONS, DEFAULT_MAX_TERMS, ConvSpec, parse_size
+
+__all__ = ["cli", "main"]
+
+FORMATS = ("tex", "md", "json", "pdf")
+DEFAULT_FORMATS = "tex,md,json"
+KINDS = {"conv1d": 1, "conv2d": 2, "conv3d": 3}
+DEFAULT_SIZES = {1: ("8", "3"), 2: ("4x4", "2x2"), 3: ("3x3x3", "2x2x2")}
+
+
+def _count(text: str, option: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise SpecError(f"{option} {text!r}: expected a positive integer, such as 2")
+    return int(text)
+
+
+def _formats(text: str) -> list[str]:
+    names = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in names if f not in FORMATS]
+    if bad or not names:
+        raise SpecError(
+            f"--format {text!r}: expected a comma-separated list of {', '.join(FORMATS)}"
+        )
+    return list(dict.fromkeys(names))
+
+
+def render_format(derivation: object, fmt: str) -> bytes:
+    """One format of a derivation, as the bytes to write."""
+    from .latex import compile_pdf
+    from .model import Derivation
+
+    assert isinstance(derivation, Derivation)
+    if fmt == "tex":
+        return derivation.to_latex().encode()
+    if fmt == "md":
+        return derivation.to_markdown().encode()
+    if fmt == "json":
+        return derivation.to_json().encode()
+    return compile_pdf(derivation.to_latex()).pdf
+
+
+class _Group(click.Group):
+    """A command group whose every error is one line on stderr and exit status 2."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             standalone_mode: bool = True, **extra: object) -> object:
+        try:
+            result = super().main(args=args, prog_name=prog_name or "symderiv",
+                                  standalone_mode=False, **extra)  # type: ignore[call-overload]
+        except click.exceptions.Exit as exc:
+            sys.exit(int(exc.exit_code))
+        except click.exceptions.Abort:
+            click.echo("symderiv: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"symderiv: error: {exc.format_message()}", err=True)
+            sys.exit(2)
+        except SymderivError as exc:
+            click.echo(f"symderiv: error: {exc}", err=True)
+            sys.exit(2)
+        sys.exit(int(result) if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="symderiv", prog_name="symderiv")
+def cli() -> None:
+    """Derive, prove and typeset the backpropagation formulas of convolution layers.
+
+    \b
+    symderiv derive conv2d             the classic 4x4 input, 2x2 kernel example
+    symderiv derive conv2d --help      every option of a derivation
+    symderiv gallery                   regenerate the sheets in output/
+    """
+
+
+@cli.command()
+@click.argument("layer", metavar="LAYER", default="conv2d")
+@click.option("--input", "input_", metavar="HxW", help="Input size (conv2d default 4x4).")
+@click.option("--kernel", metavar="KHxKW", help="Kernel size (conv2d default 2x2).")
+@click.option("--in-channels", default="1", show_default=True, metavar="C", help="Input maps.")
+@click.option("--out-channels", default="1", show_default=True, metavar="M", help="Output maps.")
+@click.option("--batch", default="1", show_default=True, metavar="N", help="Batch size.")
+@click.option("--stride", default=None, metavar="S", help="Stride, one value or per axis (2x1).")
+@click.option("--padding", default=None, metavar="P", help="Zero padding per side (1 or 1x0).")
+@click.option("--dilation", default=None, metavar="D", help="Kernel dilation (2 or 2x1).")
+@click.option("--groups", default="1", show_default=True, metavar="G", help="Channel groups.")
+@click.option(
+    "--convention",
+    default="correlation",
+    show_default=True,
+    metavar="|".join(CONVENTIONS),
+    help="correlation: PyTorch's forward pass; convolution: MATLAB conv2 / Bouvrie.",
+)
+@click.option(
+    "--format", "formats", default=DEFAULT_FORMATS, show_default=True, metavar="LIST",
+    help="Comma-separated: tex, md, json, pdf (pdf needs pdflatex).",
+)
+@click.option(
+    "--output", "-o", default=None, metavar="PATH",
+    help="Folder for several formats, file for one, '-' for standard output "
+    "(default: output/ in the current folder).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
+@click.option(
+    "--max-terms", default=str(DEFAULT_MAX_TERMS), show_default=True, metavar="T",
+    help="Refuse derivations predicted to build more terms than this.",
+)
+def derive(
+    layer: str,
+    input_: str | None,
+    kernel: str | None,
+    in_channels: str,
+    out_channels: str,
+    batch: str,
+    stride: str | None,
+    padding: str | None,
+    dilation: str | None,
+    groups: str,
+    convention: str,
+    formats: str,
+    output: str | None,
+    force: bool,
+    max_terms: str,
+) -> None:
+    """Derive, prove and write the backpropagation sheet of one LAYER (conv1d, conv2d, conv3d).
+
+    With no options: the classic example (4x4 input, 2x2 kernel, correlation),
+    written as .tex, .md and .json into output/.
+    """
+    if layer not in KINDS:
+        raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
+    ndim = KINDS[layer]
+    if convention not in CONVENTIONS:
+        raise SpecError(f"--convention {convention!r}: expected one of {', '.join(CONVENTIONS)}")
+    fmts = _formats(formats)
+    default_input, default_kernel = DEFAULT_SIZES[ndim]
+    spec = ConvSpec(
+        input=parse_size(input_ or default_input, "--input", ndim),
+        kernel=parse_size(kernel or default_kernel, "--kernel", ndim),
+        in_channels=_count(in_channels, "--in-channels"),
+        out_channels=_count(out_channels, "--out-channels"),
+        batch=_count(batch, "--batch"),
+        convention=convention,
+        stride=parse_size(stride, "--stride", ndim) if stride else (),
+        padding=parse_size(padding, "--padding", ndim, minimum=0) if padding else (),
+        dilation=parse_size(dilation, "--dilation", ndim) if dilation else (),
+        groups=_count(groups, "--groups"),
+    )
+    limit = _count(max_terms, "--max-terms")
+    targets = _targets(output, fmts, spec.label())
+    if "pdf" in fmts:
+        from .latex import latex_available
+
+        if not latex_available():
+            raise SpecError("--format pdf: pdflatex was not found on PATH; install TeX Live")
+    derivation = spec.derive(max_terms=limit, progress=True)
+    rendered = {fmt: render_format(derivation, fmt) for fmt in fmts}
+    if targets is None:
+        sys.stdout.buffer.write(rendered[fmts[0]])
+        sys.stdout.flush()
+    else:
+        targets[fmts[0]].parent.mkdir(exist_ok=True)
+        written = write_files({targets[f]: rendered[f] for f in fmts}, force=force)
+        for path in written:
+            click.echo(f"symderiv: wrote {path}", err=True)
+    verdict = "verified" if derivation.verified else "NOT VERIFIED"
+    click.echo(f"symderiv: {spec.label()}: {verdict}", err=True)
+    if not derivation.verified:
+        sys.exit(1)
+
+
+def _targets(output: str | None, fmts: Sequence[str], stem: str) -> dict[str, Path] | None:
+    """Where each format goes; ``None`` for standard output."""
+    if output == "-":
+        if len(fmts) != 1:
+            raise SpecError(
+                f"--output '-' with --format {','.join(fmts)!r}: standard output takes one format"
+            )
+        return None
+    if output is None:
+        folder = Path("output")
+        return {f: folder / f"{stem}.{f}" for f in fmts}
+    path = Path(output)
+    if len(fmts) == 1 and not path.is_dir():
+        return {fmts[0]: path}
+    if path.exists() and not path.is_dir():
+        raise SpecError(
+            f"--output {output!r} is a file, but {len(fmts)} formats were asked for: name a folder"
+        )
+    if not path.exists() and not path.parent.exists():
+        raise SpecError(f"--output {output!r}: its parent folder does not exist")
+    return {f: path / f"{stem}.{f}" for f in fmts}
+
+
+@cli.command()
+@click.option("--output", "-o", default="output", show_default=True, metavar="DIR",
+              help="Folder of the gallery.")
+@click.option("--no-pdf", is_flag=True, help="Skip compiling the PDFs.")
+@click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
+def gallery(output: str, no_pdf: bool, force: bool) -> None:
+    """Regenerate the gallery of example sheets (tex, md, json and pdf)."""
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, spec in enumerate(GALLERY, 1):
+        click.echo(f"symderiv: [{i}/{len(GALLERY)}] {spec.label()}", err=True)
+        files = gallery_files(spec, folder, pdf=not no_pdf)
+        write_files(files, force=force)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point."""
+    cli.main(args=argv)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
