@@ -110,14 +110,18 @@ class ConvSpec:
     groups: int = 1
 
     def __post_init__(self) -> None:
-        ndim = len(self.input)
+        try:
+            ndim = len(self.input)
+        except TypeError:
+            raise SpecError(f"input {self.input!r}: expected 1, 2 or 3 spatial sizes") from None
         if ndim not in (1, 2, 3):
             raise SpecError(f"input {self.input!r}: expected 1, 2 or 3 spatial sizes")
         object.__setattr__(self, "input", _axes(self.input, "input", ndim, 1))
         object.__setattr__(self, "kernel", _axes(self.kernel, "kernel", ndim, 1))
-        object.__setattr__(self, "stride", _axes(self.stride or 1, "stride", ndim, 1))
-        object.__setattr__(self, "padding", _axes(self.padding or 0, "padding", ndim, 0))
-        object.__setattr__(self, "dilation", _axes(self.dilation or 1, "dilation", ndim, 1))
+        for name, neutral, minimum in (("stride", 1, 1), ("padding", 0, 0), ("dilation", 1, 1)):
+            value = getattr(self, name)
+            value = neutral if isinstance(value, tuple) and value == () else value
+            object.__setattr__(self, name, _axes(value, name, ndim, minimum))
         _count(self.in_channels, "in_channels")
         _count(self.out_channels, "out_channels")
         _count(self.batch, "batch")

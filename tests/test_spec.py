@@ -1,0 +1,89 @@
+"""Layer specifications: sizes, validation messages and the predicted size of a derivation."""
+
+from __future__ import annotations
+
+import pytest
+
+import symderiv
+from symderiv.exceptions import SizeLimitError, SpecError
+from symderiv.pipeline import check_size
+from symderiv.spec import parse_size
+
+
+@pytest.mark.parametrize(
+    ("text", "ndim", "expected"),
+    [("4x4", 2, (4, 4)), ("4", 2, (4, 4)), ("3X5", 2, (3, 5)), (" 2x3x4 ", 3, (2, 3, 4)), ("7", 1, (7,))],
+)
+def test_parse_size(text, ndim, expected):
+    assert parse_size(text, "--input", ndim) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("4x", "--input '4x': expected 2 integer(s) joined by 'x', such as '4x4'"),
+        ("x4", "--input 'x4': expected 2 integer(s) joined by 'x', such as '4x4'"),
+        ("0x4", "--input '0x4': every size must be at least 1"),
+        ("-3x4", "--input '-3x4': every size must be at least 1"),
+        ("4x4x4", "--input '4x4x4': a 2-D layer needs 2 size(s) joined by 'x', such as '4x4'"),
+        ("four", "--input 'four': expected 2 integer(s) joined by 'x', such as '4x4'"),
+    ],
+)
+def test_parse_size_errors_quote_the_input(text, message):
+    with pytest.raises(SpecError) as err:
+        parse_size(text, "--input", 2)
+    assert str(err.value) == message
+
+
+def test_output_size_rule():
+    assert symderiv.conv2d(input=(4, 4), kernel=(2, 2)).output == (3, 3)
+    assert symderiv.conv2d(input=(7, 8), kernel=(3, 2), stride=(2, 3), padding=(1, 0),
+                           dilation=(2, 1)).output == (3, 3)
+    assert symderiv.conv1d(input=10, kernel=3, stride=3, padding=2, dilation=2).output == (4,)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kernel": (5, 5)}, "kernel '5x5' is larger than the input '4x4' on axis 0"),
+        ({"convention": "matlab"}, "convention 'matlab': expected one of correlation, convolution"),
+        ({"in_channels": 3, "groups": 2}, "in_channels 3 is not divisible by groups 2"),
+        ({"out_channels": 0}, "out_channels 0: expected a positive integer"),
+        ({"stride": 0}, "stride 0: every value must be at least 1"),
+        ({"padding": -1}, "padding -1: every value must be at least 0"),
+    ],
+)
+def test_spec_errors(kwargs, message):
+    with pytest.raises(SpecError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
+        symderiv.conv2d(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"in_channels": 2, "out_channels": 3, "batch": 2},
+        {"input": (5, 6), "kernel": (3, 2), "stride": 2, "padding": 1},
+        {"input": (6, 6), "kernel": (2, 3), "dilation": 2, "padding": (2, 0)},
+        {"in_channels": 4, "out_channels": 2, "groups": 2},
+    ],
+)
+def test_predicted_terms_count_what_is_built(kwargs):
+    spec = symderiv.conv2d(**kwargs)
+    d = spec.derive()
+    products = sum(len(e.terms) - 1 for e in d.forward)  # every forward term but the bias
+    assert products == spec.products()
+    built = sum(len(e.terms) for e in d.forward) + sum(len(g.terms) for g in d.gradients)
+    assert built == spec.products() * 3 + 2 * len(d.forward)
+    assert spec.predicted_terms() == built + 2 * sum(len(g.terms) for g in d.gradients)
+
+
+def test_size_limit_refuses_with_the_number():
+    spec = symderiv.conv2d(input=(64, 64), kernel=(5, 5), in_channels=8, out_channels=8)
+    with pytest.raises(SizeLimitError) as err:
+        check_size(spec)
+    assert str(err.value) == (
+        "conv2d_64x64_k5x5_c8_m8_correlation: the derivation would build 40,435,200 terms, "
+        "more than the limit of 300,000; raise it with --max-terms 40435200 "
+        "(or max_terms=40435200 in Python) if you have the time and memory"
+    )
