@@ -1,4 +1,5 @@
 """symderiv: derive, prove and typeset the backpropagation formulas of convolution layers."""
+
 from __future__ import annotations
 
 from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -59,11 +60,17 @@ def render_format(derivation: object, fmt: str) -> bytes:
 class _Group(click.Group):
     """A command group whose every error is one line on stderr and exit status 2."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             standalone_mode: bool = True, **extra: object) -> object:
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
         try:
-            result = super().main(args=args, prog_name=prog_name or "symderiv",
-                                  standalone_mode=False, **extra)  # type: ignore[call-overload]
+            result = super().main(
+                args=args, prog_name=prog_name or "symderiv", standalone_mode=False, **extra
+            )
         except click.exceptions.Exit as exc:
             sys.exit(int(exc.exit_code))
         except click.exceptions.Abort:
@@ -109,17 +116,27 @@ def cli() -> None:
     help="correlation: PyTorch's forward pass; convolution: MATLAB conv2 / Bouvrie.",
 )
 @click.option(
-    "--format", "formats", default=DEFAULT_FORMATS, show_default=True, metavar="LIST",
+    "--format",
+    "formats",
+    default=DEFAULT_FORMATS,
+    show_default=True,
+    metavar="LIST",
     help="Comma-separated: tex, md, json, pdf (pdf needs pdflatex).",
 )
 @click.option(
-    "--output", "-o", default=None, metavar="PATH",
+    "--output",
+    "-o",
+    default=None,
+    metavar="PATH",
     help="Folder for several formats, file for one, '-' for standard output "
     "(default: output/ in the current folder).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 @click.option(
-    "--max-terms", default=str(DEFAULT_MAX_TERMS), show_default=True, metavar="T",
+    "--max-terms",
+    default=str(DEFAULT_MAX_TERMS),
+    show_default=True,
+    metavar="T",
     help="Refuse derivations predicted to build more terms than this.",
 )
 def derive(
@@ -210,8 +227,14 @@ def _targets(output: str | None, fmts: Sequence[str], stem: str) -> dict[str, Pa
 
 
 @cli.command()
-@click.option("--output", "-o", default="output", show_default=True, metavar="DIR",
-              help="Folder of the gallery.")
+@click.option(
+    "--output",
+    "-o",
+    default="output",
+    show_default=True,
+    metavar="DIR",
+    help="Folder of the gallery.",
+)
 @click.option("--no-pdf", is_flag=True, help="Skip compiling the PDFs.")
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 def gallery(output: str, no_pdf: bool, force: bool) -> None:

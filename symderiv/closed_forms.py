@@ -71,8 +71,9 @@ def kernel_formula(spec: ConvSpec, convention: str) -> Formula:
             source = Pad(source, spec.padding, spec.padding)
         # Stride and dilation swap roles: dE/dK[p] = sum_u Ã[s·u + d·p] D[u]
         # steps d along the output (p) and s along the summed index (u).
-        base = Xcorr(source, Var("D"), stride=spec.dilation, dilation=spec.stride,
-                     out_shape=spec.kernel)
+        base = Xcorr(
+            source, Var("D"), stride=spec.dilation, dilation=spec.stride, out_shape=spec.kernel
+        )
     return Rot180(base) if convention == "convolution" else base
 
 
@@ -168,7 +169,9 @@ def evaluate_claim(
     return out
 
 
-def delta_layout(spec: ConvSpec, D: SymbolTensor) -> tuple[tuple[tuple[int, ...], tuple[int, ...], np.ndarray], ...]:
+def delta_layout(
+    spec: ConvSpec, D: SymbolTensor
+) -> tuple[tuple[tuple[int, ...], tuple[int, ...], np.ndarray], ...]:
     """Each delta map as the input-gradient formula reads it: zero-inserted for a
     stride and bordered by d(k-1) zeros (plus the a unread trailing rows)."""
     reach = tuple(d * (k - 1) for d, k in zip(spec.dilation, spec.kernel, strict=True))

@@ -29,7 +29,9 @@ Progress = Callable[[int, int], None]
 def to_terms(expr: sympy.Expr) -> tuple[Term, ...]:
     """Split an expanded polynomial into monomials, factors in natural order."""
     terms = []
-    for mono in sympy.Add.make_args(sympy.expand(expr)):
+    if not expr.is_Mul and not expr.is_Symbol:  # monomials need no expansion
+        expr = sympy.expand(expr)
+    for mono in sympy.Add.make_args(expr):
         if mono == 0:
             continue
         coeff, rest = mono.as_coeff_Mul()
@@ -44,7 +46,9 @@ def to_terms(expr: sympy.Expr) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def _occurrences(forward: Iterable[Element]) -> dict[sympy.Symbol, list[tuple[Element, sympy.Expr]]]:
+def _occurrences(
+    forward: Iterable[Element],
+) -> dict[sympy.Symbol, list[tuple[Element, sympy.Expr]]]:
     """For every symbol: the forward elements containing it, with those elements'
     terms that contain it (visited row-major, so contributions come out in order)."""
     table: dict[sympy.Symbol, list[tuple[Element, list[sympy.Expr]]]] = defaultdict(list)

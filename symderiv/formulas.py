@@ -134,8 +134,10 @@ class Xcorr(Formula):
         )
 
     def latex(self, names: Mapping[str, str]) -> str:
-        star = r"\star" if self._plain() else (
-            rf"\star_{{s={_tuple_latex(self.stride)},\,d={_tuple_latex(self.dilation)}}}"
+        star = (
+            r"\star"
+            if self._plain()
+            else (rf"\star_{{s={_tuple_latex(self.stride)},\,d={_tuple_latex(self.dilation)}}}")
         )
         return rf"{self.x.latex(names)} {star} {self.y.latex(names)}"
 
@@ -177,7 +179,8 @@ class ZeroInsert(Formula):
         return f"zero_insert({self.arg.text()}, {_tuple_text(self.step)})"
 
     def latex(self, names: Mapping[str, str]) -> str:
-        return rf"\operatorname{{ins}}_{{{_tuple_latex(self.step)}}}\bigl({self.arg.latex(names)}\bigr)"
+        step = _tuple_latex(self.step)
+        return rf"\operatorname{{ins}}_{{{step}}}\bigl({self.arg.latex(names)}\bigr)"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ __all__ = ["build_forward"]
 _ONE = sympy.Integer(1)
 
 
-def build_forward(spec: ConvSpec, A: SymbolTensor, K: SymbolTensor, b: SymbolTensor) -> tuple[Element, ...]:
+def build_forward(
+    spec: ConvSpec, A: SymbolTensor, K: SymbolTensor, b: SymbolTensor
+) -> tuple[Element, ...]:
     """Every element of Z, row-major over (n, o, *spatial)."""
     cin_group = spec.in_channels // spec.groups
     cout_group = spec.out_channels // spec.groups

@@ -80,8 +80,13 @@ def compile_pdf(tex: str, *, timeout: float = 120.0, max_runs: int = 4) -> PdfBu
             runs += 1
             try:
                 proc = subprocess.run(
-                    cmd, cwd=folder, env=env, capture_output=True, timeout=timeout,
-                    stdin=subprocess.DEVNULL, check=False,
+                    cmd,
+                    cwd=folder,
+                    env=env,
+                    capture_output=True,
+                    timeout=timeout,
+                    stdin=subprocess.DEVNULL,
+                    check=False,
                 )
             except subprocess.TimeoutExpired:
                 raise LatexBuildError(f"pdflatex took longer than {timeout:.0f} s") from None
@@ -96,5 +101,7 @@ def compile_pdf(tex: str, *, timeout: float = 120.0, max_runs: int = 4) -> PdfBu
             previous_aux = aux
         problems = log_problems(log)
         if problems:
-            raise LatexBuildError(f"pdflatex reported {len(problems)} problem(s), first: {problems[0]}")
+            raise LatexBuildError(
+                f"pdflatex reported {len(problems)} problem(s), first: {problems[0]}"
+            )
         return PdfBuild(pdf=(folder / "sheet.pdf").read_bytes(), log=log, runs=runs)

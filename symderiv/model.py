@@ -174,7 +174,9 @@ class Derivation:
     def verified(self) -> bool:
         """Every closed form of the layer's own convention holds, every formula of
         the other convention that differs is refuted, and the numbers agree."""
-        own = all(c.holds for c in self.closed_forms if c.stated_in in (self.spec.convention, "both"))
+        own = all(
+            c.holds for c in self.closed_forms if c.stated_in in (self.spec.convention, "both")
+        )
         return own and self.numeric.passed
 
     # ---- rendering shortcuts -------------------------------------------

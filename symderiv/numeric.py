@@ -28,7 +28,9 @@ def random_values(spec: ConvSpec, seed: int) -> dict[str, np.ndarray]:
     return {letter: rng.uniform(-1.0, 1.0, shapes[letter]) for letter in ("A", "K", "b", "D")}
 
 
-def _evaluate(elements: Iterable[Element], values: dict[str, float]) -> dict[tuple[int, ...], float]:
+def _evaluate(
+    elements: Iterable[Element], values: dict[str, float]
+) -> dict[tuple[int, ...], float]:
     out = {}
     for e in elements:
         total = 0.0
@@ -59,9 +61,10 @@ def numeric_check(
     dA, dK, db = reference.backward(spec, arrays["A"], arrays["K"], arrays["D"])
     expected = {"Z": Z, "K": dK, "b": db, "A": dA}
     errors: dict[str, float] = {}
-    for letter, elements in (("Z", forward), *(
-        (x, tuple(g for g in gradients if g.tensor == x)) for x in ("K", "b", "A")
-    )):
+    for letter, elements in (
+        ("Z", forward),
+        *((x, tuple(g for g in gradients if g.tensor == x)) for x in ("K", "b", "A")),
+    ):
         got = _evaluate(elements, values)
         ref = expected[letter]
         if len(got) != ref.size:

@@ -43,28 +43,28 @@ def conv(X: np.ndarray, Y: np.ndarray, mode: str) -> np.ndarray:
     """True convolution of two arrays of the same rank, ``mode`` 'full' or 'valid'."""
     if X.ndim != Y.ndim:
         raise ValueError(f"conv of rank {X.ndim} with rank {Y.ndim}")
-    full_shape = tuple(a + b - 1 for a, b in zip(X.shape, Y.shape, strict=True))
-    cells: dict[tuple[int, ...], list[sympy.Expr]] = {}
-    for k in _indices(X.shape):
-        xk = X[k]
-        if xk == 0:
-            continue
-        for j in _indices(Y.shape):
-            yj = Y[j]
-            if yj == 0:
-                continue
-            i = tuple(a + b for a, b in zip(k, j, strict=True))
-            cells.setdefault(i, []).append(xk * yj)
-    full = _zeros(full_shape)
-    for i, terms in cells.items():
-        full[i] = sympy.Add(*terms)
     if mode == "full":
-        return full
-    if mode == "valid":
+        shape = tuple(a + b - 1 for a, b in zip(X.shape, Y.shape, strict=True))
+        shift = (0,) * X.ndim
+    elif mode == "valid":
         if any(b > a for a, b in zip(X.shape, Y.shape, strict=True)):
             raise ValueError(f"valid conv of {X.shape} with the larger {Y.shape}")
-        return full[tuple(slice(b - 1, a) for a, b in zip(X.shape, Y.shape, strict=True))].copy()
-    raise ValueError(f"conv mode {mode!r}: expected 'full' or 'valid'")
+        shape = tuple(a - b + 1 for a, b in zip(X.shape, Y.shape, strict=True))
+        shift = tuple(b - 1 for b in Y.shape)
+    else:
+        raise ValueError(f"conv mode {mode!r}: expected 'full' or 'valid'")
+    out = _zeros(shape)
+    for i in _indices(shape):
+        terms = []
+        # C[i] = sum_j X[i + shift - j] · Y[j], over the j that keep the X index inside X
+        for j in _indices(Y.shape):
+            k = tuple(a + s - b for a, s, b in zip(i, shift, j, strict=True))
+            if all(0 <= kk < n for kk, n in zip(k, X.shape, strict=True)):
+                xk, yj = X[k], Y[j]
+                if xk != 0 and yj != 0:
+                    terms.append(xk * yj)
+        out[i] = sympy.Add(*terms)
+    return out
 
 
 def xcorr(
@@ -119,9 +119,7 @@ def zero_insert(X: np.ndarray, step: Sequence[int]) -> np.ndarray:
 def crop(X: np.ndarray, before: Sequence[int], after: Sequence[int] | None = None) -> np.ndarray:
     """Remove ``before[i]`` entries at the start and ``after[i]`` at the end of axis i."""
     after = before if after is None else after
-    return X[
-        tuple(slice(b, n - a) for b, a, n in zip(before, after, X.shape, strict=True))
-    ].copy()
+    return X[tuple(slice(b, n - a) for b, a, n in zip(before, after, X.shape, strict=True))].copy()
 
 
 def sum_all(X: np.ndarray) -> sympy.Expr:

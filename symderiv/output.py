@@ -26,13 +26,16 @@ def is_ours(path: Path) -> bool:
     except OSError:
         return False
     if path.suffix == ".pdf":
-        return MARKER.encode() in data
+        # hyperref writes the Creator string with spaces escaped as \040
+        return MARKER.replace(" ", "\\040").encode() in data or MARKER.encode() in data
     return MARKER.encode() in data[:4096]
 
 
 def _check(path: Path, force: bool) -> None:
     if path.is_dir():
-        raise OutputError(f"output {str(path)!r} is a folder; name a file, or ask for several formats")
+        raise OutputError(
+            f"output {str(path)!r} is a folder; name a file, or ask for several formats"
+        )
     if path.exists() and not force and not is_ours(path):
         raise OutputError(
             f"output {str(path)!r} exists and was not written by symderiv; "

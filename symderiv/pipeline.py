@@ -48,7 +48,9 @@ def _reporter(enabled: bool) -> Callable[[str, int, int], None]:
     return report
 
 
-def derive(spec: ConvSpec, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False) -> Derivation:
+def derive(
+    spec: ConvSpec, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False
+) -> Derivation:
     """Derive every gradient of ``spec``, prove its closed forms, cross-check numerically."""
     predicted = check_size(spec, max_terms)
     report = _reporter(progress and predicted >= _PROGRESS_FROM)
@@ -69,7 +71,7 @@ def derive(spec: ConvSpec, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool
         checks.append(check_claim(spec, claim, tensors, gradients))
         report("closed forms", i, len(all_claims))
     numeric = numeric_check(spec, (A, K, b, D), forward, gradients)
-    delta_maps = ()
+    delta_maps: tuple[DeltaMap, ...] = ()
     if spec.ndim <= 2:
         delta_maps = tuple(
             DeltaMap(

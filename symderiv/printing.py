@@ -22,7 +22,7 @@ __all__ = ["SheetLatexPrinter", "SheetTextPrinter", "split_rows", "term_width"]
 
 
 class SheetLatexPrinter(LatexPrinter):
-    """LaTeX in the classic notes' notation: ``A_{01}``, ``K^{(m,c)}_{pq}``, ``D^{(n,m)}_{1,10}``."""
+    """LaTeX in the classic notes' notation: ``A_{01}``, ``K^{(m,c)}_{pq}``, ``A_{1,10}``."""
 
     def __init__(self, notation: Notation, settings: dict[str, Any] | None = None) -> None:
         super().__init__({"order": "none", **(settings or {})})
@@ -80,8 +80,10 @@ class SheetTextPrinter(StrPrinter):
             if sub:
                 out += "_"
         if sub:
-            out += "[" + ",".join(map(str, sub)) + "]" if self.notation.commas else "".join(
-                map(str, sub)
+            out += (
+                "[" + ",".join(map(str, sub)) + "]"
+                if self.notation.commas
+                else "".join(map(str, sub))
             )
         return out
 

@@ -7,6 +7,7 @@ the derived gradients at random values.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import product
 
 import numpy as np
@@ -16,7 +17,7 @@ from .spec import ConvSpec
 __all__ = ["backward", "forward"]
 
 
-def _taps(spec: ConvSpec):  # type: ignore[no-untyped-def]
+def _taps(spec: ConvSpec) -> Iterator[tuple]:
     """Yield (n, o, u, c_in, c_k, pos, kpos) for every product in the forward pass."""
     cin_g = spec.in_channels // spec.groups
     cout_g = spec.out_channels // spec.groups

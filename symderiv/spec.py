@@ -130,7 +130,10 @@ class ConvSpec:
             raise SpecError(
                 f"convention {self.convention!r}: expected one of {', '.join(CONVENTIONS)}"
             )
-        for channels, name in ((self.in_channels, "in_channels"), (self.out_channels, "out_channels")):
+        for channels, name in (
+            (self.in_channels, "in_channels"),
+            (self.out_channels, "out_channels"),
+        ):
             if channels % self.groups:
                 raise SpecError(
                     f"{name} {channels} is not divisible by groups {self.groups}: "
@@ -194,7 +197,12 @@ class ConvSpec:
         """Number of A·K products in the forward pass (taps landing on padding excluded)."""
         taps_per_axis = []
         for h, p, d, k, s, o in zip(
-            self.input, self.padding, self.dilation, self.kernel, self.stride, self.output,
+            self.input,
+            self.padding,
+            self.dilation,
+            self.kernel,
+            self.stride,
+            self.output,
             strict=True,
         ):
             taps_per_axis.append(
@@ -244,13 +252,15 @@ class ConvSpec:
         return derive(self, max_terms=max_terms, progress=progress)
 
 
-def _make(ndim: int, input: int | Sequence[int], kernel: int | Sequence[int], **kw: object) -> ConvSpec:
+def _make(
+    ndim: int, input: int | Sequence[int], kernel: int | Sequence[int], **kw: object
+) -> ConvSpec:
     if isinstance(input, int) and not isinstance(input, bool):
         input = (input,) * ndim
     if isinstance(kernel, int) and not isinstance(kernel, bool):
         kernel = (kernel,) * ndim
     try:
-        input_t, kernel_t = tuple(input), tuple(kernel)
+        input_t, kernel_t = tuple(input), tuple(kernel)  # type: ignore[arg-type]
     except TypeError:
         raise SpecError(f"input {input!r}, kernel {kernel!r}: expected sizes") from None
     if len(input_t) != ndim:
@@ -263,7 +273,9 @@ def _make(ndim: int, input: int | Sequence[int], kernel: int | Sequence[int], **
     return ConvSpec(input=input_t, kernel=kernel_t, **kw)  # type: ignore[arg-type]
 
 
-def conv1d(input: int | Sequence[int] = 8, kernel: int | Sequence[int] = 3, **kw: object) -> ConvSpec:
+def conv1d(
+    input: int | Sequence[int] = 8, kernel: int | Sequence[int] = 3, **kw: object
+) -> ConvSpec:
     """A 1-D convolution layer (see :class:`ConvSpec` for the keywords)."""
     return _make(1, input, kernel, **kw)
 

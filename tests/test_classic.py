@@ -85,10 +85,26 @@ def test_contribution_table_of_K00_is_the_notes_list(classic):
     printer = SheetTextPrinter(classic.notation)
     g = classic.gradient("K", (0, 0, 0, 0))
     assert [printer._print(c.derivative) for c in g.contributions] == [
-        "A00", "A01", "A02", "A10", "A11", "A12", "A20", "A21", "A22"
+        "A00",
+        "A01",
+        "A02",
+        "A10",
+        "A11",
+        "A12",
+        "A20",
+        "A21",
+        "A22",
     ]
     assert [c.output[2:] for c in g.contributions] == [
-        (0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (2, 0),
+        (2, 1),
+        (2, 2),
     ]
 
 

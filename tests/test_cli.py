@@ -56,8 +56,17 @@ def test_single_format_names_a_file(run, tmp_path):
 
 
 def test_several_formats_name_a_folder(run, tmp_path):
-    result = run("derive", "--format", "tex,json", "--output", "sheets", "--kernel", "3x3",
-                 "--convention", "convolution")
+    result = run(
+        "derive",
+        "--format",
+        "tex,json",
+        "--output",
+        "sheets",
+        "--kernel",
+        "3x3",
+        "--convention",
+        "convolution",
+    )
     assert result.exit_code == 0, result.output
     stem = "conv2d_4x4_k3x3_convolution"
     assert _files(tmp_path) == [f"sheets/{stem}.json", f"sheets/{stem}.tex"]
@@ -69,18 +78,31 @@ def test_several_formats_name_a_folder(run, tmp_path):
         (["--input", "4x"], "--input '4x': expected 2 integer(s) joined by 'x', such as '4x4'"),
         (["--input", "0x4"], "--input '0x4': every size must be at least 1"),
         (["--input", "-1x4"], "--input '-1x4': every size must be at least 1"),
-        (["--kernel", "5x5"], "kernel '5x5' is larger than the input '4x4' on axis 0 (the kernel "
-         "spans 5, the padded input has 4): the output would be empty"),
-        (["--convention", "matlab"], "--convention 'matlab': expected one of correlation, convolution"),
-        (["--format", "tex,pdf,docx"], "--format 'tex,pdf,docx': expected a comma-separated list "
-         "of tex, md, json, pdf"),
+        (
+            ["--kernel", "5x5"],
+            "kernel '5x5' is larger than the input '4x4' on axis 0 (the kernel "
+            "spans 5, the padded input has 4): the output would be empty",
+        ),
+        (
+            ["--convention", "matlab"],
+            "--convention 'matlab': expected one of correlation, convolution",
+        ),
+        (
+            ["--format", "tex,pdf,docx"],
+            "--format 'tex,pdf,docx': expected a comma-separated list of tex, md, json, pdf",
+        ),
         (["--in-channels", "0"], "--in-channels '0': expected a positive integer, such as 2"),
-        (["--format", "tex,md", "--output", "-"], "--output '-' with --format 'tex,md': standard "
-         "output takes one format"),
+        (
+            ["--format", "tex,md", "--output", "-"],
+            "--output '-' with --format 'tex,md': standard output takes one format",
+        ),
         (["conv4d"], "layer 'conv4d': expected one of conv1d, conv2d, conv3d"),
-        (["--max-terms", "100"], "conv2d_4x4_k2x2_correlation: the derivation would build 288 "
-         "terms, more than the limit of 100; raise it with --max-terms 288 (or max_terms=288 in "
-         "Python) if you have the time and memory"),
+        (
+            ["--max-terms", "100"],
+            "conv2d_4x4_k2x2_correlation: the derivation would build 288 "
+            "terms, more than the limit of 100; raise it with --max-terms 288 (or max_terms=288 in "
+            "Python) if you have the time and memory",
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2_nothing_written(run, tmp_path, args, message):
@@ -125,6 +147,33 @@ def test_a_refused_file_stops_every_format(run, tmp_path):
 def test_help_lists_the_options(run):
     result = run("derive", "--help")
     assert result.exit_code == 0
-    for option in ("--input", "--kernel", "--in-channels", "--out-channels", "--batch",
-                   "--convention", "--format", "--output", "--force", "--max-terms"):
+    for option in (
+        "--input",
+        "--kernel",
+        "--in-channels",
+        "--out-channels",
+        "--batch",
+        "--convention",
+        "--format",
+        "--output",
+        "--force",
+        "--max-terms",
+    ):
         assert option in result.stdout
+
+
+def test_gallery_regenerates_its_own_pdfs_in_place(tmp_path):
+    import shutil
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["gallery", "--output", str(tmp_path)], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    pdfs = sorted(tmp_path.glob("*.pdf"))
+    assert pdfs
+    from symderiv.output import is_ours
+
+    assert all(is_ours(p) for p in pdfs)
+    again = runner.invoke(cli, ["gallery", "--output", str(tmp_path)], catch_exceptions=False)
+    assert again.exit_code == 0, again.output

@@ -36,8 +36,8 @@ def test_conv_full_and_valid_match_numpy(xs, ys):
     rng = np.random.default_rng(1)
     X, Y = _symbols("x", xs), _symbols("y", ys)
     xv, yv = rng.normal(size=xs), rng.normal(size=ys)
-    values = {s: v for s, v in zip(X.ravel(), xv.ravel(), strict=True)}
-    values.update({s: v for s, v in zip(Y.ravel(), yv.ravel(), strict=True)})
+    values = dict(zip(X.ravel(), xv.ravel(), strict=True))
+    values.update(dict(zip(Y.ravel(), yv.ravel(), strict=True)))
     full = _matlab_conv2_full(xv, yv)
     np.testing.assert_allclose(_numeric(ops.conv(X, Y, "full"), values), full, atol=1e-12)
     valid = full[ys[0] - 1 : xs[0], ys[1] - 1 : xs[1]]
@@ -58,9 +58,15 @@ def test_rot180_pad_zero_insert_crop():
     X = np.arange(6).reshape(2, 3)
     assert ops.rot180(X).tolist() == [[5, 4, 3], [2, 1, 0]]
     assert ops.pad(X, (1, 0), (0, 2)).tolist() == [
-        [0, 0, 0, 0, 0], [0, 1, 2, 0, 0], [3, 4, 5, 0, 0]
+        [0, 0, 0, 0, 0],
+        [0, 1, 2, 0, 0],
+        [3, 4, 5, 0, 0],
     ]
-    assert ops.zero_insert(X, (2, 2)).tolist() == [[0, 0, 1, 0, 2], [0, 0, 0, 0, 0], [3, 0, 4, 0, 5]]
+    assert ops.zero_insert(X, (2, 2)).tolist() == [
+        [0, 0, 1, 0, 2],
+        [0, 0, 0, 0, 0],
+        [3, 0, 4, 0, 5],
+    ]
     assert ops.crop(ops.pad(X, (1, 1)), (1, 1)).tolist() == X.tolist()
 
 
@@ -124,7 +130,11 @@ def test_one_by_one_kernel_both_conventions_coincide():
 @pytest.mark.parametrize("convention", ["correlation", "convolution"])
 def test_channels_and_batch_sum_in_the_closed_forms(convention):
     d = symderiv.conv2d(
-        input=(3, 4), kernel=(2, 2), in_channels=2, out_channels=3, batch=2,
+        input=(3, 4),
+        kernel=(2, 2),
+        in_channels=2,
+        out_channels=3,
+        batch=2,
         convention=convention,
     ).derive()
     own = [c for c in d.closed_forms if c.stated_in in (convention, "both")]
@@ -148,7 +158,9 @@ def test_verification_detects_a_tampered_closed_form(classic):
     grads = list(classic.gradients)
     i = next(k for k, g in enumerate(grads) if g.tensor == "K" and g.index == (0, 0, 1, 0))
     g = grads[i]
-    grads[i] = type(g)(g.tensor, g.index, g.terms[:-1], sympy.Add(*(t.expr() for t in g.terms[:-1])))
+    grads[i] = type(g)(
+        g.tensor, g.index, g.terms[:-1], sympy.Add(*(t.expr() for t in g.terms[:-1]))
+    )
     claim = Claim("K", Conv(Var("A"), Rot180(Var("D")), "valid"), "correlation")
     result = check_claim(classic.spec, claim, tensors, tuple(grads))
     assert not result.holds

@@ -81,7 +81,10 @@ def test_term_latex(coeff, factors, latex):
 
 def test_negative_terms_join_with_minus():
     p = SheetLatexPrinter(_notation())
-    terms = [Term(sympy.Integer(1), (_s("A[0,0,0,0]"),)), Term(sympy.Integer(-1), (_s("A[0,0,0,1]"),))]
+    terms = [
+        Term(sympy.Integer(1), (_s("A[0,0,0,0]"),)),
+        Term(sympy.Integer(-1), (_s("A[0,0,0,1]"),)),
+    ]
     assert p.sum(terms) == "A_{00} - A_{01}"
     assert p.sum([]) == "0"
 

@@ -12,7 +12,13 @@ from symderiv.spec import parse_size
 
 @pytest.mark.parametrize(
     ("text", "ndim", "expected"),
-    [("4x4", 2, (4, 4)), ("4", 2, (4, 4)), ("3X5", 2, (3, 5)), (" 2x3x4 ", 3, (2, 3, 4)), ("7", 1, (7,))],
+    [
+        ("4x4", 2, (4, 4)),
+        ("4", 2, (4, 4)),
+        ("3X5", 2, (3, 5)),
+        (" 2x3x4 ", 3, (2, 3, 4)),
+        ("7", 1, (7,)),
+    ],
 )
 def test_parse_size(text, ndim, expected):
     assert parse_size(text, "--input", ndim) == expected
@@ -37,8 +43,9 @@ def test_parse_size_errors_quote_the_input(text, message):
 
 def test_output_size_rule():
     assert symderiv.conv2d(input=(4, 4), kernel=(2, 2)).output == (3, 3)
-    assert symderiv.conv2d(input=(7, 8), kernel=(3, 2), stride=(2, 3), padding=(1, 0),
-                           dilation=(2, 1)).output == (3, 3)
+    assert symderiv.conv2d(
+        input=(7, 8), kernel=(3, 2), stride=(2, 3), padding=(1, 0), dilation=(2, 1)
+    ).output == (3, 3)
     assert symderiv.conv1d(input=10, kernel=3, stride=3, padding=2, dilation=2).output == (4,)
 
 

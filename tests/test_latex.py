@@ -1,0 +1,90 @@
+"""The generated LaTeX compiles cleanly with pdflatex, fits the page, and compiles safely."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+
+import pytest
+
+import symderiv
+from symderiv.exceptions import LatexBuildError
+from symderiv.latex import compile_pdf, log_problems
+
+from .conftest import needs_latex
+
+pytestmark = [pytest.mark.latex, needs_latex]
+
+
+def _pdf_text(pdf: bytes, tmp_path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+def test_classic_sheet_compiles_without_errors_or_overfull_boxes(classic, tmp_path):
+    build = compile_pdf(classic.to_latex())
+    assert log_problems(build.log) == []
+    assert build.pdf.startswith(b"%PDF")
+    text = _pdf_text(build.pdf, tmp_path)
+    for phrase in (
+        "Forward pass",
+        "Contribution table",
+        "Kernel gradient",
+        "Bias gradient",
+        "Input gradient",
+        "Closed forms, proved",
+        "does not hold",
+        "Numeric cross-check",
+        "correlation convention",
+    ):
+        assert phrase in text
+    # The page really carries the expansions (a blank page also compiles with exit 0).
+    assert text.count("∂E") >= 4 + 1 + 16
+
+
+def test_pdf_is_reproducible(classic):
+    assert compile_pdf(classic.to_latex()).pdf == compile_pdf(classic.to_latex()).pdf
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"input": (12, 12), "kernel": (2, 2), "in_channels": 2, "out_channels": 2},
+        {"input": (3, 40), "kernel": (1, 3)},
+        {"input": (11, 11), "kernel": (5, 5), "convention": "convolution"},
+        {"input": (6, 6), "kernel": (3, 3), "in_channels": 3, "out_channels": 2, "batch": 2},
+    ],
+    ids=["commas-channels", "long-rows", "5x5-kernel", "batch-channels"],
+)
+def test_wide_sheets_fit_the_page(kwargs):
+    build = compile_pdf(symderiv.conv2d(**kwargs).derive().to_latex())  # raises on overfull
+    assert log_problems(build.log) == []
+
+
+def test_errors_and_overfull_boxes_are_reported():
+    with pytest.raises(LatexBuildError, match="Undefined control sequence"):
+        compile_pdf(r"\documentclass{article}\begin{document}\nosuchmacro\end{document}")
+    wide = r"\documentclass{article}\begin{document}\mbox{" + "x" * 400 + r"}\end{document}"
+    with pytest.raises(LatexBuildError, match=r"Overfull \\hbox"):
+        compile_pdf(wide)
+
+
+def test_compiles_without_shell_escape_or_writing_outside(tmp_path):
+    target = tmp_path / "escaped.txt"
+    tex = (
+        r"\documentclass{article}\begin{document}"
+        rf"\immediate\write18{{touch {target}}}"
+        r"\newwrite\out\immediate\openout\out="
+        + str(tmp_path / "outside.txt")
+        + r"\immediate\write\out{x}\immediate\closeout\out ok\end{document}"
+    )
+    with contextlib.suppress(LatexBuildError):  # refusing to open the file is fine too
+        compile_pdf(tex)
+    assert not target.exists()
+    assert not (tmp_path / "outside.txt").exists()
