@@ -25,8 +25,14 @@ def test_wheel_renders_from_a_fresh_virtual_environment(tmp_path: Path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     # The dependencies come from this interpreter's site-packages, appended after the
-    # fresh environment's own, so symderiv itself can only come from the wheel.
+    # fresh environment's own (and only after installing, or pip would find symderiv
+    # there and skip the wheel), so symderiv itself can only come from the wheel.
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
@@ -34,11 +40,6 @@ def test_wheel_renders_from_a_fresh_virtual_environment(tmp_path: Path):
         text=True,
     ).stdout.strip()
     Path(purelib, "_deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-        check=True,
-        capture_output=True,
-    )
     script = (
         "import symderiv, symderiv.render as r;"
         "print(symderiv.__file__); print(r.template_dir());"
