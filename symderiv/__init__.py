@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError
 from .model import Derivation
-from .spec import ConvSpec, conv1d, conv2d, conv3d
+from .spec import (
+    ConvSpec,
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
 
 __all__ = [
     "ConvSpec",
@@ -17,5 +25,8 @@ __all__ = [
     "conv1d",
     "conv2d",
     "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
 ]
 __version__ = "0.1.0"

@@ -51,7 +51,7 @@ def _other(convention: str) -> str:
 
 
 def _trailing(spec: ConvSpec) -> tuple[int, ...]:
-    """a = (H + 2p - d(k-1) - 1) mod s: input rows at the end that no output reads."""
+    """a = (H + 2p - d(k-1) - 1) mod s: padded-input rows at the end that no output reads."""
     return tuple(
         (h + 2 * p - d * (k - 1) - 1) % s
         for h, p, d, k, s in zip(
@@ -60,33 +60,79 @@ def _trailing(spec: ConvSpec) -> tuple[int, ...]:
     )
 
 
+def _xcorr_size(n: int, k: int, stride: int, dilation: int) -> int:
+    """Length of the valid cross-correlation of a length-n signal with a k-tap filter."""
+    return (n - dilation * (k - 1) - 1) // stride + 1
+
+
+def _cropped_xcorr(
+    x: Formula,
+    y: Formula,
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    x_size: tuple[int, ...],
+    y_size: tuple[int, ...],
+    wanted: tuple[int, ...],
+) -> Formula:
+    """x ⋆ y, with the trailing entries beyond ``wanted`` cropped (explicitly, when any)."""
+    natural = tuple(
+        _xcorr_size(n, k, s, d) for n, k, s, d in zip(x_size, y_size, stride, dilation, strict=True)
+    )
+    out: Formula = Xcorr(x, y, stride, dilation)
+    extra = tuple(n - w for n, w in zip(natural, wanted, strict=True))
+    if any(extra):
+        out = Crop(out, (0,) * len(extra), extra)
+    return out
+
+
 def kernel_formula(spec: ConvSpec, convention: str) -> Formula:
-    """dE/dK for one (m, c) map, in the given convention."""
+    """dE/dK for one kernel map, in the given convention."""
     n = spec.ndim
-    if (spec.stride, spec.padding, spec.dilation) == ((1,) * n, (0,) * n, (1,) * n):
-        base: Formula = Conv(Var("A"), Rot180(Var("D")), "valid", n)
+    if spec.transposed:
+        # dE/dK[p] = sum_i A[i] · D[s·i + d·p − pad]: correlate the padded delta with A,
+        # stepping d along p and s along i.
+        padded = tuple(o + 2 * p for o, p in zip(spec.output, spec.padding, strict=True))
+        delta: Formula = Var("D")
+        if any(spec.padding):
+            delta = Pad(delta, spec.padding, spec.padding)
+        base = _cropped_xcorr(
+            delta, Var("A"), spec.dilation, spec.stride, padded, spec.input, spec.kernel
+        )
+    elif (spec.stride, spec.padding, spec.dilation) == ((1,) * n, (0,) * n, (1,) * n):
+        base = Conv(Var("A"), Rot180(Var("D")), "valid", n)
     else:
+        # Stride and dilation swap roles: dE/dK[p] = sum_u Ã[s·u + d·p] D[u]
+        # steps d along the output (p) and s along the summed index (u).
         source: Formula = Var("A")
         if any(spec.padding):
             source = Pad(source, spec.padding, spec.padding)
-        # Stride and dilation swap roles: dE/dK[p] = sum_u Ã[s·u + d·p] D[u]
-        # steps d along the output (p) and s along the summed index (u).
-        base = Xcorr(
-            source, Var("D"), stride=spec.dilation, dilation=spec.stride, out_shape=spec.kernel
+        padded = tuple(h + 2 * p for h, p in zip(spec.input, spec.padding, strict=True))
+        base = _cropped_xcorr(
+            source, Var("D"), spec.dilation, spec.stride, padded, spec.output, spec.kernel
         )
     return Rot180(base) if convention == "convolution" else base
 
 
 def input_formula(spec: ConvSpec, convention: str) -> Formula:
-    """dE/dA for one (n, c) map, in the given convention."""
+    """dE/dA for one input map, in the given convention."""
     n = spec.ndim
     kernel: Formula = Var("K") if convention == "correlation" else Rot180(Var("K"))
+    if spec.transposed:
+        # The input gradient of a transposed convolution is the ordinary strided
+        # convolution of D: dE/dA[i] = sum_p D[s·i + d·p − pad] · K[p].
+        delta: Formula = Var("D")
+        if any(spec.padding):
+            delta = Pad(delta, spec.padding, spec.padding)
+        padded = tuple(o + 2 * p for o, p in zip(spec.output, spec.padding, strict=True))
+        return _cropped_xcorr(
+            delta, kernel, spec.stride, spec.dilation, padded, spec.kernel, spec.input
+        )
     if (spec.stride, spec.padding, spec.dilation) == ((1,) * n, (0,) * n, (1,) * n):
         return Conv(Var("D"), kernel, "full", n)
     # The transposed convolution of D: insert s-1 zeros, pad by d(k-1) (and the
     # a trailing rows no output reads), correlate with rot180 of the dilated
     # kernel, then crop the layer's padding.
-    delta: Formula = Var("D")
+    delta = Var("D")
     if any(s > 1 for s in spec.stride):
         delta = ZeroInsert(delta, spec.stride)
     reach = tuple(d * (k - 1) for d, k in zip(spec.dilation, spec.kernel, strict=True))
@@ -142,7 +188,15 @@ def evaluate_claim(
         for pos in _maps(*shape):
             out[lead + pos] = sympy.Add(*(part[pos] for part in parts))
 
-    if claim.of == "K":
+    if claim.of == "K" and spec.transposed:
+        for c, oo in _maps(spec.in_channels, cout_group):
+            o = (c // cin_group) * cout_group + oo
+            parts = [
+                claim.formula.evaluate({"A": _slice(A, (n, c)), "D": _slice(D, (n, o))})
+                for n in range(spec.batch)
+            ]
+            accumulate((c, oo), parts, spec.kernel)
+    elif claim.of == "K":
         for m, c in _maps(spec.out_channels, cin_group):
             c_in = (m // cout_group) * cin_group + c
             parts = [
@@ -157,12 +211,13 @@ def evaluate_claim(
     elif claim.of == "A":
         for n, c in _maps(spec.batch, spec.in_channels):
             group = c // cin_group
-            parts = [
-                claim.formula.evaluate(
-                    {"D": _slice(D, (n, m)), "K": _slice(K, (m, c - group * cin_group))}
-                )
-                for m in range(group * cout_group, (group + 1) * cout_group)
-            ]
+            parts = []
+            for m in range(group * cout_group, (group + 1) * cout_group):
+                if spec.transposed:
+                    kernel = _slice(K, (c, m - group * cout_group))
+                else:
+                    kernel = _slice(K, (m, c - group * cin_group))
+                parts.append(claim.formula.evaluate({"D": _slice(D, (n, m)), "K": kernel}))
             accumulate((n, c), parts, spec.input)
     else:
         raise ValueError(f"no closed form for {claim.of!r}")
@@ -172,12 +227,17 @@ def evaluate_claim(
 def delta_layout(
     spec: ConvSpec, D: SymbolTensor
 ) -> tuple[tuple[tuple[int, ...], tuple[int, ...], np.ndarray], ...]:
-    """Each delta map as the input-gradient formula reads it: zero-inserted for a
-    stride and bordered by d(k-1) zeros (plus the a unread trailing rows)."""
-    reach = tuple(d * (k - 1) for d, k in zip(spec.dilation, spec.kernel, strict=True))
-    after = tuple(r + a for r, a in zip(reach, _trailing(spec), strict=True))
+    """Each delta map as the input-gradient formula reads it: for a direct layer
+    zero-inserted for a stride and bordered by d(k-1) zeros (plus the a unread
+    trailing rows); for a transposed layer bordered by the layer's padding."""
+    if spec.transposed:
+        before, after, step = spec.padding, spec.padding, (1,) * spec.ndim
+    else:
+        before = tuple(d * (k - 1) for d, k in zip(spec.dilation, spec.kernel, strict=True))
+        after = tuple(r + a for r, a in zip(before, _trailing(spec), strict=True))
+        step = spec.stride
     maps = []
     for n, m in _maps(spec.batch, spec.out_channels):
-        grid = pad(zero_insert(_slice(D, (n, m)), spec.stride), reach, after)
-        maps.append(((n, m), reach, grid))
+        grid = pad(zero_insert(_slice(D, (n, m)), step), before, after)
+        maps.append(((n, m), before, grid))
     return tuple(maps)

@@ -18,7 +18,11 @@ __all__ = ["backward", "forward"]
 
 
 def _taps(spec: ConvSpec) -> Iterator[tuple]:
-    """Yield (n, o, u, c_in, c_k, pos, kpos) for every product in the forward pass."""
+    """Yield (n, o, u, c_in, k_index, pos, kpos) for every product in the forward pass:
+    Z[n, o, u] += A[n, c_in, pos] * K[k_index + kpos]."""
+    if spec.transposed:
+        yield from _transposed_taps(spec)
+        return
     cin_g = spec.in_channels // spec.groups
     cout_g = spec.out_channels // spec.groups
     for n in range(spec.batch):
@@ -37,7 +41,30 @@ def _taps(spec: ConvSpec) -> Iterator[tuple]:
                             kpos = tuple(spec.kernel[i] - 1 - p[i] for i in range(spec.ndim))
                         else:
                             kpos = p
-                        yield n, o, u, g * cin_g + c, c, pos, kpos
+                        yield n, o, u, g * cin_g + c, (o, c), pos, kpos
+
+
+def _transposed_taps(spec: ConvSpec) -> Iterator[tuple]:
+    """A transposed layer scatters: input i adds A[i]·K[p] into output s·i + d·p − pad."""
+    cin_g = spec.in_channels // spec.groups
+    cout_g = spec.out_channels // spec.groups
+    for n in range(spec.batch):
+        for c in range(spec.in_channels):
+            g = c // cin_g
+            for i in product(*(range(x) for x in spec.input)):
+                for oo in range(cout_g):
+                    for p in product(*(range(k) for k in spec.kernel)):
+                        y = tuple(
+                            i[a] * spec.stride[a] + p[a] * spec.dilation[a] - spec.padding[a]
+                            for a in range(spec.ndim)
+                        )
+                        if any(v < 0 or v >= spec.output[a] for a, v in enumerate(y)):
+                            continue
+                        if spec.convention == "convolution":
+                            kpos = tuple(spec.kernel[a] - 1 - p[a] for a in range(spec.ndim))
+                        else:
+                            kpos = p
+                        yield n, g * cout_g + oo, y, c, (c, oo), i, kpos
 
 
 def forward(spec: ConvSpec, A: np.ndarray, K: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -46,8 +73,8 @@ def forward(spec: ConvSpec, A: np.ndarray, K: np.ndarray, b: np.ndarray) -> np.n
     for n in range(spec.batch):
         for o in range(spec.out_channels):
             Z[n, o] += b[o]
-    for n, o, u, c_in, c_k, pos, kpos in _taps(spec):
-        Z[(n, o, *u)] += A[(n, c_in, *pos)] * K[(o, c_k, *kpos)]
+    for n, o, u, c_in, k_index, pos, kpos in _taps(spec):
+        Z[(n, o, *u)] += A[(n, c_in, *pos)] * K[(*k_index, *kpos)]
     return Z
 
 
@@ -61,8 +88,8 @@ def backward(
     for n in range(spec.batch):
         for o in range(spec.out_channels):
             db[o] += D[n, o].sum()
-    for n, o, u, c_in, c_k, pos, kpos in _taps(spec):
+    for n, o, u, c_in, k_index, pos, kpos in _taps(spec):
         d = D[(n, o, *u)]
-        dK[(o, c_k, *kpos)] += A[(n, c_in, *pos)] * d
-        dA[(n, c_in, *pos)] += K[(o, c_k, *kpos)] * d
+        dK[(*k_index, *kpos)] += A[(n, c_in, *pos)] * d
+        dA[(n, c_in, *pos)] += K[(*k_index, *kpos)] * d
     return dA, dK, db

@@ -25,6 +25,9 @@ __all__ = [
     "conv1d",
     "conv2d",
     "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
     "parse_size",
 ]
 
@@ -83,6 +86,10 @@ def _axes(value: int | Sequence[int], name: str, ndim: int, minimum: int) -> tup
     return values
 
 
+def _text(values: tuple[int, ...]) -> str:
+    return "x".join(map(str, values))
+
+
 def _count(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise SpecError(f"{name} {value!r}: expected a positive integer")
@@ -108,6 +115,8 @@ class ConvSpec:
     padding: tuple[int, ...] = field(default=())
     dilation: tuple[int, ...] = field(default=())
     groups: int = 1
+    transposed: bool = False
+    output_padding: tuple[int, ...] = field(default=())
 
     def __post_init__(self) -> None:
         try:
@@ -118,7 +127,12 @@ class ConvSpec:
             raise SpecError(f"input {self.input!r}: expected 1, 2 or 3 spatial sizes")
         object.__setattr__(self, "input", _axes(self.input, "input", ndim, 1))
         object.__setattr__(self, "kernel", _axes(self.kernel, "kernel", ndim, 1))
-        for name, neutral, minimum in (("stride", 1, 1), ("padding", 0, 0), ("dilation", 1, 1)):
+        for name, neutral, minimum in (
+            ("stride", 1, 1),
+            ("padding", 0, 0),
+            ("dilation", 1, 1),
+            ("output_padding", 0, 0),
+        ):
             value = getattr(self, name)
             value = neutral if isinstance(value, tuple) and value == () else value
             object.__setattr__(self, name, _axes(value, name, ndim, minimum))
@@ -139,17 +153,45 @@ class ConvSpec:
                     f"{name} {channels} is not divisible by groups {self.groups}: "
                     "channels must split evenly into groups"
                 )
+        if not isinstance(self.transposed, bool):
+            raise SpecError(f"transposed {self.transposed!r}: expected True or False")
+        if self.transposed:
+            self._check_transposed()
+        else:
+            self._check_direct()
+
+    def _check_direct(self) -> None:
+        if any(self.output_padding):
+            raise SpecError(
+                f"output_padding {_text(self.output_padding)!r}: only a transposed "
+                "convolution has an output padding"
+            )
         for axis, (h, p, d, k) in enumerate(
             zip(self.input, self.padding, self.dilation, self.kernel, strict=True)
         ):
             reach = d * (k - 1) + 1
             if reach > h + 2 * p:
-                size = "x".join(map(str, self.kernel))
-                inp = "x".join(map(str, self.input))
                 raise SpecError(
-                    f"kernel {size!r} is larger than the input {inp!r} on axis {axis} "
-                    f"(the kernel spans {reach}, the padded input has {h + 2 * p}): "
-                    "the output would be empty"
+                    f"kernel {_text(self.kernel)!r} is larger than the input "
+                    f"{_text(self.input)!r} on axis {axis} (the kernel spans {reach}, the padded "
+                    f"input has {h + 2 * p}): the output would be empty"
+                )
+
+    def _check_transposed(self) -> None:
+        for axis, (op, s, d) in enumerate(
+            zip(self.output_padding, self.stride, self.dilation, strict=True)
+        ):
+            if op >= s and op >= d:
+                raise SpecError(
+                    f"output_padding {_text(self.output_padding)!r}: must be smaller than the "
+                    f"stride ({s}) or the dilation ({d}) on axis {axis}"
+                )
+        for axis, size in enumerate(self.output):
+            if size < 1:
+                raise SpecError(
+                    f"padding {_text(self.padding)!r}: the transposed convolution's output "
+                    f"would have size {size} on axis {axis}; "
+                    "Ho = (H-1)s - 2p + d(k-1) + output_padding + 1 must be at least 1"
                 )
 
     # ---- derived sizes -------------------------------------------------
@@ -160,24 +202,69 @@ class ConvSpec:
 
     @property
     def kind(self) -> str:
-        """``conv1d``, ``conv2d`` or ``conv3d``."""
-        return f"conv{self.ndim}d"
+        """``conv1d`` … ``conv3d``, or ``conv_transpose1d`` … ``conv_transpose3d``."""
+        return f"conv_transpose{self.ndim}d" if self.transposed else f"conv{self.ndim}d"
 
     @property
     def output(self) -> tuple[int, ...]:
-        """Spatial output size, Ho = floor((H + 2p - d(k-1) - 1)/s) + 1 per axis."""
+        """Spatial output size per axis: Ho = floor((H + 2p - d(k-1) - 1)/s) + 1, or for a
+        transposed layer Ho = (H-1)s - 2p + d(k-1) + output_padding + 1."""
+        sizes = zip(
+            self.input,
+            self.padding,
+            self.dilation,
+            self.kernel,
+            self.stride,
+            self.output_padding,
+            strict=True,
+        )
+        if self.transposed:
+            return tuple((h - 1) * s - 2 * p + d * (k - 1) + op + 1 for h, p, d, k, s, op in sizes)
+        return tuple((h + 2 * p - d * (k - 1) - 1) // s + 1 for h, p, d, k, s, _ in sizes)
+
+    def taps(self, axis: int) -> tuple[tuple[int, int, int], ...]:
+        """Every (input index, output index, kernel index) linked on one axis.
+
+        Direct layer: output u reads input s·u + d·p − pad.  Transposed layer:
+        input i writes output s·i + d·p − pad.  Positions in the padding are left out.
+        """
+        h, o = self.input[axis], self.output[axis]
+        s, d, pad, k = self.stride[axis], self.dilation[axis], self.padding[axis], self.kernel[axis]
+        out = []
+        if self.transposed:
+            for i in range(h):
+                for p in range(k):
+                    y = s * i + d * p - pad
+                    if 0 <= y < o:
+                        out.append((i, y, p))
+        else:
+            for u in range(o):
+                for p in range(k):
+                    i = s * u + d * p - pad
+                    if 0 <= i < h:
+                        out.append((i, u, p))
+        return tuple(out)
+
+    def unread_input(self) -> tuple[tuple[int, ...], ...]:
+        """Per axis, the input indices no output depends on (their gradient is exactly 0)."""
         return tuple(
-            (h + 2 * p - d * (k - 1) - 1) // s + 1
-            for h, p, d, k, s in zip(
-                self.input, self.padding, self.dilation, self.kernel, self.stride, strict=True
-            )
+            tuple(sorted(set(range(self.input[a])) - {i for i, _, _ in self.taps(a)}))
+            for a in range(self.ndim)
+        )
+
+    def unwritten_output(self) -> tuple[tuple[int, ...], ...]:
+        """Per axis, the output indices that no product reaches (they hold only the bias)."""
+        return tuple(
+            tuple(sorted(set(range(self.output[a])) - {y for _, y, _ in self.taps(a)}))
+            for a in range(self.ndim)
         )
 
     @property
     def is_plain(self) -> bool:
-        """Stride 1, no padding, no dilation, one group: the classic layer."""
+        """Stride 1, no padding, no dilation, one group, not transposed: the classic layer."""
         return (
-            all(s == 1 for s in self.stride)
+            not self.transposed
+            and all(s == 1 for s in self.stride)
             and all(p == 0 for p in self.padding)
             and all(d == 1 for d in self.dilation)
             and self.groups == 1
@@ -185,9 +272,13 @@ class ConvSpec:
 
     def shapes(self) -> dict[str, tuple[int, ...]]:
         """Full PyTorch-layout shapes of A, K, b, Z and D."""
+        if self.transposed:
+            kernel = (self.in_channels, self.out_channels // self.groups, *self.kernel)
+        else:
+            kernel = (self.out_channels, self.in_channels // self.groups, *self.kernel)
         return {
             "A": (self.batch, self.in_channels, *self.input),
-            "K": (self.out_channels, self.in_channels // self.groups, *self.kernel),
+            "K": kernel,
             "b": (self.out_channels,),
             "Z": (self.batch, self.out_channels, *self.output),
             "D": (self.batch, self.out_channels, *self.output),
@@ -195,21 +286,9 @@ class ConvSpec:
 
     def products(self) -> int:
         """Number of A·K products in the forward pass (taps landing on padding excluded)."""
-        taps_per_axis = []
-        for h, p, d, k, s, o in zip(
-            self.input,
-            self.padding,
-            self.dilation,
-            self.kernel,
-            self.stride,
-            self.output,
-            strict=True,
-        ):
-            taps_per_axis.append(
-                sum(1 for u in range(o) for q in range(k) if 0 <= u * s + q * d - p < h)
-            )
+        per_group = (self.in_channels // self.groups) * (self.out_channels // self.groups)
         return (
-            self.batch * self.out_channels * (self.in_channels // self.groups) * prod(taps_per_axis)
+            self.batch * self.groups * per_group * prod(len(self.taps(a)) for a in range(self.ndim))
         )
 
     def predicted_terms(self) -> int:
@@ -237,6 +316,7 @@ class ConvSpec:
             ("s", self.stride, 1),
             ("p", self.padding, 0),
             ("d", self.dilation, 1),
+            ("op", self.output_padding, 0),
         ):
             if any(v != neutral for v in values):
                 parts.append(name + "x".join(map(str, values)))
@@ -267,7 +347,7 @@ def _make(
         raise SpecError(f"input {input!r}: a conv{ndim}d layer needs {ndim} spatial size(s)")
     if len(kernel_t) != ndim:
         raise SpecError(f"kernel {kernel!r}: a conv{ndim}d layer needs {ndim} kernel size(s)")
-    for name in ("stride", "padding", "dilation"):
+    for name in ("stride", "padding", "dilation", "output_padding"):
         if kw.get(name) is None:
             kw.pop(name, None)
     return ConvSpec(input=input_t, kernel=kernel_t, **kw)  # type: ignore[arg-type]
@@ -289,6 +369,27 @@ def conv2d(
     (3, 3)
     """
     return _make(2, input, kernel, **kw)
+
+
+def conv_transpose1d(
+    input: int | Sequence[int] = 4, kernel: int | Sequence[int] = 3, **kw: object
+) -> ConvSpec:
+    """A 1-D transposed convolution layer (PyTorch's ``conv_transpose1d``)."""
+    return _make(1, input, kernel, transposed=True, **kw)
+
+
+def conv_transpose2d(
+    input: int | Sequence[int] = (3, 3), kernel: int | Sequence[int] = (2, 2), **kw: object
+) -> ConvSpec:
+    """A 2-D transposed convolution layer (PyTorch's ``conv_transpose2d``)."""
+    return _make(2, input, kernel, transposed=True, **kw)
+
+
+def conv_transpose3d(
+    input: int | Sequence[int] = (2, 2, 2), kernel: int | Sequence[int] = (2, 2, 2), **kw: object
+) -> ConvSpec:
+    """A 3-D transposed convolution layer (PyTorch's ``conv_transpose3d``)."""
+    return _make(3, input, kernel, transposed=True, **kw)
 
 
 def conv3d(
