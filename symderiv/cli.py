@@ -22,8 +22,22 @@ __all__ = ["cli", "main"]
 
 FORMATS = ("tex", "md", "json", "pdf")
 DEFAULT_FORMATS = "tex,md,json"
-KINDS = {"conv1d": 1, "conv2d": 2, "conv3d": 3}
-DEFAULT_SIZES = {1: ("8", "3"), 2: ("4x4", "2x2"), 3: ("3x3x3", "2x2x2")}
+KINDS = {
+    "conv1d": (1, False),
+    "conv2d": (2, False),
+    "conv3d": (3, False),
+    "conv_transpose1d": (1, True),
+    "conv_transpose2d": (2, True),
+    "conv_transpose3d": (3, True),
+}
+DEFAULT_SIZES = {
+    (1, False): ("8", "3"),
+    (2, False): ("4x4", "2x2"),
+    (3, False): ("3x3x3", "2x2x2"),
+    (1, True): ("4", "3"),
+    (2, True): ("3x3", "2x2"),
+    (3, True): ("2x2x2", "2x2x2"),
+}
 
 
 def _count(text: str, option: str) -> int:
@@ -109,6 +123,13 @@ def cli() -> None:
 @click.option("--dilation", default=None, metavar="D", help="Kernel dilation (2 or 2x1).")
 @click.option("--groups", default="1", show_default=True, metavar="G", help="Channel groups.")
 @click.option(
+    "--output-padding",
+    default=None,
+    metavar="OP",
+    help="Transposed layers: extra output rows/columns at the end (smaller than stride or "
+    "dilation).",
+)
+@click.option(
     "--convention",
     default="correlation",
     show_default=True,
@@ -150,24 +171,31 @@ def derive(
     padding: str | None,
     dilation: str | None,
     groups: str,
+    output_padding: str | None,
     convention: str,
     formats: str,
     output: str | None,
     force: bool,
     max_terms: str,
 ) -> None:
-    """Derive, prove and write the backpropagation sheet of one LAYER (conv1d, conv2d, conv3d).
+    """Derive, prove and write the backpropagation sheet of one LAYER.
 
-    With no options: the classic example (4x4 input, 2x2 kernel, correlation),
-    written as .tex, .md and .json into output/.
+    LAYER is conv1d, conv2d (default), conv3d, conv_transpose1d, conv_transpose2d or
+    conv_transpose3d.  With no options: the classic example (4x4 input, 2x2 kernel,
+    correlation), written as .tex, .md and .json into output/.
     """
     if layer not in KINDS:
         raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
-    ndim = KINDS[layer]
+    ndim, transposed = KINDS[layer]
+    if output_padding and not transposed:
+        raise SpecError(
+            f"--output-padding {output_padding!r}: only transposed layers "
+            "(conv_transpose1d/2d/3d) have an output padding"
+        )
     if convention not in CONVENTIONS:
         raise SpecError(f"--convention {convention!r}: expected one of {', '.join(CONVENTIONS)}")
     fmts = _formats(formats)
-    default_input, default_kernel = DEFAULT_SIZES[ndim]
+    default_input, default_kernel = DEFAULT_SIZES[(ndim, transposed)]
     spec = ConvSpec(
         input=parse_size(input_ or default_input, "--input", ndim),
         kernel=parse_size(kernel or default_kernel, "--kernel", ndim),
@@ -179,6 +207,12 @@ def derive(
         padding=parse_size(padding, "--padding", ndim, minimum=0) if padding else (),
         dilation=parse_size(dilation, "--dilation", ndim) if dilation else (),
         groups=_count(groups, "--groups"),
+        transposed=transposed,
+        output_padding=(
+            parse_size(output_padding, "--output-padding", ndim, minimum=0)
+            if output_padding
+            else ()
+        ),
     )
     limit = _count(max_terms, "--max-terms")
     targets = _targets(output, fmts, spec.label())
@@ -240,11 +274,13 @@ def _targets(output: str | None, fmts: Sequence[str], stem: str) -> dict[str, Pa
 def gallery(output: str, no_pdf: bool, force: bool) -> None:
     """Regenerate the gallery of example sheets (tex, md, json and pdf)."""
     folder = Path(output)
-    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[Path, bytes] = {}
     for i, spec in enumerate(GALLERY, 1):
         click.echo(f"symderiv: [{i}/{len(GALLERY)}] {spec.label()}", err=True)
-        files = gallery_files(spec, folder, pdf=not no_pdf)
-        write_files(files, force=force)
+        files.update(gallery_files(spec, folder, pdf=not no_pdf))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_files(files, force=force)  # all rendered first: nothing is written on failure
+    click.echo(f"symderiv: wrote {len(files)} files into {folder}", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .latex import compile_pdf
-from .spec import ConvSpec, conv2d
+from .spec import ConvSpec, conv1d, conv2d, conv3d, conv_transpose2d
 
 __all__ = ["GALLERY", "gallery_files"]
 
@@ -14,6 +14,19 @@ GALLERY: tuple[ConvSpec, ...] = (
     conv2d(),
     # The same layer in the convolution convention (MATLAB conv2, Bouvrie).
     conv2d(convention="convolution"),
+    # Strided and padded: the delta is zero-inserted, the kernel gradient swaps
+    # stride and dilation.
+    conv2d(input=(6, 6), kernel=(3, 3), stride=2, padding=1),
+    # Dilated (atrous) kernel.
+    conv2d(input=(5, 5), kernel=(2, 2), dilation=2),
+    # Grouped: two groups of two input maps and one output map each.
+    conv2d(input=(3, 3), kernel=(2, 2), in_channels=4, out_channels=2, groups=2),
+    # 1-D with a stride that leaves the last inputs unread (their gradient is exactly 0).
+    conv1d(input=8, kernel=3, stride=3),
+    # 3-D.
+    conv3d(input=(3, 3, 3), kernel=(2, 2, 2)),
+    # Transposed (an upsampling layer, x2): input gradient is a strided convolution of D.
+    conv_transpose2d(input=(3, 3), kernel=(3, 3), stride=2, padding=1, output_padding=1),
 )
 
 

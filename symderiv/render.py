@@ -9,6 +9,7 @@ JSON is the ``symderiv/1`` document built directly from the same data.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -20,6 +21,7 @@ import sympy
 from .derive import to_terms
 from .model import ClosedFormCheck, Derivation, Element, Term
 from .printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
+from .spec import ConvSpec
 from .symbols import element_name
 
 __all__ = [
@@ -61,6 +63,11 @@ def tex_escape(text: object) -> str:
     return "".join(_TEX_SPECIALS.get(ch, ch) for ch in str(text))
 
 
+def md_math(text: str) -> str:
+    """Turn LaTeX inline math ``$x$`` into GitHub's ``$`x`$``."""
+    return re.sub(r"\$([^$]+)\$", r"$`\1`$", text)
+
+
 def _version() -> str:
     try:
         return version("symderiv")
@@ -98,6 +105,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["tex"] = tex_escape
+    env.filters["md_math"] = md_math
     return env
 
 
@@ -110,11 +118,162 @@ def _size(values: tuple[int, ...], sep: str = r" \times ") -> str:
     return sep.join(map(str, values))
 
 
-def _index_letters(ndim: int) -> tuple[str, tuple[str, ...]]:
-    """(output indices, kernel indices) used in the definitions."""
-    out = {1: "u", 2: "u,v", 3: "t,u,v"}[ndim]
-    kernel = {1: ("p",), 2: ("p", "q"), 3: ("r", "p", "q")}[ndim]
-    return out, kernel
+_OUT = {1: ("u",), 2: ("u", "v"), 3: ("t", "u", "v")}
+_OUT_T = {1: ("y",), 2: ("y", "x"), 3: ("z", "y", "x")}
+_IN = {1: ("i",), 2: ("i", "j"), 3: ("h", "i", "j")}
+_KER = {1: ("p",), 2: ("p", "q"), 3: ("r", "p", "q")}
+_SIZES = {1: ("L",), 2: ("H", "W"), 3: ("T", "H", "W")}
+_AXES = {1: ("positions",), 2: ("rows", "columns"), 3: ("slices", "rows", "columns")}
+
+
+def _affine(coef: int, var: str) -> str:
+    return var if coef == 1 else f"{coef}{var}"
+
+
+def _tap(s: int, u: str, d: int, p: str, pad: int) -> str:
+    """s·u + d·p − pad with the numbers filled in: ``2u+p-1``."""
+    return f"{_affine(s, u)}+{_affine(d, p)}" + (f"-{pad}" if pad else "")
+
+
+def definition_latex(spec: ConvSpec, commas: bool) -> str:
+    """The forward pass of one map with the layer's numbers filled in."""
+    n = spec.ndim
+    sep = "," if (commas or n == 1 or not spec.is_plain) else ""
+    ker = _KER[n]
+    if spec.convention == "convolution":
+        kidx = ",".join(f"{k - 1}-{p}" for k, p in zip(spec.kernel, ker, strict=True))
+    else:
+        kidx = ",".join(ker)
+    ksum = ",".join(ker)
+    if spec.transposed:
+        out, inp = _OUT_T[n], _IN[n]
+        conditions = r",\ ".join(
+            f"{_tap(s, i, d, p, pad)}={y}"
+            for s, i, d, p, pad, y in zip(
+                spec.stride, inp, spec.dilation, ker, spec.padding, out, strict=True
+            )
+        )
+        return (
+            rf"Z_{{{sep.join(out)}}} = \sum_{{{ksum}}} \sum_{{{','.join(inp)}:\ {conditions}}} "
+            rf"A_{{{sep.join(inp)}}}\, K_{{{kidx}}} + b"
+        )
+    pos = ",".join(
+        _tap(s, u, d, p, pad)
+        for s, u, d, p, pad in zip(
+            spec.stride, _OUT[n], spec.dilation, ker, spec.padding, strict=True
+        )
+    )
+    return rf"Z_{{{sep.join(_OUT[n])}}} = \sum_{{{ksum}}} A_{{{pos}}}\, K_{{{kidx}}} + b"
+
+
+def definition_notes(spec: ConvSpec) -> list[str]:
+    """Sentences (LaTeX) that qualify the definition."""
+    notes = []
+    if spec.transposed:
+        notes.append(
+            r"Each input element is scattered into the outputs it reaches; products that would "
+            r"land outside the output (in the cropped padding) are left out."
+        )
+    elif any(spec.padding):
+        notes.append(
+            r"The input is zero-padded by $" + _per_axis(spec.padding) + r"$ on each "
+            r"side: products whose $A$ index falls outside the input read a zero and are left out."
+        )
+    cin, cout = spec.in_channels // spec.groups, spec.out_channels // spec.groups
+    if spec.in_channels > 1 or spec.groups > 1:
+        notes.append(
+            f"Each output map sums this over the {cin} input map"
+            + ("s" if cin > 1 else "")
+            + (
+                f" of its group ({spec.groups} groups of {cin} input and {cout} output maps)."
+                if spec.groups > 1
+                else "."
+            )
+        )
+    return notes
+
+
+def size_rules(spec: ConvSpec) -> list[str]:
+    """The output size on every axis, rule and numbers."""
+    out = []
+    for a in range(spec.ndim):
+        name = _SIZES[spec.ndim][a]
+        h, k, s, p, d = (
+            spec.input[a],
+            spec.kernel[a],
+            spec.stride[a],
+            spec.padding[a],
+            spec.dilation[a],
+        )
+        if spec.transposed:
+            op = spec.output_padding[a]
+            out.append(
+                rf"{name}_o = ({name}-1)s - 2p + d(k-1) + p_{{\text{{out}}}} + 1 "
+                rf"= ({h}-1)\cdot {s} - 2\cdot {p} + {d}\cdot({k}-1) + {op} + 1 "
+                rf"= {spec.output[a]}"
+            )
+        else:
+            out.append(
+                rf"{name}_o = \left\lfloor \frac{{{name} + 2p - d(k-1) - 1}}{{s}} \right\rfloor + 1 "
+                rf"= \left\lfloor \frac{{{h} + 2\cdot {p} - {d}\cdot({k}-1) - 1}}{{{s}}} "
+                rf"\right\rfloor + 1 = {spec.output[a]}"
+            )
+    return out
+
+
+def _per_axis(values: tuple[int, ...]) -> str:
+    """``1`` when every axis has the same value, else ``(1, 0)``."""
+    if len(set(values)) == 1:
+        return str(values[0])
+    return "(" + ", ".join(map(str, values)) + ")"
+
+
+def _index_list(values: tuple[int, ...]) -> str:
+    return ", ".join(map(str, values))
+
+
+def unread_notes(spec: ConvSpec) -> list[str]:
+    """Input positions no output reads (gradient exactly 0) and outputs no product reaches."""
+    notes = []
+    axes = _AXES[spec.ndim]
+    for a, unread in enumerate(spec.unread_input()):
+        if unread:
+            notes.append(
+                f"Input {axes[a]} ${_index_list(unread)}$ are read by no output: "
+                "$\\partial E/\\partial A$ is exactly $0$ there."
+            )
+    for a, unwritten in enumerate(spec.unwritten_output()):
+        if unwritten:
+            notes.append(
+                f"Output {axes[a]} ${_index_list(unwritten)}$ receive no product: $Z = b$ there, "
+                "and their deltas reach neither $A$ nor $K$."
+            )
+    return notes
+
+
+def delta_note(spec: ConvSpec) -> str:
+    """How the input-gradient formula reads the delta, in words."""
+    if spec.transposed:
+        if not any(spec.padding):
+            return "The input-gradient formula reads the delta as it is:"
+        return "The input-gradient formula reads the delta bordered by the layer's padding:"
+    parts = []
+    if any(s > 1 for s in spec.stride):
+        parts.append(r"with $s-1$ zeros inserted between neighbouring entries (the stride)")
+    parts.append(r"bordered by $d(k-1)$ zeros (the kernel reach) on each side")
+    trailing = [
+        (h + 2 * p - d * (k - 1) - 1) % s
+        for h, p, d, k, s in zip(
+            spec.input, spec.padding, spec.dilation, spec.kernel, spec.stride, strict=True
+        )
+    ]
+    if any(trailing):
+        parts.append(
+            r"plus $a = (H + 2p - d(k-1) - 1) \bmod s = "
+            + ",".join(map(str, trailing))
+            + r"$ more at the end"
+        )
+    return "The input-gradient formula reads the delta " + ", ".join(parts) + ":"
 
 
 class _View:
@@ -248,23 +407,37 @@ class _View:
             )
         return out
 
+    def group_blocks(self) -> str | None:
+        """The block structure of a grouped layer: which kernel map links which maps."""
+        s = self.spec
+        if s.groups == 1:
+            return None
+        cin, cout = s.in_channels // s.groups, s.out_channels // s.groups
+        rows = []
+        if s.transposed:  # rows: input maps c, columns: output maps o
+            for c in range(s.in_channels):
+                g = c // cin
+                rows.append(
+                    [
+                        self.p.name("K", (c, o - g * cout)) if o // cout == g else "0"
+                        for o in range(s.out_channels)
+                    ]
+                )
+        else:  # rows: output maps m, columns: input maps c
+            for m in range(s.out_channels):
+                g = m // cout
+                rows.append(
+                    [
+                        self.p.name("K", (m, c - g * cin)) if c // cin == g else "0"
+                        for c in range(s.in_channels)
+                    ]
+                )
+        body = r" \\ ".join(" & ".join(r) for r in rows)
+        return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+
     def build(self) -> dict[str, Any]:
         s, d = self.spec, self.d
-        out_idx, kernel_idx = _index_letters(s.ndim)
         shapes = s.shapes()
-        k = ",".join(kernel_idx)
-        if s.ndim == 1:
-            pos = "u+p"
-            flipped = "k-1-p"
-        else:
-            pos = ",".join(f"{o}+{q}" for o, q in zip(out_idx.split(","), kernel_idx, strict=True))
-            sizes = {1: ("k",), 2: ("k_h", "k_w"), 3: ("k_t", "k_h", "k_w")}[s.ndim]
-            flipped = ",".join(f"{kk}-1-{q}" for kk, q in zip(sizes, kernel_idx, strict=True))
-        kernel_index = k if s.convention == "correlation" else flipped
-        definition = (
-            rf"Z_{{{out_idx.replace(',', '')}}} = \sum_{{{k}}} A_{{{pos}}}\, "
-            rf"K_{{{kernel_index}}} + b"
-        )
         gradients = {x: [self.equation(g) for g in d.gradients_of(x)] for x in ("K", "b", "A")}
         return {
             "marker": MARKER,
@@ -273,14 +446,20 @@ class _View:
             "kind": s.kind,
             "convention": s.convention,
             "title": (
-                f"{s.kind}: ${_size(s.input)}$ input, ${_size(s.kernel)}$ kernel, "
+                f"{tex_escape(s.kind)}: ${_size(s.input)}$ input, ${_size(s.kernel)}$ kernel, "
                 f"{s.convention} convention"
             ),
             "title_text": (
                 f"{s.kind}: {_size(s.input, '×')} input, {_size(s.kernel, '×')} kernel, "
                 f"{s.convention} convention"
             ),
-            "definition": definition,
+            "definition": definition_latex(s, d.notation.commas),
+            "definition_notes": definition_notes(s),
+            "size_rules": size_rules(s),
+            "unread": unread_notes(s),
+            "groups": self.group_blocks(),
+            "delta_note": delta_note(s),
+            "legend": not s.is_plain or s.groups > 1,
             "command": _command(d),
             "shapes": [
                 {
@@ -342,6 +521,7 @@ def _command(d: Derivation) -> str:
         ("stride", s.stride, 1),
         ("padding", s.padding, 0),
         ("dilation", s.dilation, 1),
+        ("output-padding", s.output_padding, 0),
     ):
         if any(v != neutral for v in values):
             args.append(f"--{name} " + "x".join(map(str, values)))

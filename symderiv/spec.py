@@ -59,9 +59,10 @@ def parse_size(text: str, option: str, ndim: int, *, minimum: int = 1) -> tuple[
             f"{option} {text!r}: a {ndim}-D layer needs {ndim} size(s) joined by 'x', "
             f"such as {example!r}"
         )
+    noun = "size" if option in ("--input", "--kernel") else "value"
     for p in parts:
         if p < minimum:
-            raise SpecError(f"{option} {text!r}: every size must be at least {minimum}")
+            raise SpecError(f"{option} {text!r}: every {noun} must be at least {minimum}")
     return parts
 
 

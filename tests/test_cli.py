@@ -96,7 +96,11 @@ def test_several_formats_name_a_folder(run, tmp_path):
             ["--format", "tex,md", "--output", "-"],
             "--output '-' with --format 'tex,md': standard output takes one format",
         ),
-        (["conv4d"], "layer 'conv4d': expected one of conv1d, conv2d, conv3d"),
+        (
+            ["conv4d"],
+            "layer 'conv4d': expected one of conv1d, conv2d, conv3d, conv_transpose1d, "
+            "conv_transpose2d, conv_transpose3d",
+        ),
         (
             ["--max-terms", "100"],
             "conv2d_4x4_k2x2_correlation: the derivation would build 288 "
