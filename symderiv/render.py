@@ -214,7 +214,8 @@ def size_rules(spec: ConvSpec) -> list[str]:
             )
         else:
             out.append(
-                rf"{name}_o = \left\lfloor \frac{{{name} + 2p - d(k-1) - 1}}{{s}} \right\rfloor + 1 "
+                rf"{name}_o = \left\lfloor \frac{{{name} + 2p - d(k-1) - 1}}{{s}} \right\rfloor"
+                r" + 1 "
                 rf"= \left\lfloor \frac{{{h} + 2\cdot {p} - {d}\cdot({k}-1) - 1}}{{{s}}} "
                 rf"\right\rfloor + 1 = {spec.output[a]}"
             )
@@ -569,6 +570,7 @@ def json_document(d: Derivation) -> dict[str, Any]:
             "padding": list(s.padding),
             "dilation": list(s.dilation),
             "groups": s.groups,
+            **({"output_padding": list(s.output_padding)} if s.transposed else {}),
         },
         "tensors": {t.letter: {"role": t.role, "shape": list(t.shape)} for t in d.tensors},
         "forward": [

@@ -340,9 +340,12 @@ def test_grid_is_a_three_wise_covering_of_every_valid_combination():
             for c in cases
         ]
         assert combos == COVERING, ndim
-        # the base input was lengthened only where the output would be empty
+        # an axis of the base input is lengthened only as far as a non-empty output needs
         base = SHAPES[ndim][0]
-        assert any(c.input == base for c in cases), ndim
+        for c in cases:
+            for axis, (h, k, s, p, d, op) in enumerate(c._per_axis()):
+                assert h == base[axis] or _transposed_size(h - 1, k, s, p, d, op) < 1, c.id
+        assert sum(c.input == base for c in cases) >= len(cases) - 3, ndim
 
 
 @pytest.mark.parametrize("case", GRID, ids=GRID_IDS)
@@ -370,10 +373,20 @@ def test_derivation_has_exactly_the_four_tensors(case):
         assert len(elements) == math.prod(case.shapes[tensor]), tensor
 
 
+def _reaches_output(case: Case) -> bool:
+    """Whether any A*K product lands inside the output: input i meets kernel tap p
+    at full-output position s*i + d*p, which is kept when it lies in [pad, pad + Ho)."""
+    return all(
+        any(0 <= s * i + d * p - pad < o for i, p in itertools.product(range(h), range(k)))
+        for (h, k, s, pad, d, _), o in zip(case._per_axis(), case.output, strict=True)
+    )
+
+
 @pytest.mark.parametrize("case", GRID, ids=GRID_IDS)
 def test_convention_matters(case):
     """The derived forward pass tells the two conventions apart whenever the
-    kernel is not symmetric (guards against a flip being ignored on both sides)."""
+    kernel is not a single tap and some product reaches the output (guards
+    against a flip being ignored on both sides)."""
     arr = _arrays(case)
     k = torch.tensor(arr["K"])
     other = k if case.convention == "convolution" else k.flip(_flip_dims(case))
@@ -381,10 +394,16 @@ def test_convention_matters(case):
         torch.tensor(arr["A"]), other, torch.tensor(arr["b"]), **case.options
     ).numpy()
     z = _derived(case, "Z")
-    if math.prod(case.kernel) == 1:
+    if math.prod(case.kernel) == 1 or not _reaches_output(case):
         np.testing.assert_allclose(z, z_other, rtol=0, atol=TOL)
     else:
         assert np.abs(z - z_other).max() > 1e-6
+
+
+def test_grid_mostly_reaches_the_output():
+    reached = [_reaches_output(c) for c in GRID]
+    assert sum(reached) >= len(GRID) - 2
+    assert not all(reached)  # the layer whose output holds only the bias is in the grid
 
 
 def test_spec_accepts_exactly_the_layers_torch_accepts():
@@ -424,6 +443,17 @@ NN_GRAD = [
 ]
 
 
+def _direct_size(case: Case) -> tuple[int, ...]:
+    """Spatial size of conv2d(D, K): floor(((H-1)s + op)/s) + 1 = H + op // s per axis."""
+    sizes = zip(case.input, case.output_padding, case.stride, strict=True)
+    return tuple(h + op // s for h, op, s in sizes)
+
+
+def test_nn_grad_cases_include_a_trimmed_direct_convolution():
+    assert any(_direct_size(c) != c.input for c in NN_GRAD)
+    assert any(_direct_size(c) == c.input for c in NN_GRAD)
+
+
 @pytest.mark.parametrize("case", NN_GRAD, ids=[c.id for c in NN_GRAD])
 def test_roles_swapped_direct_convolution_of_d(case):
     """A transposed convolution is the adjoint of the direct convolution of D with K:
@@ -447,9 +477,7 @@ def test_roles_swapped_direct_convolution_of_d(case):
     h, w = case.input
 
     direct = F.conv2d(d, weight, None, **options)
-    sizes = zip(case.input, case.output_padding, case.stride, strict=True)
-    longer = tuple(i + op // s for i, op, s in sizes)
-    assert tuple(direct.shape) == (case.batch, case.in_channels, *longer)
+    assert tuple(direct.shape) == (case.batch, case.in_channels, *_direct_size(case))
     np.testing.assert_allclose(_derived(case, "A"), direct[..., :h, :w].numpy(), rtol=0, atol=TOL)
 
     a_plus = F.pad(a, (0, direct.shape[3] - w, 0, direct.shape[2] - h))
