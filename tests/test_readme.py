@@ -1,4 +1,5 @@
-"""Every `symderiv derive` example in the README runs and verifies."""
+"""Every `symderiv derive` example in the README runs and verifies (synopsis lines,
+which hold [optional] parts, are not examples)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ EXAMPLES = sorted(
     {
         line.split("#")[0].strip()
         for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-        if re.match(r"^(\$ )?symderiv derive", line.strip())
+        if re.match(r"^(\$ )?symderiv derive(\s|$)", line.strip()) and "[" not in line
     }
 )
 
