@@ -509,25 +509,9 @@ def _split_matrices(parts: list[tuple[str, float]], budget: float) -> list[str]:
 def _command(d: Derivation) -> str:
     """The command line that regenerates this sheet."""
     s = d.spec
-    args = [f"symderiv derive {s.kind}"]
-    args.append("--input " + "x".join(map(str, s.input)))
+    args = [f"symderiv derive {s.kind}", "--input " + "x".join(map(str, s.input))]
     args.append("--kernel " + "x".join(map(str, s.kernel)))
-    if s.in_channels > 1:
-        args.append(f"--in-channels {s.in_channels}")
-    if s.out_channels > 1:
-        args.append(f"--out-channels {s.out_channels}")
-    if s.batch > 1:
-        args.append(f"--batch {s.batch}")
-    for name, values, neutral in (
-        ("stride", s.stride, 1),
-        ("padding", s.padding, 0),
-        ("dilation", s.dilation, 1),
-        ("output-padding", s.output_padding, 0),
-    ):
-        if any(v != neutral for v in values):
-            args.append(f"--{name} " + "x".join(map(str, values)))
-    if s.groups > 1:
-        args.append(f"--groups {s.groups}")
+    args += [f"--{name} {value}" for name, _, value in s.nondefault()]
     args.append(f"--convention {s.convention}")
     return " ".join(args)
 

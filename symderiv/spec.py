@@ -304,25 +304,28 @@ class ConvSpec:
         closed = 2 * gradients
         return forward + gradients + closed
 
+    def nondefault(self) -> list[tuple[str, str, str]]:
+        """The settings that differ from a plain layer's, in a fixed order, as
+        (option name, short tag, value text): ``("stride", "s", "2x2")``."""
+        out = []
+        for name, tag, value, neutral in (
+            ("in-channels", "c", (self.in_channels,), 1),
+            ("out-channels", "m", (self.out_channels,), 1),
+            ("batch", "n", (self.batch,), 1),
+            ("stride", "s", self.stride, 1),
+            ("padding", "p", self.padding, 0),
+            ("dilation", "d", self.dilation, 1),
+            ("output-padding", "op", self.output_padding, 0),
+            ("groups", "g", (self.groups,), 1),
+        ):
+            if any(v != neutral for v in value):
+                out.append((name, tag, _text(value)))
+        return out
+
     def label(self) -> str:
         """A file-name stem that names the layer, e.g. ``conv2d_4x4_k2x2_correlation``."""
-        parts = [self.kind, "x".join(map(str, self.input)), "k" + "x".join(map(str, self.kernel))]
-        if self.in_channels > 1:
-            parts.append(f"c{self.in_channels}")
-        if self.out_channels > 1:
-            parts.append(f"m{self.out_channels}")
-        if self.batch > 1:
-            parts.append(f"n{self.batch}")
-        for name, values, neutral in (
-            ("s", self.stride, 1),
-            ("p", self.padding, 0),
-            ("d", self.dilation, 1),
-            ("op", self.output_padding, 0),
-        ):
-            if any(v != neutral for v in values):
-                parts.append(name + "x".join(map(str, values)))
-        if self.groups > 1:
-            parts.append(f"g{self.groups}")
+        parts = [self.kind, _text(self.input), "k" + _text(self.kernel)]
+        parts += [tag + value for _, tag, value in self.nondefault()]
         parts.append(self.convention)
         return "_".join(parts)
 
