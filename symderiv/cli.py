@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
-from .exceptions import SpecError, SymderivError
+from .exceptions import OutputError, SpecError, SymderivError
 from .gallery import GALLERY, gallery_files
 from .output import write_files
 from .spec import CONVENTIONS, DEFAULT_MAX_TERMS, ConvSpec, parse_size
@@ -68,7 +68,7 @@ def render_format(derivation: object, fmt: str) -> bytes:
         return derivation.to_markdown().encode()
     if fmt == "json":
         return derivation.to_json().encode()
-    return compile_pdf(derivation.to_latex()).pdf
+    return compile_pdf(derivation.to_latex(), progress=True).pdf
 
 
 class _Group(click.Group):
@@ -215,7 +215,7 @@ def derive(
         ),
     )
     limit = _count(max_terms, "--max-terms")
-    targets = _targets(output, fmts, spec.label())
+    targets, folder = _targets(output, fmts, spec.label())
     if "pdf" in fmts:
         from .latex import latex_available
 
@@ -227,7 +227,13 @@ def derive(
         sys.stdout.buffer.write(rendered[fmts[0]])
         sys.stdout.flush()
     else:
-        targets[fmts[0]].parent.mkdir(exist_ok=True)
+        if folder is not None:
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot create the folder {str(folder)!r}: {exc.strerror}"
+                ) from None
         written = write_files({targets[f]: rendered[f] for f in fmts}, force=force)
         for path in written:
             click.echo(f"symderiv: wrote {path}", err=True)
@@ -237,27 +243,39 @@ def derive(
         sys.exit(1)
 
 
-def _targets(output: str | None, fmts: Sequence[str], stem: str) -> dict[str, Path] | None:
-    """Where each format goes; ``None`` for standard output."""
+def _targets(
+    output: str | None, fmts: Sequence[str], stem: str
+) -> tuple[dict[str, Path] | None, Path | None]:
+    """Where each format goes (``None`` for standard output), and a folder to create."""
     if output == "-":
         if len(fmts) != 1:
             raise SpecError(
                 f"--output '-' with --format {','.join(fmts)!r}: standard output takes one format"
             )
-        return None
+        return None, None
     if output is None:
         folder = Path("output")
-        return {f: folder / f"{stem}.{f}" for f in fmts}
+        return {f: folder / f"{stem}.{f}" for f in fmts}, folder
     path = Path(output)
     if len(fmts) == 1 and not path.is_dir():
-        return {fmts[0]: path}
+        parent = path.parent
+        if not parent.is_dir():
+            what = "is a file, not a folder" if parent.exists() else "does not exist"
+            raise SpecError(f"--output {output!r}: {str(parent)!r} {what}")
+        return {fmts[0]: path}, None
     if path.exists() and not path.is_dir():
         raise SpecError(
             f"--output {output!r} is a file, but {len(fmts)} formats were asked for: name a folder"
         )
-    if not path.exists() and not path.parent.exists():
-        raise SpecError(f"--output {output!r}: its parent folder does not exist")
-    return {f: path / f"{stem}.{f}" for f in fmts}
+    if not path.exists():
+        if path.suffix.lstrip(".").lower() in FORMATS:
+            raise SpecError(
+                f"--output {output!r} looks like a file name, but {len(fmts)} formats were asked "
+                "for: name a folder, or ask for one --format"
+            )
+        if not path.parent.is_dir():
+            raise SpecError(f"--output {output!r}: {str(path.parent)!r} does not exist")
+    return {f: path / f"{stem}.{f}" for f in fmts}, path
 
 
 @cli.command()

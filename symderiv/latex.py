@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +46,29 @@ def log_problems(log: str) -> list[str]:
     return _ERROR.findall(log) + _OVERFULL.findall(log)
 
 
-def compile_pdf(tex: str, *, timeout: float = 120.0, max_runs: int = 4) -> PdfBuild:
+def _failure(log: str, stdout: str) -> str:
+    """One line saying why pdflatex stopped."""
+    capacity = re.search(r"TeX capacity exceeded, sorry \[([^\]]*)\]", log)
+    if capacity:
+        return (
+            f"the sheet is too large for pdflatex (TeX capacity exceeded: {capacity.group(1)}); "
+            "the .tex and .md sheets are not affected (--format tex,md)"
+        )
+    errors = _ERROR.findall(log)
+    where = re.search(r"^l\.(\d+)", log, re.MULTILINE)
+    if errors:
+        line = f" at line {where.group(1)} of the generated .tex" if where else ""
+        return f"pdflatex failed{line}: {errors[0][2:].strip()}"
+    tail = " ".join(stdout.split())[-200:]
+    return f"pdflatex failed: {tail}"
+
+
+def compile_pdf(
+    tex: str, *, timeout: float = 120.0, max_runs: int = 4, progress: bool = False
+) -> PdfBuild:
     """Run pdflatex until cross-references settle; raise :class:`LatexBuildError`
-    if it fails or its log shows errors or overfull boxes."""
+    if it fails or its log shows errors or overfull boxes.  With ``progress``,
+    each run is announced on stderr."""
     if not latex_available():
         raise LatexBuildError(
             "pdflatex was not found on PATH: install TeX Live (Debian: texlive-latex-base "
@@ -78,6 +99,8 @@ def compile_pdf(tex: str, *, timeout: float = 120.0, max_runs: int = 4) -> PdfBu
         previous_aux = None
         while runs < max_runs:
             runs += 1
+            if progress:
+                print(f"symderiv: pdflatex run {runs} ...", file=sys.stderr, flush=True)
             try:
                 proc = subprocess.run(
                     cmd,
@@ -93,8 +116,7 @@ def compile_pdf(tex: str, *, timeout: float = 120.0, max_runs: int = 4) -> PdfBu
             log_path = folder / "sheet.log"
             log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
             if proc.returncode != 0:
-                problems = log_problems(log) or [proc.stdout.decode("latin-1")[-300:]]
-                raise LatexBuildError(f"pdflatex failed: {problems[0].strip()}")
+                raise LatexBuildError(_failure(log, proc.stdout.decode("latin-1")))
             aux = (folder / "sheet.aux").read_bytes() if (folder / "sheet.aux").exists() else b""
             if not _RERUN.search(log) and aux == previous_aux:
                 break

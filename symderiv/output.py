@@ -51,12 +51,18 @@ def write_files(files: Mapping[Path, bytes], *, force: bool = False) -> list[Pat
         _check(path, force)
     written = []
     for path, data in files.items():
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise OutputError(f"cannot write {str(path)!r}: {exc.strerror}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise OutputError(f"cannot write {str(path)!r}: {exc.strerror}") from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

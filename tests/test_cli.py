@@ -181,3 +181,43 @@ def test_gallery_regenerates_its_own_pdfs_in_place(tmp_path):
     assert all(is_ours(p) for p in pdfs)
     again = runner.invoke(cli, ["gallery", "--output", str(tmp_path)], catch_exceptions=False)
     assert again.exit_code == 0, again.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--format", "md", "-o", "new/deep/x.md"],
+            "--output 'new/deep/x.md': 'new/deep' does not exist",
+        ),
+        (["--format", "md", "-o", "new/x.md"], "--output 'new/x.md': 'new' does not exist"),
+        (
+            ["--format", "md", "-o", "afile/x.md"],
+            "--output 'afile/x.md': 'afile' is a file, not a folder",
+        ),
+        (
+            ["--format", "tex,md", "-o", "sheet.md"],
+            "--output 'sheet.md' looks like a file name, but 2 "
+            "formats were asked for: name a folder, or ask for one --format",
+        ),
+        (
+            ["--format", "tex,md", "-o", "afile"],
+            "--output 'afile' is a file, but 2 formats were asked for: name a folder",
+        ),
+        (["--format", "tex,md", "-o", "no/such"], "--output 'no/such': 'no' does not exist"),
+    ],
+)
+def test_output_paths_that_cannot_be_written(run, tmp_path, args, message):
+    (tmp_path / "afile").write_text("x\n")
+    result = run("derive", *args)
+    assert result.exit_code == 2
+    assert result.stderr == f"symderiv: error: {message}\n"
+    assert _files(tmp_path) == ["afile"]
+
+
+def test_unwritable_folder_is_one_line(tmp_path):
+    from symderiv.exceptions import OutputError
+    from symderiv.output import write_files
+
+    with pytest.raises(OutputError, match=r"^cannot write '/proc/x\.md': "):
+        write_files({Path("/proc/x.md"): b"x"})

@@ -88,3 +88,33 @@ def test_compiles_without_shell_escape_or_writing_outside(tmp_path):
         compile_pdf(tex)
     assert not target.exists()
     assert not (tmp_path / "outside.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        # A refuted formula's rows sit beside a wide "formula: dE/dK =?" label.
+        symderiv.conv1d(input=60, kernel=3),
+        # One regrouping patch is wider than the page: the sheet says so instead.
+        symderiv.conv2d(input=(1, 40), kernel=(1, 40)),
+        # Many maps: long equation lists are split into several align* blocks.
+        symderiv.conv2d(in_channels=6, out_channels=6, batch=2),
+    ],
+    ids=lambda s: s.label(),
+)
+def test_sheets_a_newcomer_tried_build(spec):
+    tex = spec.derive().to_latex()
+    build = compile_pdf(tex)
+    assert log_problems(build.log) == []
+
+
+def test_patch_too_wide_is_said_in_words():
+    tex = symderiv.conv2d(input=(1, 40), kernel=(1, 40)).derive().to_latex()
+    assert "are too wide to print here" in tex
+
+
+def test_capacity_exceeded_is_explained():
+    with pytest.raises(
+        LatexBuildError, match=r"^the sheet is too large for pdflatex \(TeX capacity"
+    ):
+        compile_pdf(r"\documentclass{article}\begin{document}\def\a{x\a}\a\end{document}")

@@ -38,7 +38,10 @@ def _snippets(markdown: str) -> list[list[object]]:
 
 def _katex_errors(snippets: list[list[object]]) -> list[str]:
     out = subprocess.run(
-        ["node", str(SCRIPT)], input=json.dumps(snippets), capture_output=True, text=True,
+        ["node", str(SCRIPT)],
+        input=json.dumps(snippets),
+        capture_output=True,
+        text=True,
         check=True,
     )
     return json.loads(out.stdout)
@@ -57,6 +60,12 @@ def test_gallery_markdown_math_renders(path):
 
 
 def test_markdown_with_channels_batch_and_commas_renders():
-    d = symderiv.conv2d(input=(11, 4), kernel=(2, 2), in_channels=2, out_channels=2, batch=2,
-                        convention="convolution").derive()
+    d = symderiv.conv2d(
+        input=(11, 4),
+        kernel=(2, 2),
+        in_channels=2,
+        out_channels=2,
+        batch=2,
+        convention="convolution",
+    ).derive()
     assert _katex_errors(_snippets(d.to_markdown())) == []
