@@ -16,6 +16,7 @@ import numpy as np
 from . import operators as ops
 
 __all__ = [
+    "CONV_NAMES",
     "Conv",
     "Crop",
     "Formula",
@@ -27,7 +28,7 @@ __all__ = [
     "ZeroInsert",
 ]
 
-_CONV_NAMES = {1: "conv", 2: "conv2", 3: "convn"}
+CONV_NAMES = {1: "conv", 2: "conv2", 3: "convn"}
 _SUM_INDICES = {1: "u", 2: "u,v", 3: "t,u,v"}
 
 
@@ -82,7 +83,7 @@ class Rot180(Formula):
         return f"rot180({self.arg.text()})"
 
     def latex(self, names: Mapping[str, str]) -> str:
-        return rf"\operatorname{{rot180}}\bigl({self.arg.latex(names)}\bigr)"
+        return rf"\operatorname{{rot180}}\left({self.arg.latex(names)}\right)"
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,12 @@ class Conv(Formula):
         return ops.conv(self.x.evaluate(env), self.y.evaluate(env), self.mode)
 
     def text(self) -> str:
-        return f"{_CONV_NAMES[self.ndim]}({self.x.text()}, {self.y.text()}, '{self.mode}')"
+        return f"{CONV_NAMES[self.ndim]}({self.x.text()}, {self.y.text()}, '{self.mode}')"
 
     def latex(self, names: Mapping[str, str]) -> str:
         return (
-            rf"\operatorname{{{_CONV_NAMES[self.ndim]}}}\Bigl({self.x.latex(names)},\ "
-            rf"{self.y.latex(names)},\ \text{{{self.mode}}}\Bigr)"
+            rf"\operatorname{{{CONV_NAMES[self.ndim]}}}\left({self.x.latex(names)},\ "
+            rf"{self.y.latex(names)},\ \text{{{self.mode}}}\right)"
         )
 
 
@@ -162,7 +163,7 @@ class Pad(Formula):
         amount = _tuple_latex(self.before)
         if self.before != self.after:
             amount += "," + _tuple_latex(self.after)
-        return rf"\operatorname{{pad}}_{{{amount}}}\bigl({self.arg.latex(names)}\bigr)"
+        return rf"\operatorname{{pad}}_{{{amount}}}\left({self.arg.latex(names)}\right)"
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class ZeroInsert(Formula):
 
     def latex(self, names: Mapping[str, str]) -> str:
         step = _tuple_latex(self.step)
-        return rf"\operatorname{{ins}}_{{{step}}}\bigl({self.arg.latex(names)}\bigr)"
+        return rf"\operatorname{{ins}}_{{{step}}}\left({self.arg.latex(names)}\right)"
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ class Crop(Formula):
 
     def latex(self, names: Mapping[str, str]) -> str:
         amount = _tuple_latex(self.before) + "," + _tuple_latex(self.after)
-        return rf"\operatorname{{crop}}_{{{amount}}}\bigl({self.arg.latex(names)}\bigr)"
+        return rf"\operatorname{{crop}}_{{{amount}}}\left({self.arg.latex(names)}\right)"
 
 
 @dataclass(frozen=True)
@@ -221,4 +222,4 @@ class SumAll(Formula):
         idx = _SUM_INDICES[self.ndim]
         if isinstance(self.arg, Var):
             return rf"\sum_{{{idx}}} {self.arg.latex(names)}_{{{idx.replace(',', '')}}}"
-        return rf"\sum_{{{idx}}} \bigl({self.arg.latex(names)}\bigr)_{{{idx.replace(',', '')}}}"
+        return rf"\sum_{{{idx}}} \left({self.arg.latex(names)}\right)_{{{idx.replace(',', '')}}}"

@@ -19,6 +19,7 @@ import jinja2
 import sympy
 
 from .derive import to_terms
+from .formulas import CONV_NAMES
 from .model import ClosedFormCheck, Derivation, Element, Term
 from .printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
 from .spec import ConvSpec
@@ -57,11 +58,13 @@ _TEX_SPECIALS = {
     "_": r"\_",
     "^": r"\^{}",
     "~": r"\~{}",
+    "'": r"\textquotesingle{}",
 }
 
 
 def tex_escape(text: object) -> str:
-    """Escape text for LaTeX's text mode."""
+    """Escape text for LaTeX's text mode (a straight quote stays straight, so code
+    copied from the PDF still runs)."""
     return "".join(_TEX_SPECIALS.get(ch, ch) for ch in str(text))
 
 
@@ -210,18 +213,51 @@ def size_rules(spec: ConvSpec) -> list[str]:
         if spec.transposed:
             op = spec.output_padding[a]
             out.append(
-                rf"{name}_o = ({name}-1)s - 2p + d(k-1) + p_{{\text{{out}}}} + 1 "
+                rf"{name}_o = ({name}-1)s - 2P + d(k-1) + P_{{\text{{out}}}} + 1 "
                 rf"= ({h}-1)\cdot {s} - 2\cdot {p} + {d}\cdot({k}-1) + {op} + 1 "
                 rf"= {spec.output[a]}"
             )
         else:
             out.append(
-                rf"{name}_o = \left\lfloor \frac{{{name} + 2p - d(k-1) - 1}}{{s}} \right\rfloor"
+                rf"{name}_o = \left\lfloor \frac{{{name} + 2P - d(k-1) - 1}}{{s}} \right\rfloor"
                 r" + 1 "
                 rf"= \left\lfloor \frac{{{h} + 2\cdot {p} - {d}\cdot({k}-1) - 1}}{{{s}}} "
                 rf"\right\rfloor + 1 = {spec.output[a]}"
             )
     return out
+
+
+def _neutral(spec: ConvSpec) -> bool:
+    """Stride 1, no padding, no dilation, not transposed (groups allowed)."""
+    n = spec.ndim
+    return not spec.transposed and (spec.stride, spec.padding, spec.dilation) == (
+        (1,) * n,
+        (0,) * n,
+        (1,) * n,
+    )
+
+
+def title(spec: ConvSpec) -> str:
+    """The sheet's title in plain text, naming every setting that is not the default."""
+    if spec.ndim == 1:
+        parts = [f"length-{spec.input[0]} input", f"length-{spec.kernel[0]} kernel"]
+    else:
+        parts = [f"{_size(spec.input, '×')} input", f"{_size(spec.kernel, '×')} kernel"]
+    if spec.in_channels > 1 or spec.out_channels > 1:
+        parts.append(f"{spec.in_channels} → {spec.out_channels} maps")
+    if spec.batch > 1:
+        parts.append(f"batch {spec.batch}")
+    for word, values, neutral in (
+        ("stride", spec.stride, 1),
+        ("padding", spec.padding, 0),
+        ("dilation", spec.dilation, 1),
+        ("output padding", spec.output_padding, 0),
+    ):
+        if any(v != neutral for v in values):
+            parts.append(f"{word} {_per_axis(values)}")
+    if spec.groups > 1:
+        parts.append(f"{spec.groups} groups")
+    return f"{spec.kind}: {', '.join(parts)}, {spec.convention} convention"
 
 
 def _per_axis(values: tuple[int, ...]) -> str:
@@ -272,7 +308,7 @@ def delta_note(spec: ConvSpec) -> str:
     ]
     if any(trailing):
         parts.append(
-            r"plus $a = (H + 2p - d(k-1) - 1) \bmod s = "
+            r"plus $a = (H + 2P - d(k-1) - 1) \bmod s = "
             + ",".join(map(str, trailing))
             + r"$ more at the end"
         )
@@ -464,14 +500,13 @@ class _View:
             "label": s.label(),
             "kind": s.kind,
             "convention": s.convention,
-            "title": (
-                f"{tex_escape(s.kind)}: ${_size(s.input)}$ input, ${_size(s.kernel)}$ kernel, "
-                f"{s.convention} convention"
-            ),
-            "title_text": (
-                f"{s.kind}: {_size(s.input, '×')} input, {_size(s.kernel, '×')} kernel, "
-                f"{s.convention} convention"
-            ),
+            "title": tex_escape(title(s)).replace("×", r"$\times$").replace("→", r"$\to$"),
+            "title_text": title(s),
+            "classic": s.kind == "conv2d" and _neutral(s),
+            "matlab": CONV_NAMES[s.ndim],
+            "per_map": s.batch > 1 or s.in_channels > 1 or s.out_channels > 1,
+            "bias_symbol": "b^{(m)}" if s.out_channels > 1 else "b",
+            "neutral": _neutral(s),
             "definition": definition_latex(s, d.notation.commas),
             "definition_notes": definition_notes(s),
             "size_rules": size_rules(s),

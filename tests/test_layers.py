@@ -163,15 +163,15 @@ def test_output_size_rules_with_numbers():
     assert size_rules(
         symderiv.conv2d(input=(7, 6), kernel=(3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2))
     ) == [
-        r"H_o = \left\lfloor \frac{H + 2p - d(k-1) - 1}{s} \right\rfloor + 1 = \left\lfloor "
+        r"H_o = \left\lfloor \frac{H + 2P - d(k-1) - 1}{s} \right\rfloor + 1 = \left\lfloor "
         r"\frac{7 + 2\cdot 1 - 1\cdot(3-1) - 1}{2} \right\rfloor + 1 = 4",
-        r"W_o = \left\lfloor \frac{W + 2p - d(k-1) - 1}{s} \right\rfloor + 1 = \left\lfloor "
+        r"W_o = \left\lfloor \frac{W + 2P - d(k-1) - 1}{s} \right\rfloor + 1 = \left\lfloor "
         r"\frac{6 + 2\cdot 0 - 2\cdot(2-1) - 1}{1} \right\rfloor + 1 = 4",
     ]
     assert size_rules(
         symderiv.conv_transpose1d(input=4, kernel=3, stride=2, padding=1, output_padding=1)
     ) == [
-        r"L_o = (L-1)s - 2p + d(k-1) + p_{\text{out}} + 1 = (4-1)\cdot 2 - 2\cdot 1 "
+        r"L_o = (L-1)s - 2P + d(k-1) + P_{\text{out}} + 1 = (4-1)\cdot 2 - 2\cdot 1 "
         r"+ 1\cdot(3-1) + 1 + 1 = 8"
     ]
 

@@ -30,9 +30,9 @@ def test_templates_live_in_the_top_level_folder():
         r"\[ D_{\text{padded}} = \begin{bmatrix} 0 & 0 & 0 & 0 & 0 \\ 0 & D_{00} & D_{01} & D_{02} "
         r"& 0 \\ 0 & D_{10} & D_{11} & D_{12} & 0 \\ 0 & D_{20} & D_{21} & D_{22} & 0 \\ 0 & 0 & 0 "
         r"& 0 & 0 \end{bmatrix} \]",
-        r"\[ \frac{\partial E}{\partial K} = \operatorname{conv2}\Bigl(A,\ "
-        r"\operatorname{rot180}\bigl(D\bigr),\ \text{valid}\Bigr) \]",
-        r"\texttt{rot180(conv2(A, rot180(D), 'valid'))}:",
+        r"\[ \frac{\partial E}{\partial K} = \operatorname{conv2}\left(A,\ "
+        r"\operatorname{rot180}\left(D\right),\ \text{valid}\right) \]",
+        r"\texttt{rot180(conv2(A, rot180(D), \textquotesingle{}valid\textquotesingle{}))}:",
         r"\textbf{does not hold}: it differs from the derivation at 4 of 4 elements.",
         r"The first is $K_{00}$:",
         r"\[ Z_{uv} = \sum_{p,q} A_{u+p,v+q}\, K_{p,q} + b \]",
