@@ -85,6 +85,9 @@ class _Group(click.Group):
             result = super().main(
                 args=args, prog_name=prog_name or "symderiv", standalone_mode=False, **extra
             )
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
         except click.exceptions.Exit as exc:
             sys.exit(int(exc.exit_code))
         except click.exceptions.Abort:
@@ -99,7 +102,7 @@ class _Group(click.Group):
         sys.exit(int(result) if isinstance(result, int) else 0)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="symderiv", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="symderiv", prog_name="symderiv")
 def cli() -> None:
     """Derive, prove and typeset the backpropagation formulas of convolution layers.
@@ -187,6 +190,7 @@ def derive(
     if layer not in KINDS:
         raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
     ndim, transposed = KINDS[layer]
+    convention = convention.lower()
     if output_padding and not transposed:
         raise SpecError(
             f"--output-padding {output_padding!r}: only transposed layers "

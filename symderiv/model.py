@@ -165,7 +165,15 @@ class Derivation:
         for g in self.gradients:
             if g.tensor == of and g.index == tuple(index):
                 return g
-        raise KeyError(f"{of}{list(index)}")
+        shapes = {t.letter: t.shape for t in self.tensors}
+        raise KeyError(
+            f"no gradient element {of}{list(index)}: "
+            + (
+                f"{of} has shape {shapes[of]}; give its full index"
+                if of in shapes and of != "D"
+                else "the gradients are of 'K', 'b' and 'A'"
+            )
+        )
 
     def gradients_of(self, of: str) -> tuple[GradientElement, ...]:
         return tuple(g for g in self.gradients if g.tensor == of)

@@ -40,25 +40,30 @@ DEFAULT_MAX_TERMS = 300_000
 _SIZE_RE = re.compile(r"^\s*(-?\d+)(\s*[xX×]\s*-?\d+)*\s*$")
 
 
+_EXAMPLE_VALUE = {"--input": "4", "--kernel": "2", "--padding": "1", "--output-padding": "1"}
+
+
 def parse_size(text: str, option: str, ndim: int, *, minimum: int = 1) -> tuple[int, ...]:
     """Parse ``"4x4"`` (or ``"4"``, meaning the same on every axis) into a tuple.
 
-    Raises :class:`SpecError` quoting ``text`` when it is malformed, has the
-    wrong number of axes, or holds a number below ``minimum``.
+    Our own small grammar (integers joined by ``x``); raises :class:`SpecError`
+    quoting ``text`` when it is malformed, has the wrong number of axes, or holds
+    a number below ``minimum``.
     """
-    example = "x".join(["4"] * ndim)
-    if not _SIZE_RE.match(text):
-        raise SpecError(
-            f"{option} {text!r}: expected {ndim} integer(s) joined by 'x', such as {example!r}"
+    example = "x".join([_EXAMPLE_VALUE.get(option, "2")] * ndim)
+    if ndim == 1:
+        expected = f"expected an integer, such as {example!r}"
+    else:
+        expected = (
+            f"expected {ndim} integers joined by 'x' (or one for every axis), such as {example!r}"
         )
+    if not _SIZE_RE.match(text):
+        raise SpecError(f"{option} {text!r}: {expected}")
     parts = tuple(int(p) for p in re.split(r"[xX×]", text.strip()))
     if len(parts) == 1:
         parts = parts * ndim
     if len(parts) != ndim:
-        raise SpecError(
-            f"{option} {text!r}: a {ndim}-D layer needs {ndim} size(s) joined by 'x', "
-            f"such as {example!r}"
-        )
+        raise SpecError(f"{option} {text!r}: a {ndim}-D layer takes {ndim} values; {expected}")
     noun = "size" if option in ("--input", "--kernel") else "value"
     for p in parts:
         if p < minimum:
@@ -80,7 +85,7 @@ def _axes(value: int | Sequence[int], name: str, ndim: int, minimum: int) -> tup
     if len(values) != ndim or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in values
     ):
-        raise SpecError(f"{name} {value!r}: expected {ndim} integer(s), one per spatial axis")
+        raise SpecError(f"{name} {value!r}: expected {ndim} integers, one per spatial axis")
     for v in values:
         if v < minimum:
             raise SpecError(f"{name} {value!r}: every value must be at least {minimum}")
@@ -337,8 +342,15 @@ class ConvSpec:
 
 
 def _make(
-    ndim: int, input: int | Sequence[int], kernel: int | Sequence[int], **kw: object
+    ndim: int,
+    input: int | str | Sequence[int],
+    kernel: int | str | Sequence[int],
+    **kw: object,
 ) -> ConvSpec:
+    if isinstance(input, str):
+        input = parse_size(input, "input", ndim)
+    if isinstance(kernel, str):
+        kernel = parse_size(kernel, "kernel", ndim)
     if isinstance(input, int) and not isinstance(input, bool):
         input = (input,) * ndim
     if isinstance(kernel, int) and not isinstance(kernel, bool):
@@ -358,14 +370,16 @@ def _make(
 
 
 def conv1d(
-    input: int | Sequence[int] = 8, kernel: int | Sequence[int] = 3, **kw: object
+    input: int | str | Sequence[int] = 8, kernel: int | str | Sequence[int] = 3, **kw: object
 ) -> ConvSpec:
     """A 1-D convolution layer (see :class:`ConvSpec` for the keywords)."""
     return _make(1, input, kernel, **kw)
 
 
 def conv2d(
-    input: int | Sequence[int] = (4, 4), kernel: int | Sequence[int] = (2, 2), **kw: object
+    input: int | str | Sequence[int] = (4, 4),
+    kernel: int | str | Sequence[int] = (2, 2),
+    **kw: object,
 ) -> ConvSpec:
     """A 2-D convolution layer; the defaults are the classic 4×4 input, 2×2 kernel example.
 
@@ -376,28 +390,34 @@ def conv2d(
 
 
 def conv_transpose1d(
-    input: int | Sequence[int] = 4, kernel: int | Sequence[int] = 3, **kw: object
+    input: int | str | Sequence[int] = 4, kernel: int | str | Sequence[int] = 3, **kw: object
 ) -> ConvSpec:
     """A 1-D transposed convolution layer (PyTorch's ``conv_transpose1d``)."""
     return _make(1, input, kernel, transposed=True, **kw)
 
 
 def conv_transpose2d(
-    input: int | Sequence[int] = (3, 3), kernel: int | Sequence[int] = (2, 2), **kw: object
+    input: int | str | Sequence[int] = (3, 3),
+    kernel: int | str | Sequence[int] = (2, 2),
+    **kw: object,
 ) -> ConvSpec:
     """A 2-D transposed convolution layer (PyTorch's ``conv_transpose2d``)."""
     return _make(2, input, kernel, transposed=True, **kw)
 
 
 def conv_transpose3d(
-    input: int | Sequence[int] = (2, 2, 2), kernel: int | Sequence[int] = (2, 2, 2), **kw: object
+    input: int | str | Sequence[int] = (2, 2, 2),
+    kernel: int | str | Sequence[int] = (2, 2, 2),
+    **kw: object,
 ) -> ConvSpec:
     """A 3-D transposed convolution layer (PyTorch's ``conv_transpose3d``)."""
     return _make(3, input, kernel, transposed=True, **kw)
 
 
 def conv3d(
-    input: int | Sequence[int] = (3, 3, 3), kernel: int | Sequence[int] = (2, 2, 2), **kw: object
+    input: int | str | Sequence[int] = (3, 3, 3),
+    kernel: int | str | Sequence[int] = (2, 2, 2),
+    **kw: object,
 ) -> ConvSpec:
     """A 3-D convolution layer (see :class:`ConvSpec` for the keywords)."""
     return _make(3, input, kernel, **kw)

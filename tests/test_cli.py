@@ -75,7 +75,10 @@ def test_several_formats_name_a_folder(run, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--input", "4x"], "--input '4x': expected 2 integer(s) joined by 'x', such as '4x4'"),
+        (
+            ["--input", "4x"],
+            "--input '4x': expected 2 integers joined by 'x' (or one for every axis), such as '4x4'",
+        ),
         (["--input", "0x4"], "--input '0x4': every size must be at least 1"),
         (["--input", "-1x4"], "--input '-1x4': every size must be at least 1"),
         (
@@ -221,3 +224,16 @@ def test_unwritable_folder_is_one_line(tmp_path):
 
     with pytest.raises(OutputError, match=r"^cannot write '/proc/x\.md': "):
         write_files({Path("/proc/x.md"): b"x"})
+
+
+def test_no_command_shows_help(run):
+    result = run()
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: symderiv [OPTIONS] COMMAND [ARGS]...")
+    assert "error" not in result.output
+
+
+def test_convention_is_case_insensitive(run):
+    result = run("derive", "--convention", "Convolution", "--format", "json", "--output", "-")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["layer"]["convention"] == "convolution"

@@ -225,7 +225,7 @@ def test_transposed_json_uses_pytorch_layout():
         ),
         (
             ["conv2d", "--stride", "2x"],
-            "--stride '2x': expected 2 integer(s) joined by 'x', such as '4x4'",
+            "--stride '2x': expected 2 integers joined by 'x' (or one for every axis), such as '2x2'",
         ),
         (
             [

@@ -27,12 +27,25 @@ def test_parse_size(text, ndim, expected):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("4x", "--input '4x': expected 2 integer(s) joined by 'x', such as '4x4'"),
-        ("x4", "--input 'x4': expected 2 integer(s) joined by 'x', such as '4x4'"),
+        (
+            "4x",
+            "--input '4x': expected 2 integers joined by 'x' (or one for every axis), such as '4x4'",
+        ),
+        (
+            "x4",
+            "--input 'x4': expected 2 integers joined by 'x' (or one for every axis), such as '4x4'",
+        ),
         ("0x4", "--input '0x4': every size must be at least 1"),
         ("-3x4", "--input '-3x4': every size must be at least 1"),
-        ("4x4x4", "--input '4x4x4': a 2-D layer needs 2 size(s) joined by 'x', such as '4x4'"),
-        ("four", "--input 'four': expected 2 integer(s) joined by 'x', such as '4x4'"),
+        (
+            "4x4x4",
+            "--input '4x4x4': a 2-D layer takes 2 values; "
+            + "expected 2 integers joined by 'x' (or one for every axis), such as '4x4'",
+        ),
+        (
+            "four",
+            "--input 'four': expected 2 integers joined by 'x' (or one for every axis), such as '4x4'",
+        ),
     ],
 )
 def test_parse_size_errors_quote_the_input(text, message):
@@ -94,3 +107,16 @@ def test_size_limit_refuses_with_the_number():
         "more than the limit of 300,000; raise it with --max-terms 40435200 "
         "(or max_terms=40435200 in Python) if you have the time and memory"
     )
+
+
+def test_python_api_takes_size_strings_through_the_same_grammar():
+    assert symderiv.conv2d(input="5x5", kernel="3").kernel == (3, 3)
+    with pytest.raises(SpecError, match=r"^input '5x': expected 2 integers joined by 'x'"):
+        symderiv.conv2d(input="5x")
+
+
+def test_missing_gradient_element_says_what_index_is_needed(classic):
+    with pytest.raises(
+        KeyError, match=r"no gradient element K\[0, 1\]: K has shape \(1, 1, 2, 2\)"
+    ):
+        classic.gradient("K", (0, 1))
