@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import math
 import zlib
 from typing import NamedTuple
 
@@ -30,6 +29,8 @@ import sympy
 from numpy.lib.stride_tricks import sliding_window_view
 
 import symderiv
+
+from .evaluation import evaluate, symbol_values
 
 TOL = 1e-12
 
@@ -265,29 +266,6 @@ def _arrays(case: Case) -> dict[str, np.ndarray]:
     return {letter: rng.standard_normal(shape) for letter, shape in _shapes(case).items()}
 
 
-def _symbol_values(arrays: dict[str, np.ndarray]) -> dict[str, float]:
-    return {
-        f"{letter}[{','.join(map(str, idx))}]": float(arr[idx])
-        for letter, arr in arrays.items()
-        for idx in np.ndindex(arr.shape)
-    }
-
-
-def _evaluate(elements, shape: tuple[int, ...], values: dict[str, float]) -> np.ndarray:
-    """Evaluate each element from its terms; every index must appear exactly once."""
-    out = np.full(shape, np.nan)
-    seen = set()
-    for e in elements:
-        assert e.index not in seen, f"element {e.tensor}{list(e.index)} derived twice"
-        seen.add(e.index)
-        out[e.index] = sum(
-            float(t.coeff) * math.prod(values[f.name] for f in t.factors) for t in e.terms
-        )
-    missing = [idx for idx in np.ndindex(shape) if idx not in seen]
-    assert not missing, f"no derived element for indices {missing[:5]}"
-    return out
-
-
 def _expected(case: Case) -> dict[str, np.ndarray]:
     arr = _arrays(case)
     da, dk, db = case.layer.backward(arr["A"], arr["K"], arr["D"])
@@ -367,8 +345,8 @@ def test_grid_covers_every_axis():
 def test_forward_matches_numpy(case):
     deriv = _derive(case)
     assert all(e.tensor == "Z" for e in deriv.forward)
-    got = _evaluate(
-        deriv.forward, (case.batch, case.out_channels, *case.output), _symbol_values(_arrays(case))
+    got = evaluate(
+        deriv.forward, (case.batch, case.out_channels, *case.output), symbol_values(_arrays(case))
     )
     np.testing.assert_allclose(got, _expected(case)["Z"], rtol=0, atol=TOL)
 
@@ -379,7 +357,7 @@ def test_gradient_matches_numpy(case, tensor):
     deriv = _derive(case)
     assert {g.tensor for g in deriv.gradients} == {"K", "b", "A"}
     elements = [g for g in deriv.gradients if g.tensor == tensor]
-    got = _evaluate(elements, _shapes(case)[tensor], _symbol_values(_arrays(case)))
+    got = evaluate(elements, _shapes(case)[tensor], symbol_values(_arrays(case)))
     np.testing.assert_allclose(got, _expected(case)[tensor], rtol=0, atol=TOL)
 
 
@@ -416,7 +394,7 @@ def test_classic_4x4_exact_integers(convention):
     b = np.array([-2.0])
     d = np.arange(9.0).reshape(1, 1, 3, 3) - 4.0
     deriv = symderiv.conv2d(input=(4, 4), kernel=(2, 2), convention=convention).derive()
-    values = _symbol_values({"A": a, "K": k, "b": b, "D": d})
+    values = symbol_values({"A": a, "K": k, "b": b, "D": d})
     da, dk, db = layer.backward(a, k, d)
     expected = {"Z": layer.forward(a, k, b), "A": da, "K": dk, "b": db}
     for e in (*deriv.forward, *deriv.gradients):

@@ -29,6 +29,8 @@ import pytest
 
 import symderiv
 
+from .evaluation import evaluate, symbol_values
+
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
@@ -181,34 +183,11 @@ def _arrays(case: Case) -> dict[str, np.ndarray]:
     return {x: rng.uniform(-2.0, 2.0, case.shapes[x]) for x in ("A", "K", "b", "D")}
 
 
-def _symbol_values(arrays: dict[str, np.ndarray]) -> dict[str, float]:
-    return {
-        f"{letter}[{','.join(map(str, idx))}]": float(arr[idx])
-        for letter, arr in arrays.items()
-        for idx in np.ndindex(arr.shape)
-    }
-
-
-def _evaluate(elements, shape: tuple[int, ...], values: dict[str, float]) -> np.ndarray:
-    """Evaluate each element from its terms; every index must appear exactly once."""
-    out = np.full(shape, np.nan)
-    seen = set()
-    for e in elements:
-        assert e.index not in seen, f"element {e.tensor}{list(e.index)} derived twice"
-        seen.add(e.index)
-        out[e.index] = sum(
-            float(t.coeff) * math.prod(values[f.name] for f in t.factors) for t in e.terms
-        )
-    missing = [idx for idx in np.ndindex(shape) if idx not in seen]
-    assert not missing, f"no derived element for indices {missing[:5]}"
-    return out
-
-
 def _derived(case: Case, tensor: str) -> np.ndarray:
     deriv = _derive(case)
     elements = deriv.forward if tensor == "Z" else deriv.gradients_of(tensor)
     assert all(e.tensor == tensor for e in elements)
-    return _evaluate(elements, case.shapes[tensor], _symbol_values(_arrays(case)))
+    return evaluate(elements, case.shapes[tensor], symbol_values(_arrays(case)))
 
 
 def _flip_dims(case: Case) -> list[int]:

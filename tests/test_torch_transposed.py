@@ -39,6 +39,8 @@ import pytest
 
 import symderiv
 
+from .evaluation import evaluate, symbol_values
+
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
@@ -264,37 +266,14 @@ def _arrays(case: Case) -> dict[str, np.ndarray]:
 
 @functools.cache
 def _symbol_values(case: Case) -> dict[str, float]:
-    return {
-        f"{letter}[{','.join(map(str, idx))}]": float(arr[idx])
-        for letter, arr in _arrays(case).items()
-        for idx in np.ndindex(arr.shape)
-    }
-
-
-def _evaluate(elements, shape: tuple[int, ...], values: dict[str, float]) -> np.ndarray:
-    """Evaluate each element from its terms; every index must appear exactly once."""
-    out = np.full(shape, np.nan)
-    seen = set()
-    for e in elements:
-        assert len(e.index) == len(shape), f"element {e.tensor}{list(e.index)}: not a full index"
-        assert all(0 <= i < n for i, n in zip(e.index, shape, strict=True)), (
-            f"element {e.tensor}{list(e.index)} outside the shape {shape}"
-        )
-        assert e.index not in seen, f"element {e.tensor}{list(e.index)} derived twice"
-        seen.add(e.index)
-        out[e.index] = sum(
-            float(t.coeff) * math.prod(values[f.name] for f in t.factors) for t in e.terms
-        )
-    missing = [idx for idx in np.ndindex(shape) if idx not in seen]
-    assert not missing, f"no derived element for indices {missing[:5]}"
-    return out
+    return symbol_values(_arrays(case))
 
 
 def _derived(case: Case, tensor: str) -> np.ndarray:
     deriv = _derive(case)
     elements = deriv.forward if tensor == "Z" else deriv.gradients_of(tensor)
     assert all(e.tensor == tensor for e in elements)
-    return _evaluate(elements, case.shapes[tensor], _symbol_values(case))
+    return evaluate(elements, case.shapes[tensor], _symbol_values(case))
 
 
 def _flip_dims(case: Case) -> list[int]:
