@@ -55,6 +55,14 @@ class Formula:
     def __str__(self) -> str:
         return self.text()
 
+    def children(self) -> tuple[Formula, ...]:
+        """The sub-formulas (arguments) of this node."""
+        return tuple(v for v in vars(self).values() if isinstance(v, Formula))
+
+    def walk(self) -> tuple[Formula, ...]:
+        """This node and every node below it."""
+        return (self, *(n for c in self.children() for n in c.walk()))
+
 
 @dataclass(frozen=True)
 class Var(Formula):

@@ -19,7 +19,7 @@ import jinja2
 import sympy
 
 from .derive import to_terms
-from .formulas import CONV_NAMES
+from .formulas import CONV_NAMES, Crop, Pad, Xcorr, ZeroInsert
 from .model import ClosedFormCheck, Derivation, Element, Term
 from .printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
 from .spec import ConvSpec
@@ -277,15 +277,17 @@ def unread_notes(spec: ConvSpec) -> list[str]:
     axes = _AXES[spec.ndim]
     for a, unread in enumerate(spec.unread_input()):
         if unread:
+            noun, verb = (axes[a], "are") if len(unread) > 1 else (axes[a][:-1], "is")
             notes.append(
-                f"Input {axes[a]} ${_index_list(unread)}$ are read by no output: "
+                f"Input {noun} ${_index_list(unread)}$ {verb} read by no output: "
                 "$\\partial E/\\partial A$ is exactly $0$ there."
             )
     for a, unwritten in enumerate(spec.unwritten_output()):
         if unwritten:
+            noun, verb = (axes[a], "receive") if len(unwritten) > 1 else (axes[a][:-1], "receives")
             notes.append(
-                f"Output {axes[a]} ${_index_list(unwritten)}$ receive no product: $Z = b$ there, "
-                "and their deltas reach neither $A$ nor $K$."
+                f"Output {noun} ${_index_list(unwritten)}$ {verb} no product: $Z = b$ there, "
+                "and the deltas there reach neither $A$ nor $K$."
             )
     return notes
 
@@ -308,7 +310,7 @@ def delta_note(spec: ConvSpec) -> str:
     ]
     if any(trailing):
         parts.append(
-            r"plus $a = (H + 2P - d(k-1) - 1) \bmod s = "
+            r"plus $a = (\text{size} + 2P - d(k-1) - 1) \bmod s = "
             + ",".join(map(str, trailing))
             + r"$ more at the end"
         )
@@ -350,40 +352,80 @@ class _View:
             "text": self.t.sum(e.terms),
         }
 
-    def map_names(self) -> dict[str, str]:
-        """Names of the maps in the closed forms, e.g. A^{(n,c)}, K^{(m,c)}."""
-        s, n = self.spec, self.d.notation
-        grouped = s.groups > 1
-
-        def name(letter: str, labels: tuple[str, ...]) -> str:
-            shown = [labels[i] for i in n.shown[letter]]
-            return letter + ("^{(" + ",".join(shown) + ")}" if shown else "")
-
-        return {
-            "A": name("A", ("n", "c_0(m)+c" if grouped else "c")),
-            "A_out": name("A", ("n", "c")),
-            "K": name("K", ("m", "c-c_0(m)" if grouped else "c")),
-            "K_out": name("K", ("m", "c")),
-            "D": name("D", ("n", "m")),
-            "b": name("b", ("m",)),
-        }
+    def map_name(self, letter: str, labels: tuple[str, ...]) -> str:
+        """A map with its shown leading indices named, e.g. ``A^{(n,c)}``."""
+        shown = [labels[i] for i in self.d.notation.shown[letter]]
+        return letter + ("^{(" + ",".join(shown) + ")}" if shown else "")
 
     def closed_form_latex(self, c: ClosedFormCheck) -> str:
-        s, names = self.spec, self.map_names()
-        body = c.formula.latex(names)
-        if c.of == "K":
-            lhs = rf"\frac{{\partial E}}{{\partial {names['K_out']}}}"
-            sums = r"\sum_{n} " if s.batch > 1 else ""
-        elif c.of == "A":
-            lhs = rf"\frac{{\partial E}}{{\partial {names['A_out']}}}"
-            if s.out_channels // s.groups > 1:
-                sums = r"\sum_{m \in G(c)} " if s.groups > 1 else r"\sum_{m} "
+        """The closed form with its sums over batch and maps, in the layer's own layout.
+
+        Direct layer: K is (m, c); a grouped layer reads input map c_0(m)+c.
+        Transposed layer: K is (c, o); input map c feeds output map o_0(c)+o.
+        """
+        s, grouped = self.spec, self.spec.groups > 1
+        batch = r"\sum_{n} " if s.batch > 1 else ""
+        if c.of == "b":
+            names = {"D": self.map_name("D", ("n", "m"))}
+            lhs, sums = self.map_name("b", ("m",)), batch
+        elif s.transposed:
+            cout = s.out_channels // s.groups
+            out_map = ("o_0(c)+o" if cout > 1 else "o_0(c)") if grouped else "o"
+            names = {
+                "A": self.map_name("A", ("n", "c")),
+                "D": self.map_name("D", ("n", out_map)),
+                "K": self.map_name("K", ("c", "o")),
+            }
+            if c.of == "K":
+                lhs, sums = names["K"], batch
             else:
-                sums = ""
+                lhs = names["A"]
+                sums = r"\sum_{o} " if cout > 1 else ""
         else:
-            lhs = rf"\frac{{\partial E}}{{\partial {names['b']}}}"
-            sums = r"\sum_{n} " if s.batch > 1 else ""
-        return f"{lhs} = {sums}{body}"
+            cin = s.in_channels // s.groups
+            in_map = ("c_0(m)+c" if cin > 1 else "c_0(m)") if grouped else "c"
+            names = {
+                "A": self.map_name("A", ("n", in_map)),
+                "D": self.map_name("D", ("n", "m")),
+                "K": self.map_name("K", ("m", "c-c_0(m)" if grouped else "c")),
+            }
+            if c.of == "K":
+                lhs, sums = self.map_name("K", ("m", "c")), batch
+            else:
+                lhs = self.map_name("A", ("n", "c"))
+                sums = (
+                    r"\sum_{m \in G(c)} " if grouped else r"\sum_{m} " if s.out_channels > 1 else ""
+                )
+        return rf"\frac{{\partial E}}{{\partial {lhs}}} = {sums}{c.formula.latex(names)}"
+
+    def group_note(self) -> str | None:
+        """What the group notation of the closed forms means."""
+        s = self.spec
+        if s.groups == 1:
+            return None
+        cin, cout = s.in_channels // s.groups, s.out_channels // s.groups
+
+        def first(size: int, of: str, per: int) -> str:  # size·floor(of/per)
+            group = of if per == 1 else rf"\lfloor {of}/{per} \rfloor"
+            return group if size == 1 else f"{size}{group}"
+
+        if s.transposed:
+            note = (
+                rf"$o_0(c) = {first(cout, 'c', cin)}$ is the first output map of input map "
+                "$c$'s group"
+            )
+            if cout > 1:
+                note += f", and $o$ runs over the {cout} output maps of that group"
+            return note + "."
+        note = (
+            rf"$c_0(m) = {first(cin, 'm', cout)}$ is the first input map of output map $m$'s group"
+        )
+        if cout > 1:
+            return (
+                note
+                + f", and $G(c)$ is the set of the {cout} output maps of input map $c$'s group."
+            )
+        return note + ", and $G(c)$ holds the one output map of input map $c$'s group."
 
     def closed_form(self, c: ClosedFormCheck) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -402,7 +444,10 @@ class _View:
             out["failure"] = {
                 "at": self.sym(c.of, f.index),
                 "reason": f.reason,
-                "derived": self.rows(to_terms(f.derived), self.reserve(c.of, f.index, _LABEL)),
+                # the derived side in the order of the expansion printed above
+                "derived": self.rows(
+                    self.d.gradient(c.of, f.index).terms, self.reserve(c.of, f.index, _LABEL)
+                ),
                 "closed": []
                 if f.reason
                 else self.rows(to_terms(f.closed), self.reserve(c.of, f.index, _LABEL)),
@@ -512,8 +557,14 @@ class _View:
             "size_rules": size_rules(s),
             "unread": unread_notes(s),
             "groups": self.group_blocks(),
+            "group_note": self.group_note(),
             "delta_note": delta_note(s),
-            "legend": not s.is_plain or s.groups > 1,
+            "legend": any(
+                isinstance(node, (Xcorr, Pad, ZeroInsert, Crop))
+                for c in d.closed_forms
+                for node in c.formula.walk()
+            ),
+            "delta_index": "".join(_IN[s.ndim]) if not d.notation.commas else ",".join(_IN[s.ndim]),
             "command": _command(d),
             "shapes": [
                 {

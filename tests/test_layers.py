@@ -335,3 +335,104 @@ def test_grid_every_element_proved(spec):
         assert [c.holds for c in other] == [False, False]
     assert d.numeric.passed
     assert len(d.gradients) == sum(len(t.elements) for t in d.tensors if t.letter in "KbA")
+
+
+def _closed_latex(spec):
+    d = spec.derive()
+    view = _View(d)
+    return [view.closed_form_latex(c) for c in d.closed_forms[:3]], view.group_note()
+
+
+@pytest.mark.parametrize(
+    ("spec", "formulas", "note"),
+    [
+        (
+            symderiv.conv_transpose2d(in_channels=2, out_channels=3),
+            [
+                r"\frac{\partial E}{\partial K^{(c,o)}} = D^{(o)} \star A^{(c)}",
+                r"\frac{\partial E}{\partial b^{(m)}} = \sum_{u,v} D^{(m)}_{uv}",
+                r"\frac{\partial E}{\partial A^{(c)}} = \sum_{o} D^{(o)} \star K^{(c,o)}",
+            ],
+            None,
+        ),
+        (
+            symderiv.conv_transpose2d(in_channels=4, out_channels=4, groups=2, batch=2),
+            [
+                r"\frac{\partial E}{\partial K^{(c,o)}} = \sum_{n} D^{(n,o_0(c)+o)} \star A^{(n,c)}",
+                r"\frac{\partial E}{\partial b^{(m)}} = \sum_{n} \sum_{u,v} D^{(n,m)}_{uv}",
+                r"\frac{\partial E}{\partial A^{(n,c)}} = \sum_{o} D^{(n,o_0(c)+o)} \star K^{(c,o)}",
+            ],
+            r"$o_0(c) = 2\lfloor c/2 \rfloor$ is the first output map of input map $c$'s group, "
+            "and $o$ runs over the 2 output maps of that group.",
+        ),
+        (
+            symderiv.conv2d(in_channels=4, out_channels=2, groups=2),
+            [
+                r"\frac{\partial E}{\partial K^{(m,c)}} = \operatorname{conv2}\left(A^{(c_0(m)+c)},\ "
+                r"\operatorname{rot180}\left(D^{(m)}\right),\ \text{valid}\right)",
+                r"\frac{\partial E}{\partial b^{(m)}} = \sum_{u,v} D^{(m)}_{uv}",
+                r"\frac{\partial E}{\partial A^{(c)}} = \sum_{m \in G(c)} \operatorname{conv2}\left("
+                r"D^{(m)},\ K^{(m,c-c_0(m))},\ \text{full}\right)",
+            ],
+            r"$c_0(m) = 2m$ is the first input map of output map $m$'s group, and $G(c)$ holds the "
+            "one output map of input map $c$'s group.",
+        ),
+    ],
+    ids=["transposed-channels", "transposed-grouped", "grouped"],
+)
+def test_closed_forms_name_the_maps_of_each_layout(spec, formulas, note):
+    # Read at K^{(1,2)} of the transposed layer, the formula must use A^{(1)} and D^{(2)}:
+    # the layout of K is (input map, output map) there.
+    assert _closed_latex(spec) == (formulas, note)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        symderiv.conv2d(input=(6, 6), kernel=(3, 3), stride=2, padding=1),
+        symderiv.conv2d(input=(5, 5), kernel=(2, 2), dilation=2),
+        symderiv.conv1d(input=8, kernel=3),
+        symderiv.conv3d(),
+        symderiv.conv_transpose2d(),
+    ],
+    ids=lambda s: s.label(),
+)
+def test_classic_remarks_only_on_the_classic_sheet(spec):
+    for text in (spec.derive().to_latex(), spec.derive().to_markdown()):
+        assert "classic expansion" not in text
+        assert "lecture notes" not in text
+        assert "and refuted" not in text
+
+
+def test_classic_sheet_keeps_its_remarks(classic):
+    tex = classic.to_latex()
+    assert "the classic expansion" in tex
+    assert "(they call\nthe output $B$: $B_{00} = A_{00}K_{00} + A_{01}K_{01} + \\dots$)" in tex
+
+
+def test_legend_only_where_its_operators_appear(classic):
+    assert "Notation: $X \\star_{s,d} Y$" not in classic.to_latex()
+    grouped = symderiv.conv2d(in_channels=4, out_channels=2, groups=2).derive().to_latex()
+    assert "Notation: $X \\star_{s,d} Y$" not in grouped
+    strided = symderiv.conv2d(stride=2).derive().to_latex()
+    assert "Notation: $X \\star_{s,d} Y$" in strided
+
+
+@pytest.mark.parametrize(
+    ("spec", "line"),
+    [
+        (symderiv.conv1d(input=8, kernel=3),
+         r"   \delta^{(l-1)}_{i} = \frac{\partial E}{\partial A_{i}}\, f'(z_{i}). \]"),
+        (symderiv.conv3d(),
+         r"   \delta^{(l-1)}_{hij} = \frac{\partial E}{\partial A_{hij}}\, f'(z_{hij}). \]"),
+    ],
+)
+def test_previous_layer_delta_has_the_layers_indices(spec, line):
+    assert line in spec.derive().to_latex().splitlines()
+
+
+def test_one_unread_input_is_singular():
+    # Ho = floor((6 - 2 - 1)/2) + 1 = 2 windows read 0-2 and 2-4: only 5 is left.
+    spec = symderiv.conv1d(input=6, kernel=3, stride=2)
+    assert spec.unread_input() == ((5,),)
+    assert "Input position $5$ is read by no output" in spec.derive().to_latex()
