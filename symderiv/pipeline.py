@@ -18,11 +18,20 @@ from .verify import check_claim
 __all__ = ["check_size", "derive"]
 
 ROLES = {"A": "input", "K": "kernel", "b": "bias", "D": "delta"}
+_MAX_KERNEL_AXIS = 1_000_000
 _PROGRESS_FROM = 20_000  # predicted terms above which progress is shown on stderr
 
 
 def check_size(spec: ConvSpec, max_terms: int = DEFAULT_MAX_TERMS) -> int:
-    """Predict the number of terms; raise :class:`SizeLimitError` above ``max_terms``."""
+    """Predict the number of terms; raise :class:`SizeLimitError` above ``max_terms``.
+
+    The prediction is arithmetic (O(kernel size) per axis), so absurd sizes are
+    refused at once rather than built."""
+    if max(spec.kernel) > _MAX_KERNEL_AXIS:
+        raise SizeLimitError(
+            f"{spec.label()}: a kernel of {max(spec.kernel):,} taps on one axis is beyond what "
+            f"symderiv derives (at most {_MAX_KERNEL_AXIS:,})"
+        )
     predicted = spec.predicted_terms()
     if predicted > max_terms:
         raise SizeLimitError(

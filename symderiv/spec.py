@@ -290,11 +290,25 @@ class ConvSpec:
             "D": (self.batch, self.out_channels, *self.output),
         }
 
+    def tap_count(self, axis: int) -> int:
+        """``len(self.taps(axis))``, counted arithmetically in O(k): for each kernel
+        index p, the x in [0, n) with 0 <= s·x + d·p − pad < m, where x runs over the
+        outputs of a direct layer (m = input size) or the inputs of a transposed one."""
+        h, o = self.input[axis], self.output[axis]
+        n, m = (h, o) if self.transposed else (o, h)
+        s, d, pad = self.stride[axis], self.dilation[axis], self.padding[axis]
+        total = 0
+        for p in range(self.kernel[axis]):
+            lo = max(0, -((d * p - pad) // s))  # ceil((pad − d·p) / s)
+            hi = min(n - 1, (m - 1 + pad - d * p) // s)
+            total += max(0, hi - lo + 1)
+        return total
+
     def products(self) -> int:
         """Number of A·K products in the forward pass (taps landing on padding excluded)."""
         per_group = (self.in_channels // self.groups) * (self.out_channels // self.groups)
-        return (
-            self.batch * self.groups * per_group * prod(len(self.taps(a)) for a in range(self.ndim))
+        return self.batch * self.groups * per_group * prod(
+            self.tap_count(a) for a in range(self.ndim)
         )
 
     def predicted_terms(self) -> int:

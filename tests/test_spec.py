@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 import symderiv
@@ -120,3 +122,29 @@ def test_missing_gradient_element_says_what_index_is_needed(classic):
         KeyError, match=r"no gradient element K\[0, 1\]: K has shape \(1, 1, 2, 2\)"
     ):
         classic.gradient("K", (0, 1))
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_tap_count_is_the_number_of_taps(transposed):
+    make = symderiv.conv_transpose1d if transposed else symderiv.conv1d
+    checked = 0
+    for h, k, s, p, d, op in itertools.product(
+        range(1, 7), range(1, 4), range(1, 4), range(3), range(1, 3), range(3) if transposed else (0,)
+    ):
+        kw = {"output_padding": op} if transposed else {}
+        try:
+            spec = make(input=h, kernel=k, stride=s, padding=p, dilation=d, **kw)
+        except SpecError:
+            continue
+        assert spec.tap_count(0) == len(spec.taps(0)), spec.label()
+        checked += 1
+    assert checked > 250
+
+
+def test_absurd_sizes_are_refused_without_building_anything():
+    # o = H - 2 outputs, 3o products: forward 4o + gradients 7o + closed forms 14o = 25o.
+    spec = symderiv.conv1d(input=10**12, kernel=3)
+    with pytest.raises(SizeLimitError, match=r"would build 24,999,999,999,950 terms"):
+        check_size(spec)
+    with pytest.raises(SizeLimitError, match=r"a kernel of 2,000,000 taps on one axis"):
+        check_size(symderiv.conv1d(input=3_000_000, kernel=2_000_000))
