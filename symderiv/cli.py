@@ -15,7 +15,9 @@ import click
 
 from .exceptions import OutputError, SpecError, SymderivError
 from .gallery import GALLERY, gallery_files
-from .output import write_files
+from .model import Derivation
+from .output import check_targets, write_files
+from .pipeline import check_size
 from .spec import CONVENTIONS, DEFAULT_MAX_TERMS, ConvSpec, parse_size
 
 __all__ = ["cli", "main"]
@@ -56,12 +58,10 @@ def _formats(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def render_format(derivation: object, fmt: str) -> bytes:
+def render_format(derivation: Derivation, fmt: str) -> bytes:
     """One format of a derivation, as the bytes to write."""
     from .latex import compile_pdf
-    from .model import Derivation
 
-    assert isinstance(derivation, Derivation)
     if fmt == "tex":
         return derivation.to_latex().encode()
     if fmt == "md":
@@ -225,11 +225,19 @@ def derive(
 
         if not latex_available():
             raise SpecError("--format pdf: pdflatex was not found on PATH; install TeX Live")
+    if targets is None and fmts == ["pdf"] and sys.stdout.isatty():
+        raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
+    check_size(spec, limit)
+    if targets is not None:  # before the (possibly long) work
+        check_targets(targets.values(), force=force, folder_exists=folder is None)
     derivation = spec.derive(max_terms=limit, progress=True)
     rendered = {fmt: render_format(derivation, fmt) for fmt in fmts}
     if targets is None:
-        sys.stdout.buffer.write(rendered[fmts[0]])
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(rendered[fmts[0]])
+            sys.stdout.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write to standard output: {exc.strerror}") from None
     else:
         if folder is not None:
             try:

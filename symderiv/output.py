@@ -1,70 +1,107 @@
 """Writing files: whole or not at all, and never over a file symderiv did not write.
 
-Every file symderiv writes carries :data:`~symderiv.render.MARKER`; a file
-without it is the user's and is only replaced with ``force=True``.  Each file
-is written to a temporary file beside its target and moved into place with
-:func:`os.replace`, and every target is checked before the first is written.
+A file is symderiv's when it is a regular file that *starts* with one of the
+headers symderiv writes (a PDF: carries the marker in its metadata); anything
+else is the user's and is only replaced with ``force=True``.  Every target is
+checked first; then every file is written to a temporary file beside its
+target, flushed to disk, and only when all of them are written are they moved
+into place with :func:`os.replace`.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .exceptions import OutputError
 from .render import MARKER
 
-__all__ = ["is_ours", "write_files"]
+__all__ = ["HEADERS", "check_targets", "is_ours", "write_files"]
+
+HEADERS = (
+    f"% {MARKER} ".encode(),
+    f"<!-- {MARKER} ".encode(),
+    f'{{\n  "format": "symderiv/1",\n  "generator": "{MARKER} '.encode(),
+)
+"""How the files symderiv writes begin (LaTeX, Markdown, JSON)."""
+
+_PDF_MARKERS = (MARKER.replace(" ", "\\040").encode(), MARKER.encode())
+_PDF_LIMIT = 64 * 1024 * 1024  # a sheet's PDF is far smaller; never read more
 
 
 def is_ours(path: Path) -> bool:
-    """Does ``path`` hold a file symderiv wrote (text head or PDF metadata has the marker)?"""
+    """Is ``path`` a regular file that symderiv wrote?"""
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        with path.open("rb") as fh:
+            head = fh.read(256)
+            if head.startswith(b"%PDF-"):
+                if info.st_size > _PDF_LIMIT:
+                    return False
+                data = head + fh.read()
+                return any(marker in data for marker in _PDF_MARKERS)
     except OSError:
         return False
-    if path.suffix == ".pdf":
-        # hyperref writes the Creator string with spaces escaped as \040
-        return MARKER.replace(" ", "\\040").encode() in data or MARKER.encode() in data
-    return MARKER.encode() in data[:4096]
+    return head.startswith(HEADERS)
 
 
-def _check(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise OutputError(
-            f"output {str(path)!r} is a folder; name a file, or ask for several formats"
-        )
-    if path.exists() and not force and not is_ours(path):
-        raise OutputError(
-            f"output {str(path)!r} exists and was not written by symderiv; "
-            "pass --force to overwrite it"
-        )
-    if not path.parent.exists():
-        raise OutputError(f"output folder {str(path.parent)!r} does not exist")
+def check_targets(
+    paths: Iterable[Path], *, force: bool = False, folder_exists: bool = True
+) -> None:
+    """Raise :class:`OutputError` unless every path may be written (``folder_exists=False``
+    when the caller will create the folder first)."""
+    for path in paths:
+        if path.is_dir():
+            raise OutputError(
+                f"output {str(path)!r} is a folder; name a file, or ask for several formats"
+            )
+        if path.exists() and not force and not is_ours(path):
+            raise OutputError(
+                f"output {str(path)!r} exists and was not written by symderiv; "
+                "pass --force to overwrite it"
+            )
+        if folder_exists and not path.parent.is_dir():
+            raise OutputError(f"output folder {str(path.parent)!r} does not exist")
+
+
+def _mode(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the default ones (umask)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_files(files: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
-    """Write every file atomically after checking that all of them may be written."""
-    for path in files:
-        _check(path, force)
-    written = []
-    for path, data in files.items():
-        try:
+    """Write every file, or none: all are checked, then written to temporary files,
+    and only then moved into place."""
+    check_targets(files, force=force)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        except OSError as exc:
-            raise OutputError(f"cannot write {str(path)!r}: {exc.strerror}") from None
-        try:
+            staged.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except OSError as exc:
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, _mode(path))
+    except OSError as exc:
+        for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
-            raise OutputError(f"cannot write {str(path)!r}: {exc.strerror}") from None
-        except BaseException:
+        where = staged[-1][1] if staged else next(iter(files))
+        raise OutputError(f"cannot write {str(where)!r}: {exc.strerror}") from None
+    except BaseException:
+        for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(path)
-    return written
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+    return [path for _, path in staged]

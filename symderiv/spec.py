@@ -307,8 +307,8 @@ class ConvSpec:
     def products(self) -> int:
         """Number of A·K products in the forward pass (taps landing on padding excluded)."""
         per_group = (self.in_channels // self.groups) * (self.out_channels // self.groups)
-        return self.batch * self.groups * per_group * prod(
-            self.tap_count(a) for a in range(self.ndim)
+        return (
+            self.batch * self.groups * per_group * prod(self.tap_count(a) for a in range(self.ndim))
         )
 
     def predicted_terms(self) -> int:

@@ -421,10 +421,14 @@ def test_legend_only_where_its_operators_appear(classic):
 @pytest.mark.parametrize(
     ("spec", "line"),
     [
-        (symderiv.conv1d(input=8, kernel=3),
-         r"   \delta^{(l-1)}_{i} = \frac{\partial E}{\partial A_{i}}\, f'(z_{i}). \]"),
-        (symderiv.conv3d(),
-         r"   \delta^{(l-1)}_{hij} = \frac{\partial E}{\partial A_{hij}}\, f'(z_{hij}). \]"),
+        (
+            symderiv.conv1d(input=8, kernel=3),
+            r"   \delta^{(l-1)}_{i} = \frac{\partial E}{\partial A_{i}}\, f'(z_{i}). \]",
+        ),
+        (
+            symderiv.conv3d(),
+            r"   \delta^{(l-1)}_{hij} = \frac{\partial E}{\partial A_{hij}}\, f'(z_{hij}). \]",
+        ),
     ],
 )
 def test_previous_layer_delta_has_the_layers_indices(spec, line):

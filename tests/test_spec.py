@@ -129,7 +129,12 @@ def test_tap_count_is_the_number_of_taps(transposed):
     make = symderiv.conv_transpose1d if transposed else symderiv.conv1d
     checked = 0
     for h, k, s, p, d, op in itertools.product(
-        range(1, 7), range(1, 4), range(1, 4), range(3), range(1, 3), range(3) if transposed else (0,)
+        range(1, 7),
+        range(1, 4),
+        range(1, 4),
+        range(3),
+        range(1, 3),
+        range(3) if transposed else (0,),
     ):
         kw = {"output_padding": op} if transposed else {}
         try:
