@@ -6,6 +6,7 @@ input, with exit status 2; nothing is written unless everything could be.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,7 +44,7 @@ DEFAULT_SIZES = {
 
 
 def _count(text: str, option: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
+    if not re.fullmatch(r"\s*[0-9]+\s*", text) or int(text) < 1:
         raise SpecError(f"{option} {text!r}: expected a positive integer, such as 2")
     return int(text)
 
@@ -191,33 +192,50 @@ def derive(
         raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
     ndim, transposed = KINDS[layer]
     convention = convention.lower()
-    if output_padding and not transposed:
+    if output_padding and not transposed and re.search(r"[1-9]", output_padding):
         raise SpecError(
             f"--output-padding {output_padding!r}: only transposed layers "
             "(conv_transpose1d/2d/3d) have an output padding"
         )
-    if convention not in CONVENTIONS:
-        raise SpecError(f"--convention {convention!r}: expected one of {', '.join(CONVENTIONS)}")
     fmts = _formats(formats)
     default_input, default_kernel = DEFAULT_SIZES[(ndim, transposed)]
-    spec = ConvSpec(
-        input=parse_size(input_ or default_input, "--input", ndim),
-        kernel=parse_size(kernel or default_kernel, "--kernel", ndim),
-        in_channels=_count(in_channels, "--in-channels"),
-        out_channels=_count(out_channels, "--out-channels"),
-        batch=_count(batch, "--batch"),
-        convention=convention,
-        stride=parse_size(stride, "--stride", ndim) if stride else (),
-        padding=parse_size(padding, "--padding", ndim, minimum=0) if padding else (),
-        dilation=parse_size(dilation, "--dilation", ndim) if dilation else (),
-        groups=_count(groups, "--groups"),
-        transposed=transposed,
-        output_padding=(
-            parse_size(output_padding, "--output-padding", ndim, minimum=0)
-            if output_padding
-            else ()
-        ),
-    )
+    typed = {
+        "input": ("--input", input_ or default_input),
+        "kernel": ("--kernel", kernel or default_kernel),
+        "in_channels": ("--in-channels", in_channels),
+        "out_channels": ("--out-channels", out_channels),
+        "batch": ("--batch", batch),
+        "stride": ("--stride", stride or "1"),
+        "padding": ("--padding", padding or "0"),
+        "dilation": ("--dilation", dilation or "1"),
+        "groups": ("--groups", groups),
+        "output_padding": ("--output-padding", output_padding or "0"),
+        "convention": ("--convention", convention),
+    }
+    try:
+        spec = ConvSpec(
+            input=parse_size(input_ or default_input, "--input", ndim),
+            kernel=parse_size(kernel or default_kernel, "--kernel", ndim),
+            in_channels=_count(in_channels, "--in-channels"),
+            out_channels=_count(out_channels, "--out-channels"),
+            batch=_count(batch, "--batch"),
+            convention=convention,
+            stride=parse_size(stride, "--stride", ndim) if stride else (),
+            padding=parse_size(padding, "--padding", ndim, minimum=0) if padding else (),
+            dilation=parse_size(dilation, "--dilation", ndim) if dilation else (),
+            groups=_count(groups, "--groups"),
+            transposed=transposed,
+            output_padding=(
+                parse_size(output_padding, "--output-padding", ndim, minimum=0)
+                if output_padding
+                else ()
+            ),
+        )
+    except SpecError as exc:  # quote the option as it was typed
+        if exc.field not in typed or exc.rule is None:
+            raise
+        option, text = typed[exc.field]
+        raise SpecError(f"{option} {text!r}: {exc.rule}") from None
     limit = _count(max_terms, "--max-terms")
     targets, folder = _targets(output, fmts, spec.label())
     if "pdf" in fmts:

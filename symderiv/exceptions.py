@@ -21,7 +21,16 @@ class SymderivError(Exception):
 
 
 class SpecError(SymderivError, ValueError):
-    """A layer specification that cannot describe a real layer."""
+    """A layer specification that cannot describe a real layer.
+
+    ``field`` names the parameter at fault and ``rule`` says what is wrong with it,
+    so a front end can quote the value the way its user typed it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None):
+        super().__init__(message)
+        self.field = field
+        self.rule = rule
 
 
 class SizeLimitError(SymderivError):

@@ -37,7 +37,7 @@ CONVENTIONS = ("correlation", "convolution")
 
 DEFAULT_MAX_TERMS = 300_000
 
-_SIZE_RE = re.compile(r"^\s*(-?\d+)(\s*[xX×]\s*-?\d+)*\s*$")
+_SIZE_RE = re.compile(r"^\s*(-?[0-9]+)(\s*[xX×]\s*-?[0-9]+)*\s*$")
 
 
 _EXAMPLE_VALUE = {"--input": "4", "--kernel": "2", "--padding": "1", "--output-padding": "1"}
@@ -63,7 +63,8 @@ def parse_size(text: str, option: str, ndim: int, *, minimum: int = 1) -> tuple[
     if len(parts) == 1:
         parts = parts * ndim
     if len(parts) != ndim:
-        raise SpecError(f"{option} {text!r}: a {ndim}-D layer takes {ndim} values; {expected}")
+        values = "values" if ndim > 1 else "value"
+        raise SpecError(f"{option} {text!r}: a {ndim}-D layer takes {ndim} {values}; {expected}")
     noun = "size" if option in ("--input", "--kernel") else "value"
     for p in parts:
         if p < minimum:
@@ -74,22 +75,27 @@ def parse_size(text: str, option: str, ndim: int, *, minimum: int = 1) -> tuple[
 def _axes(value: int | Sequence[int], name: str, ndim: int, minimum: int) -> tuple[int, ...]:
     """Normalise an int-or-tuple parameter to one value per spatial axis."""
     if isinstance(value, bool):
-        raise SpecError(f"{name} {value!r}: expected an integer or {ndim} integers")
+        raise _fail(name, value, f"expected an integer or {ndim} integers")
     if isinstance(value, int):
         values: tuple[int, ...] = (value,) * ndim
     else:
         try:
             values = tuple(value)
         except TypeError:
-            raise SpecError(f"{name} {value!r}: expected an integer or {ndim} integers") from None
+            raise _fail(name, value, f"expected an integer or {ndim} integers") from None
     if len(values) != ndim or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in values
     ):
-        raise SpecError(f"{name} {value!r}: expected {ndim} integers, one per spatial axis")
+        raise _fail(name, value, f"expected {ndim} integers, one per spatial axis")
     for v in values:
         if v < minimum:
-            raise SpecError(f"{name} {value!r}: every value must be at least {minimum}")
+            raise _fail(name, value, f"every value must be at least {minimum}")
     return values
+
+
+def _fail(field: str, value: object, rule: str) -> SpecError:
+    """``field value: rule``, remembering the field and the rule."""
+    return SpecError(f"{field} {value!r}: {rule}", field=field, rule=rule)
 
 
 def _text(values: tuple[int, ...]) -> str:
@@ -98,7 +104,7 @@ def _text(values: tuple[int, ...]) -> str:
 
 def _count(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SpecError(f"{name} {value!r}: expected a positive integer")
+        raise _fail(name, value, "expected a positive integer")
     return value
 
 
@@ -147,17 +153,17 @@ class ConvSpec:
         _count(self.batch, "batch")
         _count(self.groups, "groups")
         if self.convention not in CONVENTIONS:
-            raise SpecError(
-                f"convention {self.convention!r}: expected one of {', '.join(CONVENTIONS)}"
-            )
+            raise _fail("convention", self.convention, f"expected one of {', '.join(CONVENTIONS)}")
         for channels, name in (
             (self.in_channels, "in_channels"),
             (self.out_channels, "out_channels"),
         ):
             if channels % self.groups:
-                raise SpecError(
-                    f"{name} {channels} is not divisible by groups {self.groups}: "
-                    "channels must split evenly into groups"
+                raise _fail(
+                    name,
+                    channels,
+                    f"not divisible by groups {self.groups}; "
+                    "channels must split evenly into groups",
                 )
         if not isinstance(self.transposed, bool):
             raise SpecError(f"transposed {self.transposed!r}: expected True or False")
@@ -168,19 +174,21 @@ class ConvSpec:
 
     def _check_direct(self) -> None:
         if any(self.output_padding):
-            raise SpecError(
-                f"output_padding {_text(self.output_padding)!r}: only a transposed "
-                "convolution has an output padding"
+            raise _fail(
+                "output_padding",
+                _text(self.output_padding),
+                "only a transposed convolution has an output padding",
             )
         for axis, (h, p, d, k) in enumerate(
             zip(self.input, self.padding, self.dilation, self.kernel, strict=True)
         ):
             reach = d * (k - 1) + 1
             if reach > h + 2 * p:
-                raise SpecError(
-                    f"kernel {_text(self.kernel)!r} is larger than the input "
-                    f"{_text(self.input)!r} on axis {axis} (the kernel spans {reach}, the padded "
-                    f"input has {h + 2 * p}): the output would be empty"
+                raise _fail(
+                    "kernel",
+                    _text(self.kernel),
+                    f"larger than the input {_text(self.input)!r} on axis {axis} (the kernel "
+                    f"spans {reach}, the padded input has {h + 2 * p}); the output would be empty",
                 )
 
     def _check_transposed(self) -> None:
@@ -188,16 +196,18 @@ class ConvSpec:
             zip(self.output_padding, self.stride, self.dilation, strict=True)
         ):
             if op >= s and op >= d:
-                raise SpecError(
-                    f"output_padding {_text(self.output_padding)!r}: must be smaller than the "
-                    f"stride ({s}) or the dilation ({d}) on axis {axis}"
+                raise _fail(
+                    "output_padding",
+                    _text(self.output_padding),
+                    f"must be smaller than the stride ({s}) or the dilation ({d}) on axis {axis}",
                 )
         for axis, size in enumerate(self.output):
             if size < 1:
-                raise SpecError(
-                    f"padding {_text(self.padding)!r}: the transposed convolution's output "
-                    f"would have size {size} on axis {axis}; "
-                    "Ho = (H-1)s - 2p + d(k-1) + output_padding + 1 must be at least 1"
+                raise _fail(
+                    "padding",
+                    _text(self.padding),
+                    f"the transposed convolution's output would have size {size} on axis "
+                    f"{axis}; Ho = (H-1)s - 2p + d(k-1) + output_padding + 1 must be at least 1",
                 )
 
     # ---- derived sizes -------------------------------------------------

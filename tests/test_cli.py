@@ -83,8 +83,8 @@ def test_several_formats_name_a_folder(run, tmp_path):
         (["--input", "-1x4"], "--input '-1x4': every size must be at least 1"),
         (
             ["--kernel", "5x5"],
-            "kernel '5x5' is larger than the input '4x4' on axis 0 (the kernel "
-            "spans 5, the padded input has 4): the output would be empty",
+            "--kernel '5x5': larger than the input '4x4' on axis 0 (the kernel "
+            "spans 5, the padded input has 4); the output would be empty",
         ),
         (
             ["--convention", "matlab"],
@@ -237,3 +237,30 @@ def test_convention_is_case_insensitive(run):
     result = run("derive", "--convention", "Convolution", "--format", "json", "--output", "-")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["layer"]["convention"] == "convolution"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--batch", "²"], "--batch '²': expected a positive integer, such as 2"),
+        (["--input", "٣x4"], "--input '٣x4': expected 2 integers joined by 'x' (or one for every axis), such as '4x4'"),
+        (["--input", "2", "--kernel", "3x3"], "--kernel '3x3': larger than the input '2x2' on axis 0 (the kernel spans 3, the padded input has 2); the output would be empty"),
+        (["conv1d", "--stride", "2x1"], "--stride '2x1': a 1-D layer takes 1 value; expected an integer, such as '2'"),
+    ],
+)
+def test_messages_quote_what_was_typed(run, args, message):
+    result = run("derive", *args)
+    assert result.exit_code == 2
+    assert result.stderr == f"symderiv: error: {message}\n"
+
+
+def test_zero_output_padding_is_accepted_on_a_direct_layer(run):
+    result = run("derive", "--output-padding", "0", "--format", "json", "--output", "-")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["layer"]["kind"] == "conv2d"
+
+
+def test_times_sign_separates_sizes_too(run):
+    result = run("derive", "--input", "5×5", "--kernel", "3×3", "--format", "json", "--output", "-")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["tensors"]["A"]["shape"] == [1, 1, 5, 5]

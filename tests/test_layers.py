@@ -205,12 +205,12 @@ def test_transposed_json_uses_pytorch_layout():
     [
         (
             ["conv_transpose2d", "--stride", "2", "--output-padding", "2"],
-            "output_padding '2x2': must be smaller than the stride (2) or the dilation (1) "
+            "--output-padding '2': must be smaller than the stride (2) or the dilation (1) "
             "on axis 0",
         ),
         (
             ["conv_transpose1d", "--input", "2", "--kernel", "2", "--padding", "3"],
-            "padding '3': the transposed convolution's output would have size -3 on axis 0; "
+            "--padding '3': the transposed convolution's output would have size -3 on axis 0; "
             "Ho = (H-1)s - 2p + d(k-1) + output_padding + 1 must be at least 1",
         ),
         (
@@ -221,7 +221,7 @@ def test_transposed_json_uses_pytorch_layout():
         (["conv2d", "--padding", "-1"], "--padding '-1': every value must be at least 0"),
         (
             ["conv2d", "--in-channels", "3", "--groups", "2"],
-            "in_channels 3 is not divisible by groups 2: channels must split evenly into groups",
+            "--in-channels '3': not divisible by groups 2; channels must split evenly into groups",
         ),
         (
             ["conv2d", "--stride", "2x"],

@@ -67,9 +67,9 @@ def test_output_size_rule():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"kernel": (5, 5)}, "kernel '5x5' is larger than the input '4x4' on axis 0"),
+        ({"kernel": (5, 5)}, "kernel '5x5': larger than the input '4x4' on axis 0"),
         ({"convention": "matlab"}, "convention 'matlab': expected one of correlation, convolution"),
-        ({"in_channels": 3, "groups": 2}, "in_channels 3 is not divisible by groups 2"),
+        ({"in_channels": 3, "groups": 2}, "in_channels 3: not divisible by groups 2"),
         ({"out_channels": 0}, "out_channels 0: expected a positive integer"),
         ({"stride": 0}, "stride 0: every value must be at least 1"),
         ({"padding": -1}, "padding -1: every value must be at least 0"),
