@@ -184,7 +184,7 @@ def evaluate_claim(
     def accumulate(lead: tuple[int, ...], parts: list[np.ndarray], shape: tuple[int, ...]) -> None:
         for part in parts:
             if part.shape != shape:
-                raise ValueError(f"the formula gives a {part.shape} map, the gradient is {shape}")
+                raise ValueError(f"The formula gives a {part.shape} map, the gradient is {shape}")
         for pos in _maps(*shape):
             out[lead + pos] = sympy.Add(*(part[pos] for part in parts))
 

@@ -129,7 +129,10 @@ class ClosedFormCheck:
 
 @dataclass(frozen=True)
 class NumericCheck:
-    """Derived gradients evaluated at random values against a plain-loop numpy reference."""
+    """Derived gradients evaluated at random values against a plain-loop numpy reference.
+
+    ``max_error`` holds, per tensor, the largest |derived − reference| divided by
+    max(1, sum of |term|) of the element."""
 
     seed: int
     tolerance: float

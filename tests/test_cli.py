@@ -243,9 +243,18 @@ def test_convention_is_case_insensitive(run):
     ("args", "message"),
     [
         (["--batch", "²"], "--batch '²': expected a positive integer, such as 2"),
-        (["--input", "٣x4"], "--input '٣x4': expected 2 integers joined by 'x' (or one for every axis), such as '4x4'"),
-        (["--input", "2", "--kernel", "3x3"], "--kernel '3x3': larger than the input '2x2' on axis 0 (the kernel spans 3, the padded input has 2); the output would be empty"),
-        (["conv1d", "--stride", "2x1"], "--stride '2x1': a 1-D layer takes 1 value; expected an integer, such as '2'"),
+        (
+            ["--input", "٣x4"],
+            "--input '٣x4': expected 2 integers joined by 'x' (or one for every axis), such as '4x4'",
+        ),
+        (
+            ["--input", "2", "--kernel", "3x3"],
+            "--kernel '3x3': larger than the input '2x2' on axis 0 (the kernel spans 3, the padded input has 2); the output would be empty",
+        ),
+        (
+            ["conv1d", "--stride", "2x1"],
+            "--stride '2x1': a 1-D layer takes 1 value; expected an integer, such as '2'",
+        ),
     ],
 )
 def test_messages_quote_what_was_typed(run, args, message):
@@ -264,3 +273,33 @@ def test_times_sign_separates_sizes_too(run):
     result = run("derive", "--input", "5×5", "--kernel", "3×3", "--format", "json", "--output", "-")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["tensors"]["A"]["shape"] == [1, 1, 5, 5]
+
+
+def test_a_derivation_that_does_not_verify_says_so_and_exits_1(run, tmp_path, monkeypatch):
+    import symderiv.numeric
+    import symderiv.pipeline
+    from symderiv.closed_forms import Claim, claims
+    from symderiv.formulas import Conv, Rot180, Var
+
+    def wrong_claims(spec):
+        # 'full' gives a 5x5 map where the kernel gradient is 2x2: refuted with a reason.
+        return (
+            Claim("K", Conv(Var("A"), Rot180(Var("D")), "full"), spec.convention),
+            *claims(spec)[1:],
+        )
+
+    monkeypatch.setattr(symderiv.pipeline, "claims", wrong_claims)
+    monkeypatch.setattr(symderiv.numeric, "TOLERANCE", -1.0)  # nothing can agree
+    result = run("derive", "--format", "md,json,tex")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(f"symderiv: {STEM}: NOT VERIFIED\n")
+    md = (tmp_path / "output" / f"{STEM}.md").read_text()
+    assert "**does not hold**: it differs from the derivation at 4 of 4 elements." in md
+    assert "The formula gives a (6, 6) map, the gradient is (2, 2)." in md
+    assert "**DISAGREE**" in md
+    assert "**Verdict:** NOT VERIFIED; see the sections above." in md
+    doc = json.loads((tmp_path / "output" / f"{STEM}.json").read_text())
+    assert doc["verified"] is False
+    assert doc["closed_forms"][0]["first_failure"]["reason"] == (
+        "The formula gives a (6, 6) map, the gradient is (2, 2)"
+    )
