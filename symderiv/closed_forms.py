@@ -50,16 +50,6 @@ def _other(convention: str) -> str:
     return "convolution" if convention == "correlation" else "correlation"
 
 
-def _trailing(spec: ConvSpec) -> tuple[int, ...]:
-    """a = (H + 2p - d(k-1) - 1) mod s: padded-input rows at the end that no output reads."""
-    return tuple(
-        (h + 2 * p - d * (k - 1) - 1) % s
-        for h, p, d, k, s in zip(
-            spec.input, spec.padding, spec.dilation, spec.kernel, spec.stride, strict=True
-        )
-    )
-
-
 def _xcorr_size(n: int, k: int, stride: int, dilation: int) -> int:
     """Length of the valid cross-correlation of a length-n signal with a k-tap filter."""
     return (n - dilation * (k - 1) - 1) // stride + 1
@@ -98,7 +88,7 @@ def kernel_formula(spec: ConvSpec, convention: str) -> Formula:
         base = _cropped_xcorr(
             delta, Var("A"), spec.dilation, spec.stride, padded, spec.input, spec.kernel
         )
-    elif (spec.stride, spec.padding, spec.dilation) == ((1,) * n, (0,) * n, (1,) * n):
+    elif spec.simple_geometry:
         base = Conv(Var("A"), Rot180(Var("D")), "valid", n)
     else:
         # Stride and dilation swap roles: dE/dK[p] = sum_u Ã[s·u + d·p] D[u]
@@ -127,7 +117,7 @@ def input_formula(spec: ConvSpec, convention: str) -> Formula:
         return _cropped_xcorr(
             delta, kernel, spec.stride, spec.dilation, padded, spec.kernel, spec.input
         )
-    if (spec.stride, spec.padding, spec.dilation) == ((1,) * n, (0,) * n, (1,) * n):
+    if spec.simple_geometry:
         return Conv(Var("D"), kernel, "full", n)
     # The transposed convolution of D: insert s-1 zeros, pad by d(k-1) (and the
     # a trailing rows no output reads), correlate with rot180 of the dilated
@@ -136,7 +126,7 @@ def input_formula(spec: ConvSpec, convention: str) -> Formula:
     if any(s > 1 for s in spec.stride):
         delta = ZeroInsert(delta, spec.stride)
     reach = tuple(d * (k - 1) for d, k in zip(spec.dilation, spec.kernel, strict=True))
-    after = tuple(r + a for r, a in zip(reach, _trailing(spec), strict=True))
+    after = tuple(r + a for r, a in zip(reach, spec.trailing(), strict=True))
     if any(reach) or any(after):
         delta = Pad(delta, reach, after)
     dilated: Formula = Var("K")
@@ -234,7 +224,7 @@ def delta_layout(
         before, after, step = spec.padding, spec.padding, (1,) * spec.ndim
     else:
         before = tuple(d * (k - 1) for d, k in zip(spec.dilation, spec.kernel, strict=True))
-        after = tuple(r + a for r, a in zip(before, _trailing(spec), strict=True))
+        after = tuple(r + a for r, a in zip(before, spec.trailing(), strict=True))
         step = spec.stride
     maps = []
     for n, m in _maps(spec.batch, spec.out_channels):

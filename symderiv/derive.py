@@ -26,10 +26,19 @@ __all__ = ["derive_gradients", "regroup_kernel", "to_terms"]
 Progress = Callable[[int, int], None]
 
 
+def _is_monomial(expr: sympy.Expr) -> bool:
+    """A number, a symbol, a power of one, or a product of those (no sums inside)."""
+    factors = expr.args if expr.is_Mul else (expr,)
+    return all(
+        f.is_Number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer)
+        for f in factors
+    )
+
+
 def to_terms(expr: sympy.Expr) -> tuple[Term, ...]:
     """Split an expanded polynomial into monomials, factors in natural order."""
     terms = []
-    if not expr.is_Mul and not expr.is_Symbol:  # monomials need no expansion
+    if not _is_monomial(expr):
         expr = sympy.expand(expr)
     for mono in sympy.Add.make_args(expr):
         if mono == 0:

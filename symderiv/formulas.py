@@ -124,12 +124,9 @@ class Xcorr(Formula):
     y: Formula
     stride: tuple[int, ...]
     dilation: tuple[int, ...]
-    out_shape: tuple[int, ...] | None = None
 
     def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
-        return ops.xcorr(
-            self.x.evaluate(env), self.y.evaluate(env), self.stride, self.dilation, self.out_shape
-        )
+        return ops.xcorr(self.x.evaluate(env), self.y.evaluate(env), self.stride, self.dilation)
 
     def _plain(self) -> bool:
         return all(v == 1 for v in self.stride + self.dilation)

@@ -72,21 +72,17 @@ def xcorr(
     Y: np.ndarray,
     stride: Sequence[int] | None = None,
     dilation: Sequence[int] | None = None,
-    out_shape: Sequence[int] | None = None,
 ) -> np.ndarray:
-    """Valid cross-correlation, C[u] = sum_p X[s·u + d·p] · Y[p].
-
-    ``out_shape`` may shorten the output (it never reads past X).
-    """
+    """Valid cross-correlation, C[u] = sum_p X[s·u + d·p] · Y[p]."""
     s = tuple(stride or (1,) * X.ndim)
     d = tuple(dilation or (1,) * X.ndim)
     natural = tuple(
         (nx - dd * (ny - 1) - 1) // ss + 1
         for nx, ny, ss, dd in zip(X.shape, Y.shape, s, d, strict=True)
     )
-    shape = tuple(out_shape) if out_shape is not None else natural
-    if any(a > b for a, b in zip(shape, natural, strict=True)) or any(n < 1 for n in shape):
-        raise ValueError(f"xcorr output {shape} not within {natural}")
+    shape = natural
+    if any(n < 1 for n in shape):
+        raise ValueError(f"xcorr of {X.shape} with {Y.shape} (stride {s}, dilation {d}) is empty")
     out = _zeros(shape)
     for u in _indices(shape):
         terms = []

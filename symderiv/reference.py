@@ -1,8 +1,10 @@
 """An independent numeric reference: forward and backward passes as plain loops.
 
-Nothing here is shared with the symbolic pipeline; it is the textbook loop
-that a person writing a custom backward pass would write, used to cross-check
-the derived gradients at random values.
+It shares no code with the symbolic pipeline but the layer's sizes
+(``spec.output``); it is the textbook loop a person writing a custom backward
+pass would write, used to cross-check the derived gradients at random values.
+The test suite adds two references that share nothing at all: a vectorised
+numpy implementation and PyTorch autograd.
 """
 
 from __future__ import annotations

@@ -227,16 +227,6 @@ def size_rules(spec: ConvSpec) -> list[str]:
     return out
 
 
-def _neutral(spec: ConvSpec) -> bool:
-    """Stride 1, no padding, no dilation, not transposed (groups allowed)."""
-    n = spec.ndim
-    return not spec.transposed and (spec.stride, spec.padding, spec.dilation) == (
-        (1,) * n,
-        (0,) * n,
-        (1,) * n,
-    )
-
-
 def title(spec: ConvSpec) -> str:
     """The sheet's title in plain text, naming every setting that is not the default."""
     if spec.ndim == 1:
@@ -302,12 +292,7 @@ def delta_note(spec: ConvSpec) -> str:
     if any(s > 1 for s in spec.stride):
         parts.append(r"with $s-1$ zeros inserted between neighbouring entries (the stride)")
     parts.append(r"bordered by $d(k-1)$ zeros (the kernel reach) on each side")
-    trailing = [
-        (h + 2 * p - d * (k - 1) - 1) % s
-        for h, p, d, k, s in zip(
-            spec.input, spec.padding, spec.dilation, spec.kernel, spec.stride, strict=True
-        )
-    ]
+    trailing = spec.trailing()
     if any(trailing):
         parts.append(
             r"plus $a = (\text{size} + 2P - d(k-1) - 1) \bmod s = "
@@ -547,11 +532,11 @@ class _View:
             "convention": s.convention,
             "title": tex_escape(title(s)).replace("×", r"$\times$").replace("→", r"$\to$"),
             "title_text": title(s),
-            "classic": s.kind == "conv2d" and _neutral(s),
+            "classic": s.kind == "conv2d" and s.simple_geometry,
             "matlab": CONV_NAMES[s.ndim],
             "per_map": s.batch > 1 or s.in_channels > 1 or s.out_channels > 1,
             "bias_symbol": "b^{(m)}" if s.out_channels > 1 else "b",
-            "neutral": _neutral(s),
+            "neutral": s.simple_geometry,
             "definition": definition_latex(s, d.notation.commas),
             "definition_notes": definition_notes(s),
             "size_rules": size_rules(s),

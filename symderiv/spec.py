@@ -276,6 +276,27 @@ class ConvSpec:
         )
 
     @property
+    def simple_geometry(self) -> bool:
+        """A direct layer with stride 1, no padding and no dilation on every axis
+        (any channels, batch or groups): its gradients are plain conv2 forms."""
+        n = self.ndim
+        return not self.transposed and (self.stride, self.padding, self.dilation) == (
+            (1,) * n,
+            (0,) * n,
+            (1,) * n,
+        )
+
+    def trailing(self) -> tuple[int, ...]:
+        """Per axis, a = (H + 2p − d(k−1) − 1) mod s: the padded-input rows at the end
+        that no output of a direct layer reads."""
+        return tuple(
+            (h + 2 * p - d * (k - 1) - 1) % s
+            for h, p, d, k, s in zip(
+                self.input, self.padding, self.dilation, self.kernel, self.stride, strict=True
+            )
+        )
+
+    @property
     def is_plain(self) -> bool:
         """Stride 1, no padding, no dilation, one group, not transposed: the classic layer."""
         return (
@@ -328,9 +349,9 @@ class ConvSpec:
         bias = self.batch * self.out_channels * prod(self.output)
         forward = p + bias
         gradients = 2 * p + bias
-        # Each closed form (and each refuted wrong-convention formula) has as
-        # many terms as the gradient it is compared with.
-        closed = 2 * gradients
+        # The K and A closed forms of both conventions have as many terms as the
+        # gradients they are compared with; the bias closed form is built once.
+        closed = 2 * (2 * p) + bias
         return forward + gradients + closed
 
     def nondefault(self) -> list[tuple[str, str, str]]:

@@ -166,3 +166,11 @@ def test_verification_detects_a_tampered_closed_form(classic):
     assert not result.holds
     assert result.failures == 1
     assert result.first_failure.index == (0, 0, 1, 0)
+
+
+def test_to_terms_expands_products_of_sums_and_repeats_powers():
+    from symderiv.derive import to_terms
+
+    a, b, d = (sympy.Symbol(n) for n in ("A[0,0,0,0]", "A[0,0,0,1]", "D[0,0,0,0]"))
+    assert [(t.coeff, t.factors) for t in to_terms(d * (a + b))] == [(1, (a, d)), (1, (b, d))]
+    assert [(t.coeff, t.factors) for t in to_terms(2 * a**2 * d)] == [(2, (a, a, d))]

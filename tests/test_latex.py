@@ -27,6 +27,15 @@ def _pdf_text(pdf: bytes, tmp_path) -> str:
     ).stdout
 
 
+def _assert_pdf_shows(d, pdf: bytes, tmp_path) -> None:
+    """The pages carry the sheet: its title and one dE/d... per derived element at least
+    (a blank page compiles too)."""
+    text = _pdf_text(pdf, tmp_path)
+    assert d.spec.kind.replace("_", " ") in text.replace("_", " ")
+    assert text.count("∂E") >= len(d.gradients)
+    assert "Verdict: every gradient above was derived" in " ".join(text.split())
+
+
 def test_classic_sheet_compiles_without_errors_or_overfull_boxes(classic, tmp_path):
     build = compile_pdf(classic.to_latex())
     assert log_problems(build.log) == []
@@ -62,9 +71,10 @@ def test_pdf_is_reproducible(classic):
     ],
     ids=["commas-channels", "long-rows", "5x5-kernel", "batch-channels"],
 )
-def test_wide_sheets_fit_the_page(kwargs):
-    build = compile_pdf(symderiv.conv2d(**kwargs).derive().to_latex())  # raises on overfull
-    assert log_problems(build.log) == []
+def test_wide_sheets_fit_the_page(kwargs, tmp_path):
+    d = symderiv.conv2d(**kwargs).derive()
+    build = compile_pdf(d.to_latex())  # raises on any error or overfull box
+    _assert_pdf_shows(d, build.pdf, tmp_path)
 
 
 def test_errors_and_overfull_boxes_are_reported():
@@ -102,10 +112,10 @@ def test_compiles_without_shell_escape_or_writing_outside(tmp_path):
     ],
     ids=lambda s: s.label(),
 )
-def test_sheets_a_newcomer_tried_build(spec):
-    tex = spec.derive().to_latex()
-    build = compile_pdf(tex)
-    assert log_problems(build.log) == []
+def test_sheets_a_newcomer_tried_build(spec, tmp_path):
+    d = spec.derive()
+    build = compile_pdf(d.to_latex())  # raises on any error or overfull box
+    _assert_pdf_shows(d, build.pdf, tmp_path)
 
 
 def test_patch_too_wide_is_said_in_words():

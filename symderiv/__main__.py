@@ -1,0 +1,5 @@
+"""``python -m symderiv``: the command line."""
+
+from .cli import main
+
+main()
