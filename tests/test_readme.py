@@ -25,15 +25,21 @@ EXAMPLES = sorted(
 
 def test_readme_has_an_example_per_layer_kind():
     kinds = {shlex.split(e.removeprefix("$ "))[2] for e in EXAMPLES if len(shlex.split(e)) > 2}
-    assert {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d"} <= kinds
+    assert {
+        "conv1d",
+        "conv2d",
+        "conv3d",
+        "conv_transpose1d",
+        "conv_transpose2d",
+        "conv_transpose3d",
+    } <= kinds
 
 
 @pytest.mark.parametrize("command", EXAMPLES)
 def test_readme_example_runs(command, tmp_path, monkeypatch):
     args = shlex.split(command.removeprefix("$ "))[1:]
-    if "pdf" in args[args.index("--format") + 1 if "--format" in args else 0] and not shutil.which(
-        "pdflatex"
-    ):
+    formats = args[args.index("--format") + 1] if "--format" in args else ""
+    if "pdf" in formats and not shutil.which("pdflatex"):
         pytest.skip("pdflatex is not installed")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
