@@ -12,6 +12,7 @@ from .spec import (
     conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
+    layer,
 )
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "layer",
 ]
 __version__ = "0.1.0"

@@ -19,28 +19,12 @@ from .gallery import GALLERY, gallery_files
 from .model import Derivation
 from .output import check_targets, write_files
 from .pipeline import check_size
-from .spec import CONVENTIONS, DEFAULT_MAX_TERMS, ConvSpec, parse_size
+from .spec import CONVENTIONS, DEFAULT_MAX_TERMS, LAYER_KINDS, ConvSpec, parse_size
 
 __all__ = ["cli", "main"]
 
 FORMATS = ("tex", "md", "json", "pdf")
 DEFAULT_FORMATS = "tex,md,json"
-KINDS = {
-    "conv1d": (1, False),
-    "conv2d": (2, False),
-    "conv3d": (3, False),
-    "conv_transpose1d": (1, True),
-    "conv_transpose2d": (2, True),
-    "conv_transpose3d": (3, True),
-}
-DEFAULT_SIZES = {
-    (1, False): ("8", "3"),
-    (2, False): ("4x4", "2x2"),
-    (3, False): ("3x3x3", "2x2x2"),
-    (1, True): ("4", "3"),
-    (2, True): ("3x3", "2x2"),
-    (3, True): ("2x2x2", "2x2x2"),
-}
 
 
 def _count(text: str, option: str) -> int:
@@ -188,9 +172,9 @@ def derive(
     conv_transpose3d.  With no options: the classic example (4x4 input, 2x2 kernel,
     correlation), written as .tex, .md and .json into output/.
     """
-    if layer not in KINDS:
-        raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
-    ndim, transposed = KINDS[layer]
+    if layer not in LAYER_KINDS:
+        raise SpecError(f"layer {layer!r}: expected one of {', '.join(LAYER_KINDS)}")
+    ndim, transposed, input_size, kernel_size = LAYER_KINDS[layer]
     convention = convention.lower()
     if output_padding and not transposed and re.search(r"[1-9]", output_padding):
         raise SpecError(
@@ -198,7 +182,7 @@ def derive(
             "(conv_transpose1d/2d/3d) have an output padding"
         )
     fmts = _formats(formats)
-    default_input, default_kernel = DEFAULT_SIZES[(ndim, transposed)]
+    default_input, default_kernel = "x".join(map(str, input_size)), "x".join(map(str, kernel_size))
     typed = {
         "input": ("--input", input_ or default_input),
         "kernel": ("--kernel", kernel or default_kernel),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONVENTIONS",
     "DEFAULT_MAX_TERMS",
+    "LAYER_KINDS",
     "ConvSpec",
     "conv1d",
     "conv2d",
@@ -28,6 +29,7 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "layer",
     "parse_size",
 ]
 
@@ -112,9 +114,11 @@ def _count(value: int, name: str) -> int:
 class ConvSpec:
     """A convolution layer: sizes, channels and the convention of its forward pass.
 
-    Build one with :func:`conv2d` (or :func:`conv1d`, :func:`conv3d`); every
-    field is checked on construction and :class:`SpecError` names the rule
-    that is broken.
+    Build one with :func:`conv2d` (or :func:`conv1d`, :func:`conv3d`,
+    :func:`conv_transpose1d` … :func:`conv_transpose3d`, or :func:`layer`);
+    every field is checked on construction and :class:`SpecError` names the
+    rule that is broken.  ``transposed=True`` makes it PyTorch's
+    ``conv_transpose``: K is then (C_in, C_out/groups, *kernel).
     """
 
     input: tuple[int, ...]
@@ -386,12 +390,10 @@ class ConvSpec:
         return derive(self, max_terms=max_terms, progress=progress)
 
 
-def _make(
-    ndim: int,
-    input: int | str | Sequence[int],
-    kernel: int | str | Sequence[int],
-    **kw: object,
-) -> ConvSpec:
+Size = int | str | Sequence[int]
+
+
+def _make(ndim: int, input: Size, kernel: Size, **kw: object) -> ConvSpec:
     if isinstance(input, str):
         input = parse_size(input, "input", ndim)
     if isinstance(kernel, str):
@@ -414,55 +416,70 @@ def _make(
     return ConvSpec(input=input_t, kernel=kernel_t, **kw)  # type: ignore[arg-type]
 
 
-def conv1d(
-    input: int | str | Sequence[int] = 8, kernel: int | str | Sequence[int] = 3, **kw: object
-) -> ConvSpec:
-    """A 1-D convolution layer (see :class:`ConvSpec` for the keywords)."""
-    return _make(1, input, kernel, **kw)
+LAYER_KINDS: dict[str, tuple[int, bool, tuple[int, ...], tuple[int, ...]]] = {
+    # kind: (spatial axes, transposed, default input, default kernel)
+    "conv1d": (1, False, (8,), (3,)),
+    "conv2d": (2, False, (4, 4), (2, 2)),  # the classic example of the lecture notes
+    "conv3d": (3, False, (3, 3, 3), (2, 2, 2)),
+    "conv_transpose1d": (1, True, (4,), (3,)),
+    "conv_transpose2d": (2, True, (3, 3), (2, 2)),
+    "conv_transpose3d": (3, True, (2, 2, 2), (2, 2, 2)),
+}
+"""Every layer kind symderiv derives, with the sizes used when none are given."""
 
 
-def conv2d(
-    input: int | str | Sequence[int] = (4, 4),
-    kernel: int | str | Sequence[int] = (2, 2),
-    **kw: object,
+def layer(
+    kind: str, input: Size | None = None, kernel: Size | None = None, **kw: object
 ) -> ConvSpec:
+    """A layer of ``kind``, a key of :data:`LAYER_KINDS` (keywords: see :class:`ConvSpec`)."""
+    if kind not in LAYER_KINDS:
+        raise _fail("layer", kind, f"expected one of {', '.join(LAYER_KINDS)}")
+    ndim, transposed, default_input, default_kernel = LAYER_KINDS[kind]
+    if transposed:
+        kw["transposed"] = True
+    return _make(
+        ndim,
+        default_input if input is None else input,
+        default_kernel if kernel is None else kernel,
+        **kw,
+    )
+
+
+def conv1d(input: Size | None = None, kernel: Size | None = None, **kw: object) -> ConvSpec:
+    """A 1-D convolution layer (default: length-8 input, length-3 kernel)."""
+    return layer("conv1d", input, kernel, **kw)
+
+
+def conv2d(input: Size | None = None, kernel: Size | None = None, **kw: object) -> ConvSpec:
     """A 2-D convolution layer; the defaults are the classic 4×4 input, 2×2 kernel example.
 
     >>> conv2d(input=(4, 4), kernel=(2, 2)).output
     (3, 3)
     """
-    return _make(2, input, kernel, **kw)
+    return layer("conv2d", input, kernel, **kw)
+
+
+def conv3d(input: Size | None = None, kernel: Size | None = None, **kw: object) -> ConvSpec:
+    """A 3-D convolution layer (default: 3×3×3 input, 2×2×2 kernel)."""
+    return layer("conv3d", input, kernel, **kw)
 
 
 def conv_transpose1d(
-    input: int | str | Sequence[int] = 4, kernel: int | str | Sequence[int] = 3, **kw: object
+    input: Size | None = None, kernel: Size | None = None, **kw: object
 ) -> ConvSpec:
     """A 1-D transposed convolution layer (PyTorch's ``conv_transpose1d``)."""
-    return _make(1, input, kernel, transposed=True, **kw)
+    return layer("conv_transpose1d", input, kernel, **kw)
 
 
 def conv_transpose2d(
-    input: int | str | Sequence[int] = (3, 3),
-    kernel: int | str | Sequence[int] = (2, 2),
-    **kw: object,
+    input: Size | None = None, kernel: Size | None = None, **kw: object
 ) -> ConvSpec:
     """A 2-D transposed convolution layer (PyTorch's ``conv_transpose2d``)."""
-    return _make(2, input, kernel, transposed=True, **kw)
+    return layer("conv_transpose2d", input, kernel, **kw)
 
 
 def conv_transpose3d(
-    input: int | str | Sequence[int] = (2, 2, 2),
-    kernel: int | str | Sequence[int] = (2, 2, 2),
-    **kw: object,
+    input: Size | None = None, kernel: Size | None = None, **kw: object
 ) -> ConvSpec:
     """A 3-D transposed convolution layer (PyTorch's ``conv_transpose3d``)."""
-    return _make(3, input, kernel, transposed=True, **kw)
-
-
-def conv3d(
-    input: int | str | Sequence[int] = (3, 3, 3),
-    kernel: int | str | Sequence[int] = (2, 2, 2),
-    **kw: object,
-) -> ConvSpec:
-    """A 3-D convolution layer (see :class:`ConvSpec` for the keywords)."""
-    return _make(3, input, kernel, **kw)
+    return layer("conv_transpose3d", input, kernel, **kw)
