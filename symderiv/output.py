@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .exceptions import OutputError
-from .render import MARKER
+from .sheet import MARKER
 
 __all__ = ["HEADERS", "check_targets", "is_ours", "write_files"]
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import symderiv
 from symderiv.cli import cli
 from symderiv.printing import SheetTextPrinter
-from symderiv.render import _View, definition_latex, size_rules
+from symderiv.sheet import SheetView, definition_latex, size_rules
 
 
 def _formulas(d):
@@ -127,7 +127,7 @@ def test_groups_link_only_their_own_maps():
         if str(f).startswith("A")
     }
     assert letters == {"2", "3"}  # output map 1 reads input maps 2 and 3 only
-    assert _View(d).group_blocks() == (
+    assert SheetView(d).group_blocks() == (
         r"\begin{bmatrix} K^{(0,0)} & K^{(0,1)} & 0 & 0 \\ 0 & 0 & K^{(1,0)} & K^{(1,1)} "
         r"\end{bmatrix}"
     )
@@ -339,7 +339,7 @@ def test_grid_every_element_proved(spec):
 
 def _closed_latex(spec):
     d = spec.derive()
-    view = _View(d)
+    view = SheetView(d)
     return [view.closed_form_latex(c) for c in d.closed_forms[:3]], view.group_note()
 
 
