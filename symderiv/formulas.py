@@ -44,12 +44,15 @@ class Formula:
     """Base class of formula nodes."""
 
     def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The formula's value on symbolic arrays bound to its variables."""
         raise NotImplementedError
 
     def text(self) -> str:
+        """MATLAB-like text, e.g. ``conv2(A, rot180(D), 'valid')``."""
         raise NotImplementedError
 
     def latex(self, names: Mapping[str, str]) -> str:
+        """LaTeX, with each variable printed as ``names[var]`` (e.g. ``A^{(n,c)}``)."""
         raise NotImplementedError
 
     def __str__(self) -> str:

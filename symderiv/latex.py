@@ -31,6 +31,8 @@ _RERUN = re.compile(r"Rerun to get|Rerun LaTeX|Label\(s\) may have changed")
 
 @dataclass(frozen=True)
 class PdfBuild:
+    """A compiled PDF, pdflatex's last log, and how many runs it took."""
+
     pdf: bytes
     log: str
     runs: int

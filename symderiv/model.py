@@ -158,6 +158,7 @@ class Derivation:
     numeric: NumericCheck
 
     def tensor(self, letter: str) -> SymbolTensor:
+        """The symbols of ``A``, ``K``, ``b`` or ``D``."""
         for t in self.tensors:
             if t.letter == letter:
                 return t
@@ -179,6 +180,7 @@ class Derivation:
         )
 
     def gradients_of(self, of: str) -> tuple[GradientElement, ...]:
+        """Every gradient element of ``K``, ``b`` or ``A``, row-major."""
         return tuple(g for g in self.gradients if g.tensor == of)
 
     @property

@@ -109,6 +109,7 @@ class Notation:
 
     @classmethod
     def for_shapes(cls, shapes: dict[str, tuple[int, ...]], spatial_dims: int) -> Notation:
+        """The notation for tensors of these (PyTorch-layout) shapes."""
         shown: dict[str, tuple[int, ...]] = {}
         spatial: dict[str, int] = {}
         commas = False

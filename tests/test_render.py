@@ -144,3 +144,31 @@ def test_jupyter_and_str_views(classic):
         "  dE/dK00 = A00·D00 + A01·D01 + A02·D02 + A10·D10 + A11·D11 + A12·D12 + A20·D20 "
         "+ A21·D21 + A22·D22",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["tex", "md", "json"])
+def test_output_does_not_depend_on_the_hash_seed(fmt):
+    import os
+    import subprocess
+    import sys
+
+    def run(seed: str) -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        args = [
+            sys.executable,
+            "-m",
+            "symderiv",
+            "derive",
+            "conv2d",
+            "--in-channels",
+            "2",
+            "--stride",
+            "2",
+            "--format",
+            fmt,
+            "--output",
+            "-",
+        ]
+        return subprocess.run(args, env=env, capture_output=True, check=True).stdout
+
+    assert run("1") == run("2")
