@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterable
 
 import numpy as np
 
-from symderiv.model import Element
+from symderiv.model import Derivation, Element
 
 
 def symbol_values(arrays: dict[str, np.ndarray]) -> dict[str, float]:
@@ -38,3 +39,18 @@ def evaluate(
     missing = [idx for idx in np.ndindex(shape) if idx not in seen]
     assert not missing, f"no derived element for indices {missing[:5]}"
     return out
+
+
+def random_arrays(shapes: dict[str, tuple[int, ...]], label: str) -> dict[str, np.ndarray]:
+    """Uniform values in [-2, 2) for A, K, b and D, seeded by ``label`` (reproducible)."""
+    rng = np.random.default_rng(zlib.crc32(label.encode()))
+    return {x: rng.uniform(-2.0, 2.0, shapes[x]) for x in ("A", "K", "b", "D")}
+
+
+def derived_array(
+    d: Derivation, tensor: str, shape: tuple[int, ...], values: dict[str, float]
+) -> np.ndarray:
+    """The derivation's Z (forward) or gradient of K, b or A, evaluated at ``values``."""
+    elements = d.forward if tensor == "Z" else d.gradients_of(tensor)
+    assert all(e.tensor == tensor for e in elements)
+    return evaluate(elements, shape, values)

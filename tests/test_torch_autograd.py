@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import zlib
 from typing import NamedTuple
 
 import numpy as np
@@ -29,7 +28,7 @@ import pytest
 
 import symderiv
 
-from .evaluation import evaluate, symbol_values
+from .evaluation import derived_array, random_arrays, symbol_values
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -179,15 +178,11 @@ def _derive(case: Case) -> symderiv.Derivation:
 
 @functools.cache
 def _arrays(case: Case) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(zlib.crc32(b"torch " + case.id.encode()))
-    return {x: rng.uniform(-2.0, 2.0, case.shapes[x]) for x in ("A", "K", "b", "D")}
+    return random_arrays(case.shapes, "torch " + case.id)
 
 
 def _derived(case: Case, tensor: str) -> np.ndarray:
-    deriv = _derive(case)
-    elements = deriv.forward if tensor == "Z" else deriv.gradients_of(tensor)
-    assert all(e.tensor == tensor for e in elements)
-    return evaluate(elements, case.shapes[tensor], symbol_values(_arrays(case)))
+    return derived_array(_derive(case), tensor, case.shapes[tensor], symbol_values(_arrays(case)))
 
 
 def _flip_dims(case: Case) -> list[int]:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import zlib
 from typing import NamedTuple
 
 import numpy as np
@@ -39,7 +38,7 @@ import pytest
 
 import symderiv
 
-from .evaluation import evaluate, symbol_values
+from .evaluation import derived_array, random_arrays, symbol_values
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -260,8 +259,7 @@ def _derive(case: Case) -> symderiv.Derivation:
 
 @functools.cache
 def _arrays(case: Case) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(zlib.crc32(b"torch transposed " + case.id.encode()))
-    return {x: rng.uniform(-2.0, 2.0, case.shapes[x]) for x in ("A", "K", "b", "D")}
+    return random_arrays(case.shapes, "torch transposed " + case.id)
 
 
 @functools.cache
@@ -270,10 +268,7 @@ def _symbol_values(case: Case) -> dict[str, float]:
 
 
 def _derived(case: Case, tensor: str) -> np.ndarray:
-    deriv = _derive(case)
-    elements = deriv.forward if tensor == "Z" else deriv.gradients_of(tensor)
-    assert all(e.tensor == tensor for e in elements)
-    return evaluate(elements, case.shapes[tensor], _symbol_values(case))
+    return derived_array(_derive(case), tensor, case.shapes[tensor], _symbol_values(case))
 
 
 def _flip_dims(case: Case) -> list[int]:
