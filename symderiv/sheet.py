@@ -485,7 +485,10 @@ class SheetView:
             "convention": s.convention,
             "title": tex_escape(title(s)).replace("×", r"$\times$").replace("→", r"$\to$"),
             "title_text": title(s),
-            "classic": s.kind == "conv2d" and s.simple_geometry,
+            # the lecture notes' own layer: one 2-D map in, one out, no batch
+            "classic": s.kind == "conv2d"
+            and s.simple_geometry
+            and s.in_channels == s.out_channels == s.batch == 1,
             "matlab": CONV_NAMES[s.ndim],
             "per_map": s.batch > 1 or s.in_channels > 1 or s.out_channels > 1,
             "bias_symbol": "b^{(m)}" if s.out_channels > 1 else "b",

@@ -394,6 +394,8 @@ def test_closed_forms_name_the_maps_of_each_layout(spec, formulas, note):
         symderiv.conv1d(input=8, kernel=3),
         symderiv.conv3d(),
         symderiv.conv_transpose2d(),
+        symderiv.conv2d(in_channels=4, out_channels=2, groups=2),
+        symderiv.conv2d(batch=2),
     ],
     ids=lambda s: s.label(),
 )
