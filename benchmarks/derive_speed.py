@@ -17,10 +17,10 @@ import time
 import sympy
 
 import symderiv
-from symderiv.derive import derive_gradients
-from symderiv.forward import build_forward
-from symderiv.pipeline import ROLES
-from symderiv.symbols import make_tensor
+from symderiv.core.chain import derive_gradients
+from symderiv.core.symbols import make_tensor
+from symderiv.layers.conv.forward import build_forward
+from symderiv.layers.conv.spec import ROLES
 
 
 def main(sizes: list[int]) -> None:

@@ -1,10 +1,12 @@
-"""symderiv: derive, prove and typeset the backpropagation formulas of convolution layers."""
+"""symderiv: derive, prove and typeset the backpropagation formulas of neural network layers."""
 
 from __future__ import annotations
 
+from .core.layer import Layer
+from .core.model import Derivation
 from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError
-from .model import Derivation
-from .spec import (
+from .layers import KINDS, layer
+from .layers.conv import (
     ConvSpec,
     conv1d,
     conv2d,
@@ -12,13 +14,14 @@ from .spec import (
     conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
-    layer,
 )
 
 __all__ = [
+    "KINDS",
     "ConvSpec",
     "Derivation",
     "LatexBuildError",
+    "Layer",
     "OutputError",
     "SizeLimitError",
     "SpecError",

@@ -1,4 +1,4 @@
-"""Stage 7: the command line, ``symderiv derive conv2d ...`` and ``symderiv gallery``.
+"""Stage 7: the command line, ``symderiv derive LAYER ...`` and ``symderiv gallery``.
 
 Every error is one line on stderr, ``symderiv: error: ...``, quoting the
 input, with exit status 2; nothing is written unless everything could be.
@@ -6,7 +6,6 @@ input, with exit status 2; nothing is written unless everything could be.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,23 +13,19 @@ from typing import Any, NoReturn
 
 import click
 
+from .core.layer import DEFAULT_MAX_TERMS
+from .core.model import Derivation
+from .core.pipeline import check_size
 from .exceptions import OutputError, SpecError, SymderivError
 from .gallery import GALLERY, gallery_files
-from .model import Derivation
+from .layers import KINDS, from_options
+from .layers.conv.spec import CONVENTIONS, count_text
 from .output import check_targets, write_files
-from .pipeline import check_size
-from .spec import CONVENTIONS, DEFAULT_MAX_TERMS, LAYER_KINDS, ConvSpec, parse_size
 
 __all__ = ["cli", "main"]
 
 FORMATS = ("tex", "md", "json", "pdf")
 DEFAULT_FORMATS = "tex,md,json"
-
-
-def _count(text: str, option: str) -> int:
-    if not re.fullmatch(r"\s*[0-9]+\s*", text) or int(text) < 1:
-        raise SpecError(f"{option} {text!r}: expected a positive integer, such as 2")
-    return int(text)
 
 
 def _formats(text: str) -> list[str]:
@@ -103,13 +98,13 @@ def cli() -> None:
 @click.argument("layer", metavar="LAYER", default="conv2d")
 @click.option("--input", "input_", metavar="HxW", help="Input size (conv2d default 4x4).")
 @click.option("--kernel", metavar="KHxKW", help="Kernel size (conv2d default 2x2).")
-@click.option("--in-channels", default="1", show_default=True, metavar="C", help="Input maps.")
-@click.option("--out-channels", default="1", show_default=True, metavar="M", help="Output maps.")
-@click.option("--batch", default="1", show_default=True, metavar="N", help="Batch size.")
+@click.option("--in-channels", default=None, metavar="C", help="Input maps (default 1).")
+@click.option("--out-channels", default=None, metavar="M", help="Output maps (default 1).")
+@click.option("--batch", default=None, metavar="N", help="Batch size (default 1).")
 @click.option("--stride", default=None, metavar="S", help="Stride, one value or per axis (2x1).")
 @click.option("--padding", default=None, metavar="P", help="Zero padding per side (1 or 1x0).")
 @click.option("--dilation", default=None, metavar="D", help="Kernel dilation (2 or 2x1).")
-@click.option("--groups", default="1", show_default=True, metavar="G", help="Channel groups.")
+@click.option("--groups", default=None, metavar="G", help="Channel groups (default 1).")
 @click.option(
     "--output-padding",
     default=None,
@@ -119,10 +114,9 @@ def cli() -> None:
 )
 @click.option(
     "--convention",
-    default="correlation",
-    show_default=True,
+    default=None,
     metavar="|".join(CONVENTIONS),
-    help="correlation: PyTorch's forward pass; convolution: MATLAB conv2 / Bouvrie.",
+    help="correlation (default): PyTorch's forward pass; convolution: MATLAB conv2 / Bouvrie.",
 )
 @click.option(
     "--format",
@@ -150,21 +144,11 @@ def cli() -> None:
 )
 def derive(
     layer: str,
-    input_: str | None,
-    kernel: str | None,
-    in_channels: str,
-    out_channels: str,
-    batch: str,
-    stride: str | None,
-    padding: str | None,
-    dilation: str | None,
-    groups: str,
-    output_padding: str | None,
-    convention: str,
     formats: str,
     output: str | None,
     force: bool,
     max_terms: str,
+    **options: str | None,
 ) -> None:
     """Derive, prove and write the backpropagation sheet of one LAYER.
 
@@ -172,55 +156,16 @@ def derive(
     conv_transpose3d.  With no options: the classic example (4x4 input, 2x2 kernel,
     correlation), written as .tex, .md and .json into output/.
     """
-    if layer not in LAYER_KINDS:
-        raise SpecError(f"layer {layer!r}: expected one of {', '.join(LAYER_KINDS)}")
-    ndim, transposed, input_size, kernel_size = LAYER_KINDS[layer]
-    convention = convention.lower()
-    if output_padding and not transposed and re.search(r"[1-9]", output_padding):
-        raise SpecError(
-            f"--output-padding {output_padding!r}: only transposed layers "
-            "(conv_transpose1d/2d/3d) have an output padding"
-        )
-    fmts = _formats(formats)
-    default_input, default_kernel = "x".join(map(str, input_size)), "x".join(map(str, kernel_size))
     typed = {
-        "input": ("--input", input_ or default_input),
-        "kernel": ("--kernel", kernel or default_kernel),
-        "in_channels": ("--in-channels", in_channels),
-        "out_channels": ("--out-channels", out_channels),
-        "batch": ("--batch", batch),
-        "stride": ("--stride", stride or "1"),
-        "padding": ("--padding", padding or "0"),
-        "dilation": ("--dilation", dilation or "1"),
-        "groups": ("--groups", groups),
-        "output_padding": ("--output-padding", output_padding or "0"),
-        "convention": ("--convention", convention),
+        "--" + name.rstrip("_").replace("_", "-"): value
+        for name, value in options.items()
+        if value is not None
     }
-    try:
-        spec = ConvSpec(
-            input=parse_size(input_ or default_input, "--input", ndim),
-            kernel=parse_size(kernel or default_kernel, "--kernel", ndim),
-            in_channels=_count(in_channels, "--in-channels"),
-            out_channels=_count(out_channels, "--out-channels"),
-            batch=_count(batch, "--batch"),
-            convention=convention,
-            stride=parse_size(stride, "--stride", ndim) if stride else (),
-            padding=parse_size(padding, "--padding", ndim, minimum=0) if padding else (),
-            dilation=parse_size(dilation, "--dilation", ndim) if dilation else (),
-            groups=_count(groups, "--groups"),
-            transposed=transposed,
-            output_padding=(
-                parse_size(output_padding, "--output-padding", ndim, minimum=0)
-                if output_padding
-                else ()
-            ),
-        )
-    except SpecError as exc:  # quote the option as it was typed
-        if exc.field not in typed or exc.rule is None:
-            raise
-        option, text = typed[exc.field]
-        raise SpecError(f"{option} {text!r}: {exc.rule}") from None
-    limit = _count(max_terms, "--max-terms")
+    if layer not in KINDS:
+        raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
+    fmts = _formats(formats)
+    spec = from_options(layer, typed)
+    limit = count_text(max_terms, "--max-terms")
     targets, folder = _targets(output, fmts, spec.label())
     if "pdf" in fmts:
         from .latex import latex_available

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .core.layer import Layer
 from .latex import compile_pdf
-from .spec import ConvSpec, conv1d, conv2d, conv3d, conv_transpose2d
+from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
 
 __all__ = ["GALLERY", "gallery_files"]
 
-GALLERY: tuple[ConvSpec, ...] = (
+GALLERY: tuple[Layer, ...] = (
     # The classic example of the lecture notes: 4×4 input, 2×2 kernel, correlation.
     conv2d(),
     # The same layer in the convolution convention (MATLAB conv2, Bouvrie).
@@ -30,7 +31,7 @@ GALLERY: tuple[ConvSpec, ...] = (
 )
 
 
-def gallery_files(spec: ConvSpec, folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
+def gallery_files(spec: Layer, folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
     """Every file of one gallery sheet, rendered in memory."""
     d = spec.derive()
     tex = d.to_latex()

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .exceptions import OutputError
-from .sheet import MARKER
+from .marker import MARKER
 
 __all__ = ["HEADERS", "check_targets", "is_ours", "write_files"]
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from symderiv.model import Derivation, Element
+from symderiv.core.model import Derivation, Element
 
 
 def symbol_values(arrays: dict[str, np.ndarray]) -> dict[str, float]:

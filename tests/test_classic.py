@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symderiv.printing import SheetTextPrinter
+from symderiv.render.printing import SheetTextPrinter
 
 NOTES_FORWARD = """
 B00=A00∗K00+A01∗K01+A10∗K10+A11∗K11

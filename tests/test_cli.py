@@ -276,10 +276,11 @@ def test_times_sign_separates_sizes_too(run):
 
 
 def test_a_derivation_that_does_not_verify_says_so_and_exits_1(run, tmp_path, monkeypatch):
-    import symderiv.numeric
-    import symderiv.pipeline
-    from symderiv.closed_forms import Claim, claims
-    from symderiv.formulas import Conv, Rot180, Var
+    import symderiv.core.numeric
+    from symderiv import ConvSpec
+    from symderiv.core.layer import Claim
+    from symderiv.formulas.nodes import Conv, Rot180, Var
+    from symderiv.layers.conv.closed_forms import claims
 
     def wrong_claims(spec):
         # 'full' gives a 5x5 map where the kernel gradient is 2x2: refuted with a reason.
@@ -288,8 +289,8 @@ def test_a_derivation_that_does_not_verify_says_so_and_exits_1(run, tmp_path, mo
             *claims(spec)[1:],
         )
 
-    monkeypatch.setattr(symderiv.pipeline, "claims", wrong_claims)
-    monkeypatch.setattr(symderiv.numeric, "TOLERANCE", -1.0)  # nothing can agree
+    monkeypatch.setattr(ConvSpec, "claims", wrong_claims)
+    monkeypatch.setattr(symderiv.core.numeric, "TOLERANCE", -1.0)  # nothing can agree
     result = run("derive", "--format", "md,json,tex")
     assert result.exit_code == 1
     assert result.stderr.endswith(f"symderiv: {STEM}: NOT VERIFIED\n")

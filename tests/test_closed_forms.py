@@ -7,8 +7,8 @@ import pytest
 import sympy
 
 import symderiv
-from symderiv import operators as ops
-from symderiv.printing import SheetTextPrinter
+from symderiv.formulas import operators as ops
+from symderiv.render.printing import SheetTextPrinter
 
 
 def _numeric(arr: np.ndarray, values: dict) -> np.ndarray:
@@ -100,7 +100,7 @@ def test_wrong_convention_is_refuted_at_K00_with_both_sides(classic):
     assert check.first_failure is not None
     assert check.first_failure.index == (0, 0, 0, 0)
     printer = SheetTextPrinter(classic.notation)
-    from symderiv.derive import to_terms
+    from symderiv.core.chain import to_terms
 
     assert printer.sum(to_terms(check.first_failure.derived)) == (
         "A00·D00 + A01·D01 + A02·D02 + A10·D10 + A11·D11 + A12·D12 + A20·D20 + A21·D21 + A22·D22"
@@ -150,9 +150,9 @@ def test_channels_and_batch_sum_in_the_closed_forms(convention):
 
 def test_verification_detects_a_tampered_closed_form(classic):
     # A closed form that is wrong at one element only must be caught there.
-    from symderiv.closed_forms import Claim
-    from symderiv.formulas import Conv, Rot180, Var
-    from symderiv.verify import check_claim
+    from symderiv.core.layer import Claim
+    from symderiv.core.prove import check_claim
+    from symderiv.formulas.nodes import Conv, Rot180, Var
 
     tensors = {t.letter: t for t in classic.tensors}
     grads = list(classic.gradients)
@@ -169,7 +169,7 @@ def test_verification_detects_a_tampered_closed_form(classic):
 
 
 def test_to_terms_expands_products_of_sums_and_repeats_powers():
-    from symderiv.derive import to_terms
+    from symderiv.core.chain import to_terms
 
     a, b, d = (sympy.Symbol(n) for n in ("A[0,0,0,0]", "A[0,0,0,1]", "D[0,0,0,0]"))
     assert [(t.coeff, t.factors) for t in to_terms(d * (a + b))] == [(1, (a, d)), (1, (b, d))]

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 import symderiv
 from symderiv.cli import cli
-from symderiv.printing import SheetTextPrinter
-from symderiv.sheet import SheetView, definition_latex, size_rules
+from symderiv.layers.conv.sheet import ConvSheet, definition_latex, size_rules
+from symderiv.render.printing import SheetTextPrinter
+from symderiv.render.sheet import SheetView
 
 
 def _formulas(d):
@@ -127,7 +128,7 @@ def test_groups_link_only_their_own_maps():
         if str(f).startswith("A")
     }
     assert letters == {"2", "3"}  # output map 1 reads input maps 2 and 3 only
-    assert SheetView(d).group_blocks() == (
+    assert ConvSheet(d.layer, SheetView(d)).group_blocks() == (
         r"\begin{bmatrix} K^{(0,0)} & K^{(0,1)} & 0 & 0 \\ 0 & 0 & K^{(1,0)} & K^{(1,1)} "
         r"\end{bmatrix}"
     )
@@ -339,8 +340,8 @@ def test_grid_every_element_proved(spec):
 
 def _closed_latex(spec):
     d = spec.derive()
-    view = SheetView(d)
-    return [view.closed_form_latex(c) for c in d.closed_forms[:3]], view.group_note()
+    parts = ConvSheet(spec, SheetView(d))
+    return [parts.closed_form_latex(c) for c in d.closed_forms[:3]], parts.group_note()
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import pytest
 import sympy
 
 import symderiv
-from symderiv.model import Term
-from symderiv.printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
-from symderiv.symbols import Notation
+from symderiv.core.model import Term
+from symderiv.core.symbols import Notation
+from symderiv.render.printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
 
 
 def _notation(**kw) -> Notation:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import symderiv
-from symderiv.render import template_dir
+from symderiv.render.documents import template_dir
 
 
 def test_templates_live_in_the_top_level_folder():

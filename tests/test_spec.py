@@ -8,9 +8,9 @@ import pytest
 import sympy
 
 import symderiv
+from symderiv.core.pipeline import check_size
 from symderiv.exceptions import SizeLimitError, SpecError
-from symderiv.pipeline import check_size
-from symderiv.spec import parse_size
+from symderiv.sizes import parse_size
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_spec_errors(kwargs, message):
     ],
 )
 def test_predicted_terms_count_what_is_built(kwargs):
-    from symderiv.closed_forms import claims, evaluate_claim
+    from symderiv.layers.conv.closed_forms import claims, evaluate_claim
 
     spec = symderiv.conv2d(**kwargs)
     d = spec.derive()

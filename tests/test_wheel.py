@@ -41,7 +41,7 @@ def test_wheel_renders_from_a_fresh_virtual_environment(tmp_path: Path):
     ).stdout.strip()
     Path(purelib, "_deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     script = (
-        "import symderiv, symderiv.render as r;"
+        "import symderiv, symderiv.render.documents as r;"
         "print(symderiv.__file__); print(r.template_dir());"
         "print(symderiv.conv2d().derive().to_markdown().splitlines()[1])"
     )

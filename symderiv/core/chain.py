@@ -1,27 +1,28 @@
 """Stage 3: derive every gradient element from the forward expressions.
 
-For each element x of A, K and b the chain rule gives
+For each element x of the differentiated tensors the chain rule gives
 
-    dE/dx = sum_u  dE/dZ[u] · dZ[u]/dx  =  sum_u  D[u] · dZ[u]/dx.
+    dE/dx = sum_u  dE/dZ[u] · dZ[u]/dx  =  sum_u  D[u] · dZ[u]/dx
 
-The sum runs only over the outputs whose expression contains x (the
-contribution table, read off the expressions themselves), and dZ[u]/dx is
-SymPy's ``diff`` of the terms of Z[u] that contain x: by linearity the other
-terms differentiate to zero, and skipping them keeps the whole derivation
-linear in the size of the forward pass instead of quadratic.
+(for a loss, whose one forward element is E itself, simply dE/dx).  The sum
+runs only over the outputs whose expression contains x (the contribution
+table, read off the expressions themselves), and dZ[u]/dx is SymPy's ``diff``
+of the terms of Z[u] that contain x: by linearity the other terms
+differentiate to zero, and skipping them keeps the whole derivation linear in
+the size of the forward pass instead of quadratic.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import sympy
 
-from .model import Contribution, Element, GradientElement, PatchTerm, Regrouping, Term
-from .symbols import SymbolTensor, natural_key, parse_name
+from .model import Contribution, Element, GradientElement, Term
+from .symbols import SymbolTensor, natural_key
 
-__all__ = ["derive_gradients", "regroup_kernel", "to_terms"]
+__all__ = ["derive_gradients", "to_terms"]
 
 Progress = Callable[[int, int], None]
 
@@ -33,6 +34,12 @@ def _is_monomial(expr: sympy.Expr) -> bool:
         f.is_Number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer)
         for f in factors
     )
+
+
+def _is_polynomial(expr: sympy.Expr) -> bool:
+    if expr.is_Symbol or expr.is_Number:
+        return True
+    return bool(expr.is_polynomial())
 
 
 def to_terms(expr: sympy.Expr) -> tuple[Term, ...]:
@@ -74,26 +81,41 @@ def _occurrences(
 def derive_gradients(
     forward: tuple[Element, ...],
     wrt: Iterable[SymbolTensor],
-    D: SymbolTensor,
+    D: SymbolTensor | None,
     progress: Progress | None = None,
+    substitutions: Mapping[sympy.Symbol, sympy.Expr] | None = None,
 ) -> tuple[GradientElement, ...]:
-    """dE/dx for every element x of the tensors in ``wrt`` (in that order, row-major)."""
+    """dE/dx for every element x of the tensors in ``wrt`` (in that order, row-major).
+
+    ``D`` holds dE/dZ for each forward element; ``None`` when the one forward
+    element is E itself.  ``substitutions`` give auxiliary symbols (max
+    pooling's switches) their values after differentiation."""
     occurrences = _occurrences(forward)
     tensors = list(wrt)
     total = sum(len(t.elements) for t in tensors)
     done = 0
+    subs = dict(substitutions or {})
     out: list[GradientElement] = []
     for tensor in tensors:
         for index, x in zip(tensor.indices(), tensor.elements, strict=True):
             contributions = []
-            terms: list[Term] = []
+            parts: list[sympy.Expr] = []
+            polynomial = True
             for element, part in occurrences.get(x, []):
                 derivative = sympy.diff(part, x)
+                if subs:
+                    derivative = derivative.xreplace(subs)
                 if derivative == 0:
                     continue
                 contributions.append(Contribution(output=element.index, derivative=derivative))
-                terms.extend(to_terms(D[element.index] * derivative))
-            expr = sympy.Add(*(t.expr() for t in terms))
+                product = derivative if D is None else D[element.index] * derivative
+                polynomial = polynomial and _is_polynomial(derivative)
+                parts.append(product)
+            if polynomial:
+                terms = [t for p in parts for t in to_terms(p)]
+                expr = sympy.Add(*(t.expr() for t in terms))
+            else:
+                terms, expr = [], sympy.Add(*parts)
             out.append(
                 GradientElement(
                     tensor=tensor.letter,
@@ -101,48 +123,10 @@ def derive_gradients(
                     terms=tuple(terms),
                     expr=expr,
                     contributions=tuple(contributions),
+                    polynomial=polynomial,
                 )
             )
             done += 1
             if progress is not None:
                 progress(done, total)
-    return tuple(out)
-
-
-def regroup_kernel(gradients: Iterable[GradientElement], K: SymbolTensor) -> tuple[Regrouping, ...]:
-    """Regroup each kernel map's gradient as sum over D[u] of a patch of A.
-
-    Read off the derived expansions: the patch of D[u] holds, at kernel
-    position p, the coefficient of D[u] in dE/dK[p].  Only for 1-D and 2-D
-    kernels, whose patches print as matrices.
-    """
-    spatial = K.shape[2:]
-    if len(spatial) > 2:
-        return ()
-    rows, cols = (1, spatial[0]) if len(spatial) == 1 else spatial
-    by_map: dict[tuple[int, ...], dict[sympy.Symbol, dict[tuple[int, ...], list[sympy.Expr]]]] = {}
-    for g in gradients:
-        if g.tensor != "K":
-            continue
-        kmap, pos = g.index[:2], g.index[2:]
-        per_delta = by_map.setdefault(kmap, {})
-        for term in g.terms:
-            deltas = [f for f in term.factors if parse_name(str(f))[0] == "D"]
-            if len(deltas) != 1:
-                raise ValueError(f"kernel gradient term without exactly one delta: {term}")
-            rest = term.coeff * sympy.Mul(*(f for f in term.factors if f is not deltas[0]))
-            per_delta.setdefault(deltas[0], {}).setdefault(pos, []).append(rest)
-    out = []
-    for kmap in sorted(by_map):
-        patch_terms = []
-        for delta in sorted(by_map[kmap], key=natural_key):
-            cells = by_map[kmap][delta]
-
-            def cell(r: int, c: int, cells: dict = cells) -> sympy.Expr:
-                pos = (c,) if len(spatial) == 1 else (r, c)
-                return sympy.Add(*cells.get(pos, []))
-
-            patch = tuple(tuple(cell(r, c) for c in range(cols)) for r in range(rows))
-            patch_terms.append(PatchTerm(delta=delta, patch=patch))
-        out.append(Regrouping(kernel_map=kmap, terms=tuple(patch_terms)))
     return tuple(out)

@@ -1,21 +1,23 @@
 """The data model: a derivation is data.
 
 Every stage of the pipeline returns frozen dataclasses defined here; the
-renderers (:mod:`symderiv.render`) only read them.
+renderers (:mod:`symderiv.render`) only read them.  The one way back up is the
+display mixin of :class:`Derivation` (``to_latex``, ``str()``, Jupyter), which
+imports the renderers lazily, as SymPy's ``Printable`` does.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import sympy
 
 from .symbols import Notation, SymbolTensor
 
 if TYPE_CHECKING:
-    from .formulas import Formula
-    from .spec import ConvSpec
+    from ..formulas.nodes import Formula
+    from .layer import Layer
 
 __all__ = [
     "ClosedFormCheck",
@@ -47,16 +49,19 @@ class Term:
 
 @dataclass(frozen=True)
 class Element:
-    """One element of a tensor as an explicit sum.
+    """One element of a tensor as an explicit expression.
 
-    ``terms`` is the display order (row-major, the order the chain rule visits
-    the outputs); ``expr`` is SymPy's canonical sum of the same terms.
+    For a polynomial (``polynomial`` true) ``terms`` is the display order
+    (row-major, the order the chain rule visits the outputs) and ``expr`` is
+    SymPy's canonical sum of the same terms.  Any other expression (a sigmoid,
+    a softmax) has ``expr`` only and no ``terms``.
     """
 
     tensor: str
     index: tuple[int, ...]
     terms: tuple[Term, ...]
     expr: sympy.Expr
+    polynomial: bool = field(default=True, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,9 @@ class Contribution:
 
 @dataclass(frozen=True)
 class GradientElement(Element):
-    """dE/dx for one element x of A, K or b, with the contributions it came from."""
+    """dE/dx for one element x, with the contributions it came from."""
 
-    contributions: tuple[Contribution, ...] = ()
+    contributions: tuple[Contribution, ...] = field(default=(), kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -114,8 +119,12 @@ class Failure:
 class ClosedFormCheck:
     """A closed form for the gradient of ``of`` and its exact, element-by-element verdict.
 
-    ``stated_in`` is the convention the formula belongs to; when it is not
-    the layer's own convention the formula is expected to be refuted.
+    ``stated_in`` is where the formula belongs (a convention, or the mistake it
+    makes); ``expected`` says whether the layer's verdict needs it to hold.
+    ``decided_by`` says how the last element was decided: ``expand`` (canonical
+    polynomials), ``cancel`` (rational functions), ``counterexample`` (a
+    point where the two sides differ) or ``undecided``; an undecided element
+    never counts as holding.
     """
 
     of: str
@@ -125,6 +134,9 @@ class ClosedFormCheck:
     checked: int
     failures: int
     first_failure: Failure | None
+    expected: bool = True
+    decided_by: str = "expand"
+    undecided: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,22 +155,68 @@ class NumericCheck:
         return all(err <= self.tolerance for _, err in self.max_error)
 
 
+class _Display:
+    """The display mixin: renderers are imported only when a record is shown."""
+
+    def to_latex(self) -> str:
+        """The standalone LaTeX sheet."""
+        from ..render.documents import render_tex
+
+        return render_tex(self)  # type: ignore[arg-type]
+
+    def to_markdown(self) -> str:
+        """The GitHub-flavoured Markdown sheet."""
+        from ..render.documents import render_md
+
+        return render_md(self)  # type: ignore[arg-type]
+
+    def to_json(self) -> str:
+        """The ``symderiv/1`` JSON document."""
+        from ..render.documents import render_json
+
+        return render_json(self)  # type: ignore[arg-type]
+
+    def _repr_latex_(self) -> str:
+        from ..render.summary import summary_latex
+
+        return summary_latex(self)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        from ..render.summary import summary_text
+
+        return summary_text(self)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True, eq=False)
-class Derivation:
+class Derivation(_Display):
     """Everything derived and proved about one layer; renderers read only this."""
 
-    spec: ConvSpec
+    layer: Layer
     notation: Notation
     tensors: tuple[SymbolTensor, ...]
     forward: tuple[Element, ...]
     gradients: tuple[GradientElement, ...]
-    regroupings: tuple[Regrouping, ...]
-    delta_maps: tuple[DeltaMap, ...]
     closed_forms: tuple[ClosedFormCheck, ...]
     numeric: NumericCheck
+    exhibits: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> Layer:
+        """The layer (the name kept from when every layer was a convolution)."""
+        return self.layer
+
+    @property
+    def regroupings(self) -> tuple[Regrouping, ...]:
+        """A convolution's kernel gradient regrouped by delta element (else empty)."""
+        return tuple(self.exhibits.get("regroupings", ()))
+
+    @property
+    def delta_maps(self) -> tuple[DeltaMap, ...]:
+        """A convolution's delta maps as its input gradient reads them (else empty)."""
+        return tuple(self.exhibits.get("delta_maps", ()))
 
     def tensor(self, letter: str) -> SymbolTensor:
-        """The symbols of ``A``, ``K``, ``b`` or ``D``."""
+        """The symbols of one tensor, by letter (``A``, ``K``, ``b``, ``D``, …)."""
         for t in self.tensors:
             if t.letter == letter:
                 return t
@@ -170,54 +228,25 @@ class Derivation:
             if g.tensor == of and g.index == tuple(index):
                 return g
         shapes = {t.letter: t.shape for t in self.tensors}
+        wrt = self.layer.wrt()
         raise KeyError(
             f"no gradient element {of}{list(index)}: "
             + (
                 f"{of} has shape {shapes[of]}; give its full index"
-                if of in shapes and of != "D"
-                else "the gradients are of 'K', 'b' and 'A'"
+                if of in wrt
+                else "the gradients are of " + ", ".join(repr(x) for x in wrt)
             )
         )
 
     def gradients_of(self, of: str) -> tuple[GradientElement, ...]:
-        """Every gradient element of ``K``, ``b`` or ``A``, row-major."""
+        """Every gradient element of one tensor, row-major."""
         return tuple(g for g in self.gradients if g.tensor == of)
 
     @property
     def verified(self) -> bool:
-        """Every closed form of the layer's own convention was proved equal to the
-        derivation and the numeric cross-check agrees.  (The other convention's
-        formulas are reported, not required to fail: for a 1×1 kernel they hold too.)"""
-        own = all(
-            c.holds for c in self.closed_forms if c.stated_in in (self.spec.convention, "both")
-        )
+        """Every closed form the layer expects to hold was proved equal to the
+        derivation and the numeric cross-check agrees.  (Formulas of the other
+        convention, or known mistakes, are reported, not required to fail: for a
+        1×1 kernel the other convention's formulas hold too.)"""
+        own = all(c.holds for c in self.closed_forms if c.expected)
         return own and self.numeric.passed
-
-    # ---- rendering shortcuts -------------------------------------------
-    def to_latex(self) -> str:
-        """The standalone LaTeX sheet."""
-        from .render import render_tex
-
-        return render_tex(self)
-
-    def to_markdown(self) -> str:
-        """The GitHub-flavoured Markdown sheet."""
-        from .render import render_md
-
-        return render_md(self)
-
-    def to_json(self) -> str:
-        """The ``symderiv/1`` JSON document."""
-        from .render import render_json
-
-        return render_json(self)
-
-    def _repr_latex_(self) -> str:
-        from .render import summary_latex
-
-        return summary_latex(self)
-
-    def __str__(self) -> str:
-        from .render import summary_text
-
-        return summary_text(self)

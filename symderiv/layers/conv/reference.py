@@ -1,8 +1,9 @@
 """An independent numeric reference: forward and backward passes as plain loops.
 
 It shares no code with the symbolic pipeline but the layer's sizes
-(``spec.output``); it is the textbook loop a person writing a custom backward
-pass would write, used to cross-check the derived gradients at random values.
+(``spec.output``, ``spec.cin_group``, ``spec.cout_group``); it is the textbook
+loop a person writing a custom backward pass would write, used to cross-check
+the derived gradients at random values.
 The test suite adds two references that share nothing at all: a vectorised
 numpy implementation and PyTorch autograd.
 """
@@ -25,8 +26,7 @@ def _taps(spec: ConvSpec) -> Iterator[tuple]:
     if spec.transposed:
         yield from _transposed_taps(spec)
         return
-    cin_g = spec.in_channels // spec.groups
-    cout_g = spec.out_channels // spec.groups
+    cin_g, cout_g = spec.cin_group, spec.cout_group
     for n in range(spec.batch):
         for o in range(spec.out_channels):
             g = o // cout_g
@@ -48,8 +48,7 @@ def _taps(spec: ConvSpec) -> Iterator[tuple]:
 
 def _transposed_taps(spec: ConvSpec) -> Iterator[tuple]:
     """A transposed layer scatters: input i adds A[i]·K[p] into output s·i + d·p − pad."""
-    cin_g = spec.in_channels // spec.groups
-    cout_g = spec.out_channels // spec.groups
+    cin_g, cout_g = spec.cin_group, spec.cout_group
     for n in range(spec.batch):
         for c in range(spec.in_channels):
             g = c // cin_g

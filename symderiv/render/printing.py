@@ -15,10 +15,15 @@ import sympy
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from .model import Term
-from .symbols import Notation, parse_name
+from ..core.model import Term
+from ..core.symbols import Notation, parse_name
 
 __all__ = ["SheetLatexPrinter", "SheetTextPrinter", "split_rows", "term_width"]
+
+
+LATEX_LETTERS = {"beta": r"\beta", "alpha": r"\alpha"}
+"""Tensor names that print as a LaTeX command rather than as themselves."""
+TEXT_LETTERS = {"beta": "β", "alpha": "α"}
 
 
 class SheetLatexPrinter(LatexPrinter):
@@ -31,7 +36,7 @@ class SheetLatexPrinter(LatexPrinter):
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         letter, index = parse_name(expr.name)
         sup, sub = self.notation.split(letter, index)
-        out = letter
+        out = LATEX_LETTERS.get(letter, letter)
         if sup:
             out += "^{(" + ",".join(map(str, sup)) + ")}"
         if sub:
@@ -42,7 +47,7 @@ class SheetLatexPrinter(LatexPrinter):
         """A whole map, e.g. ``A^{(0,1)}`` (the leading indices that are shown)."""
         shown = self.notation.shown.get(letter, ())
         sup = [str(lead[i]) for i in shown if i < len(lead)]
-        return letter + ("^{(" + ",".join(sup) + ")}" if sup else "")
+        return LATEX_LETTERS.get(letter, letter) + ("^{(" + ",".join(sup) + ")}" if sup else "")
 
     def term(self, term: Term) -> str:
         """One monomial, factors in the stored order: ``A_{01} D_{00}``, ``2 A_{00}``."""
@@ -74,7 +79,7 @@ class SheetTextPrinter(StrPrinter):
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
         letter, index = parse_name(expr.name)
         sup, sub = self.notation.split(letter, index)
-        out = letter
+        out = TEXT_LETTERS.get(letter, letter)
         if sup:
             out += "^(" + ",".join(map(str, sup)) + ")"
             if sub:

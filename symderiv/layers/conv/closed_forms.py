@@ -22,37 +22,24 @@ swapped; the input gradient is the transposed convolution of D.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from itertools import product
 
 import numpy as np
 import sympy
 
-from .formulas import Conv, Crop, Formula, Pad, Rot180, SumAll, Var, Xcorr, ZeroInsert
-from .operators import pad, zero_insert
+from ...core.layer import Claim
+from ...core.symbols import SymbolTensor
+from ...formulas.nodes import Conv, Crop, Formula, Pad, Rot180, SumAll, Var, Xcorr, ZeroInsert
+from ...formulas.operators import pad, zero_insert
+from ...sizes import conv_output_size
 from .spec import ConvSpec
-from .symbols import SymbolTensor
 
-__all__ = ["Claim", "claims", "delta_layout", "evaluate_claim"]
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A formula claimed to give the gradient of ``of``, in convention ``stated_in``."""
-
-    of: str
-    formula: Formula
-    stated_in: str
+__all__ = ["claims", "delta_layout", "evaluate_claim"]
 
 
 def _other(convention: str) -> str:
     return "convolution" if convention == "correlation" else "correlation"
-
-
-def _xcorr_size(n: int, k: int, stride: int, dilation: int) -> int:
-    """Length of the valid cross-correlation of a length-n signal with a k-tap filter."""
-    return (n - dilation * (k - 1) - 1) // stride + 1
 
 
 def _cropped_xcorr(
@@ -66,7 +53,8 @@ def _cropped_xcorr(
 ) -> Formula:
     """x ⋆ y, with the trailing entries beyond ``wanted`` cropped (explicitly, when any)."""
     natural = tuple(
-        _xcorr_size(n, k, s, d) for n, k, s, d in zip(x_size, y_size, stride, dilation, strict=True)
+        conv_output_size(n, k, s, 0, d)
+        for n, k, s, d in zip(x_size, y_size, stride, dilation, strict=True)
     )
     out: Formula = Xcorr(x, y, stride, dilation)
     extra = tuple(n - w for n, w in zip(natural, wanted, strict=True))
@@ -146,8 +134,8 @@ def claims(spec: ConvSpec) -> tuple[Claim, ...]:
         Claim("K", kernel_formula(spec, own), own),
         Claim("b", SumAll(Var("D"), spec.ndim), "both"),
         Claim("A", input_formula(spec, own), own),
-        Claim("K", kernel_formula(spec, other), other),
-        Claim("A", input_formula(spec, other), other),
+        Claim("K", kernel_formula(spec, other), other, expected=False),
+        Claim("A", input_formula(spec, other), other, expected=False),
     )
 
 
@@ -160,15 +148,14 @@ def _slice(t: SymbolTensor, lead: tuple[int, ...]) -> np.ndarray:
 
 
 def evaluate_claim(
-    spec: ConvSpec, claim: Claim, tensors: dict[str, SymbolTensor]
+    spec: ConvSpec, claim: Claim, tensors: Mapping[str, SymbolTensor]
 ) -> dict[tuple[int, ...], sympy.Expr]:
     """The closed form's value at every element of ``claim.of``, keyed by full index.
 
     Raises ``ValueError`` when the formula's maps do not have the gradient's shape.
     """
     A, K, D = tensors["A"], tensors["K"], tensors["D"]
-    cin_group = spec.in_channels // spec.groups
-    cout_group = spec.out_channels // spec.groups
+    cin_group, cout_group = spec.cin_group, spec.cout_group
     out: dict[tuple[int, ...], sympy.Expr] = {}
 
     def accumulate(lead: tuple[int, ...], parts: list[np.ndarray], shape: tuple[int, ...]) -> None:

@@ -1,4 +1,4 @@
-"""Stage 6: render a :class:`~symderiv.model.Derivation` as LaTeX, Markdown or JSON.
+"""Stage 6: render a :class:`~symderiv.core.model.Derivation` as LaTeX, Markdown or JSON.
 
 The renderers only read the data model.  LaTeX and Markdown go through the
 Jinja2 templates in ``templates/`` (one :class:`jinja2.Environment`, TeX-friendly
@@ -10,7 +10,6 @@ document built directly from the same data.
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,30 +17,16 @@ from typing import Any
 import jinja2
 import sympy
 
-from .model import Derivation, Term
-from .printing import SheetTextPrinter
-from .sheet import MARKER, SheetView, package_version, tex_escape
-from .symbols import element_name
+from ..core.model import Derivation, Element, Term
+from ..marker import MARKER, package_version
+from .sheet import SheetView, md_math, prose_md, prose_tex, tex_escape
 
-__all__ = [
-    "MARKER",
-    "render_json",
-    "render_md",
-    "render_tex",
-    "summary_latex",
-    "summary_text",
-    "template_dir",
-]
-
-
-def md_math(text: str) -> str:
-    """Turn LaTeX inline math ``$x$`` into GitHub's ``$`x`$``."""
-    return re.sub(r"\$([^$]+)\$", r"$`\1`$", text)
+__all__ = ["json_document", "render_json", "render_md", "render_tex", "template_dir"]
 
 
 def template_dir() -> Path:
     """The templates: inside the package when installed from a wheel, else ``templates/``."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     for candidate in (here / "templates", here.parent / "templates"):
         if (candidate / "sheet.tex.j2").is_file():
             return candidate
@@ -68,6 +53,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["tex"] = tex_escape
     env.filters["md_math"] = md_math
+    env.filters["prose_tex"] = prose_tex
+    env.filters["prose_md"] = prose_md
     return env
 
 
@@ -90,46 +77,31 @@ def _term_json(term: Term) -> dict[str, Any]:
     return {"coeff": str(term.coeff), "factors": [f.name for f in term.factors]}
 
 
-def _expansion(terms: tuple[Term, ...]) -> str:
-    if not terms:
+def _expansion(e: Element) -> str:
+    """SymPy's ``str()`` of the element, terms in display order."""
+    if not e.polynomial:
+        return sympy.sstr(e.expr, order="none")
+    if not e.terms:
         return "0"
-    return sympy.sstr(sympy.Add(*(t.expr() for t in terms), evaluate=False), order="none")
+    return sympy.sstr(sympy.Add(*(t.expr() for t in e.terms), evaluate=False), order="none")
+
+
+def _element_json(e: Element) -> dict[str, Any]:
+    out: dict[str, Any] = {"of": e.tensor, "index": list(e.index), "expansion": _expansion(e)}
+    if e.polynomial:
+        out["terms"] = [_term_json(t) for t in e.terms]
+    return out
 
 
 def json_document(d: Derivation) -> dict[str, Any]:
     """The ``symderiv/1`` document as a Python dict."""
-    s = d.spec
     doc: dict[str, Any] = {
         "format": "symderiv/1",
         "generator": f"{MARKER} {package_version()}",
-        "layer": {
-            "kind": s.kind,
-            "convention": s.convention,
-            "stride": list(s.stride),
-            "padding": list(s.padding),
-            "dilation": list(s.dilation),
-            "groups": s.groups,
-            **({"output_padding": list(s.output_padding)} if s.transposed else {}),
-        },
+        "layer": d.layer.describe(),
         "tensors": {t.letter: {"role": t.role, "shape": list(t.shape)} for t in d.tensors},
-        "forward": [
-            {
-                "of": "Z",
-                "index": list(e.index),
-                "expansion": _expansion(e.terms),
-                "terms": [_term_json(t) for t in e.terms],
-            }
-            for e in d.forward
-        ],
-        "gradients": [
-            {
-                "of": g.tensor,
-                "index": list(g.index),
-                "expansion": _expansion(g.terms),
-                "terms": [_term_json(t) for t in g.terms],
-            }
-            for g in d.gradients
-        ],
+        "forward": [_element_json(e) for e in d.forward],
+        "gradients": [_element_json(g) for g in d.gradients],
         "closed_forms": [
             {
                 "of": c.of,
@@ -138,6 +110,8 @@ def json_document(d: Derivation) -> dict[str, Any]:
                 "holds": c.holds,
                 "checked": c.checked,
                 "failures": c.failures,
+                **({} if c.decided_by == "expand" else {"decided_by": c.decided_by}),
+                **({"undecided": c.undecided} if c.undecided else {}),
                 "first_failure": None
                 if c.first_failure is None
                 else {
@@ -157,6 +131,7 @@ def json_document(d: Derivation) -> dict[str, Any]:
         },
         "verified": d.verified,
     }
+    doc.update(d.layer.json_extras(d))
     return doc
 
 
@@ -179,32 +154,3 @@ def _dump(value: Any, indent: int = 0, width: int = 100) -> str:
 def render_json(d: Derivation) -> str:
     """The ``symderiv/1`` JSON text (values that fit in 100 characters on one line)."""
     return _dump(json_document(d)) + "\n"
-
-
-# ---------------------------------------------------------------------------
-# summaries (terminal, Jupyter)
-# ---------------------------------------------------------------------------
-
-
-def summary_text(d: Derivation, limit: int = 4) -> str:
-    """A few lines for the terminal: the kernel expansions and the verdicts."""
-    t = SheetTextPrinter(d.notation)
-    lines = [f"{d.spec.label()}: {'verified' if d.verified else 'NOT verified'}"]
-    for g in d.gradients_of("K")[:limit]:
-        lines.append(
-            f"  dE/d{t._print(sympy.Symbol(element_name('K', g.index)))} = {t.sum(g.terms)}"
-        )
-    for c in d.closed_forms:
-        verdict = "holds" if c.holds else f"does not hold ({c.failures}/{c.checked} elements)"
-        lines.append(f"  dE/d{c.of} = {c.formula.text()}  [{c.stated_in}]: {verdict}")
-    return "\n".join(lines)
-
-
-def summary_latex(d: Derivation, limit: int = 4) -> str:
-    """Jupyter's view: the kernel expansions and the closed forms with verdicts."""
-    v = SheetView(d)
-    lines = [rf"{v.lhs(g)} &= {v.p.sum(g.terms)}" for g in d.gradients_of("K")[:limit]]
-    for c in d.closed_forms:
-        mark = r"\quad\checkmark" if c.holds else r"\quad\text{(does not hold)}"
-        lines.append(rf"& {v.closed_form_latex(c)} {mark}")
-    return r"$$\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}$$"

@@ -19,6 +19,8 @@ from itertools import product
 import numpy as np
 import sympy
 
+from ..sizes import conv_output_size
+
 __all__ = ["conv", "crop", "pad", "rot180", "sum_all", "xcorr", "zero_insert"]
 
 _ZERO = sympy.Integer(0)
@@ -77,7 +79,7 @@ def xcorr(
     s = tuple(stride or (1,) * X.ndim)
     d = tuple(dilation or (1,) * X.ndim)
     natural = tuple(
-        (nx - dd * (ny - 1) - 1) // ss + 1
+        conv_output_size(nx, ny, ss, 0, dd)
         for nx, ny, ss, dd in zip(X.shape, Y.shape, s, d, strict=True)
     )
     shape = natural

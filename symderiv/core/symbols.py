@@ -1,4 +1,4 @@
-"""Stage 1: symbols. One SymPy symbol for every element of A, K, b and D.
+"""Stage 1: symbols. One SymPy symbol for every element of every tensor of a layer.
 
 Every symbol is named by its tensor letter and its full zero-based index in
 PyTorch's layout, ``A[0,0,1,2]``; that name is what the JSON report writes.
@@ -26,8 +26,21 @@ __all__ = [
 ]
 
 # Order of factors inside a printed product: A·K·b·D, so that the kernel
-# gradient reads A01·D00 as in the classic notes.
-TENSOR_ORDER = {"A": 0, "K": 1, "b": 2, "Z": 3, "D": 4}
+# gradient reads A01·D00 as in the classic notes; switches and parameters of the
+# other layers sit between the input and the delta.
+TENSOR_ORDER = {
+    "A": 0,
+    "W": 1,
+    "K": 1,
+    "c": 1,
+    "beta": 1,
+    "s": 1,
+    "b": 2,
+    "Z": 3,
+    "y": 3,
+    "t": 4,
+    "D": 4,
+}
 
 _NAME_RE = re.compile(r"^([A-Za-z]+)\[(\d+(?:,\d+)*)\]$")
 
@@ -108,13 +121,20 @@ class Notation:
     commas: bool
 
     @classmethod
-    def for_shapes(cls, shapes: dict[str, tuple[int, ...]], spatial_dims: int) -> Notation:
-        """The notation for tensors of these (PyTorch-layout) shapes."""
+    def for_shapes(
+        cls, shapes: dict[str, tuple[int, ...]], spatial_dims: int | dict[str, int]
+    ) -> Notation:
+        """The notation for tensors of these (PyTorch-layout) shapes, whose last
+        ``spatial_dims`` axes are the position (per letter when a dict; the bias
+        ``b`` has none when one number is given)."""
         shown: dict[str, tuple[int, ...]] = {}
         spatial: dict[str, int] = {}
         commas = False
         for letter, shape in shapes.items():
-            nspatial = 0 if letter == "b" else spatial_dims
+            if isinstance(spatial_dims, dict):
+                nspatial = spatial_dims.get(letter, 0)
+            else:
+                nspatial = 0 if letter == "b" else spatial_dims
             lead = len(shape) - nspatial
             shown[letter] = tuple(i for i in range(lead) if shape[i] > 1)
             spatial[letter] = nspatial

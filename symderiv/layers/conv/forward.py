@@ -21,9 +21,9 @@ from itertools import product
 
 import sympy
 
-from .model import Element, Term
+from ...core.model import Element, Term
+from ...core.symbols import SymbolTensor
 from .spec import ConvSpec
-from .symbols import SymbolTensor
 
 __all__ = ["build_forward"]
 
@@ -36,8 +36,7 @@ def build_forward(
     """Every element of Z, row-major over (n, o, *spatial)."""
     if spec.transposed:
         return _build_transposed(spec, A, K, b)
-    cin_group = spec.in_channels // spec.groups
-    cout_group = spec.out_channels // spec.groups
+    cin_group, cout_group = spec.cin_group, spec.cout_group
     flip = spec.convention == "convolution"
     kernel_offsets = list(product(*(range(k) for k in spec.kernel)))
     out: list[Element] = []
@@ -67,8 +66,7 @@ def build_forward(
 def _build_transposed(
     spec: ConvSpec, A: SymbolTensor, K: SymbolTensor, b: SymbolTensor
 ) -> tuple[Element, ...]:
-    cin_group = spec.in_channels // spec.groups
-    cout_group = spec.out_channels // spec.groups
+    cin_group, cout_group = spec.cin_group, spec.cout_group
     flip = spec.convention == "convolution"
     kernel_offsets = list(product(*(range(k) for k in spec.kernel)))
     out: list[Element] = []

@@ -8,19 +8,26 @@ bias ``b`` (C_out), output ``Z`` and delta ``D = dE/dZ`` (N, C_out, *out).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from math import prod
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .exceptions import SpecError
+import numpy as np
+import sympy
+
+from ...core.layer import Claim, Layer
+from ...core.symbols import Notation
+from ...exceptions import SizeLimitError, SpecError
+from ...sizes import conv_output_size, parse_size, transposed_output_size
 
 if TYPE_CHECKING:
-    from .model import Derivation
+    from ...core.model import Element, GradientElement
+    from ...core.symbols import SymbolTensor
+    from ...render.sheet import SheetView
 
 __all__ = [
     "CONVENTIONS",
-    "DEFAULT_MAX_TERMS",
     "LAYER_KINDS",
     "ConvSpec",
     "conv1d",
@@ -29,50 +36,13 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "from_options",
     "layer",
-    "parse_size",
 ]
 
 CONVENTIONS = ("correlation", "convolution")
 """``correlation``: Z[u] = sum_p A[u+p] K[p] (PyTorch).
 ``convolution``: Z[u] = sum_p A[u+p] K[k-1-p] (MATLAB ``conv2``, Bouvrie)."""
-
-DEFAULT_MAX_TERMS = 300_000
-
-_SIZE_RE = re.compile(r"^\s*(-?[0-9]+)(\s*[xX×]\s*-?[0-9]+)*\s*$")
-
-
-_EXAMPLE_VALUE = {"--input": "4", "--kernel": "2", "--padding": "1", "--output-padding": "1"}
-
-
-def parse_size(text: str, option: str, ndim: int, *, minimum: int = 1) -> tuple[int, ...]:
-    """Parse ``"4x4"`` (or ``"4"``, meaning the same on every axis) into a tuple.
-
-    Our own small grammar (integers joined by ``x``); raises :class:`SpecError`
-    quoting ``text`` when it is malformed, has the wrong number of axes, or holds
-    a number below ``minimum``.
-    """
-    example = "x".join([_EXAMPLE_VALUE.get(option, "2")] * ndim)
-    if ndim == 1:
-        expected = f"expected an integer, such as {example!r}"
-    else:
-        expected = (
-            f"expected {ndim} integers joined by 'x' (or one for every axis), such as {example!r}"
-        )
-    if not _SIZE_RE.match(text):
-        raise SpecError(f"{option} {text!r}: {expected}")
-    parts = tuple(int(p) for p in re.split(r"[xX×]", text.strip()))
-    if len(parts) == 1:
-        parts = parts * ndim
-    if len(parts) != ndim:
-        values = "values" if ndim > 1 else "value"
-        raise SpecError(f"{option} {text!r}: a {ndim}-D layer takes {ndim} {values}; {expected}")
-    noun = "size" if option in ("--input", "--kernel") else "value"
-    for p in parts:
-        if p < minimum:
-            raise SpecError(f"{option} {text!r}: every {noun} must be at least {minimum}")
-    return parts
-
 
 def _axes(value: int | Sequence[int], name: str, ndim: int, minimum: int) -> tuple[int, ...]:
     """Normalise an int-or-tuple parameter to one value per spatial axis."""
@@ -104,6 +74,13 @@ def _text(values: tuple[int, ...]) -> str:
     return "x".join(map(str, values))
 
 
+def count_text(text: str, option: str) -> int:
+    """A positive integer typed on the command line."""
+    if not re.fullmatch(r"\s*[0-9]+\s*", text) or int(text) < 1:
+        raise SpecError(f"{option} {text!r}: expected a positive integer, such as 2")
+    return int(text)
+
+
 def _count(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _fail(name, value, "expected a positive integer")
@@ -111,7 +88,7 @@ def _count(value: int, name: str) -> int:
 
 
 @dataclass(frozen=True)
-class ConvSpec:
+class ConvSpec(Layer):
     """A convolution layer: sizes, channels and the convention of its forward pass.
 
     Build one with :func:`conv2d` (or :func:`conv1d`, :func:`conv3d`,
@@ -231,16 +208,26 @@ class ConvSpec:
         transposed layer Ho = (H-1)s - 2p + d(k-1) + output_padding + 1."""
         sizes = zip(
             self.input,
-            self.padding,
-            self.dilation,
             self.kernel,
             self.stride,
+            self.padding,
+            self.dilation,
             self.output_padding,
             strict=True,
         )
         if self.transposed:
-            return tuple((h - 1) * s - 2 * p + d * (k - 1) + op + 1 for h, p, d, k, s, op in sizes)
-        return tuple((h + 2 * p - d * (k - 1) - 1) // s + 1 for h, p, d, k, s, _ in sizes)
+            return tuple(transposed_output_size(*axis) for axis in sizes)
+        return tuple(conv_output_size(h, k, s, p, d) for h, k, s, p, d, _ in sizes)
+
+    @property
+    def cin_group(self) -> int:
+        """Input maps per group."""
+        return self.in_channels // self.groups
+
+    @property
+    def cout_group(self) -> int:
+        """Output maps per group."""
+        return self.out_channels // self.groups
 
     def taps(self, axis: int) -> tuple[tuple[int, int, int], ...]:
         """Every (input index, output index, kernel index) linked on one axis.
@@ -294,9 +281,15 @@ class ConvSpec:
         """Per axis, a = (H + 2p − d(k−1) − 1) mod s: the padded-input rows at the end
         that no output of a direct layer reads."""
         return tuple(
-            (h + 2 * p - d * (k - 1) - 1) % s
-            for h, p, d, k, s in zip(
-                self.input, self.padding, self.dilation, self.kernel, self.stride, strict=True
+            (h + 2 * p - d * (k - 1) - 1) - (o - 1) * s
+            for h, p, d, k, s, o in zip(
+                self.input,
+                self.padding,
+                self.dilation,
+                self.kernel,
+                self.stride,
+                self.output,
+                strict=True,
             )
         )
 
@@ -314,9 +307,9 @@ class ConvSpec:
     def shapes(self) -> dict[str, tuple[int, ...]]:
         """Full PyTorch-layout shapes of A, K, b, Z and D."""
         if self.transposed:
-            kernel = (self.in_channels, self.out_channels // self.groups, *self.kernel)
+            kernel = (self.in_channels, self.cout_group, *self.kernel)
         else:
-            kernel = (self.out_channels, self.in_channels // self.groups, *self.kernel)
+            kernel = (self.out_channels, self.cin_group, *self.kernel)
         return {
             "A": (self.batch, self.in_channels, *self.input),
             "K": kernel,
@@ -341,7 +334,7 @@ class ConvSpec:
 
     def products(self) -> int:
         """Number of A·K products in the forward pass (taps landing on padding excluded)."""
-        per_group = (self.in_channels // self.groups) * (self.out_channels // self.groups)
+        per_group = self.cin_group * self.cout_group
         return (
             self.batch * self.groups * per_group * prod(self.tap_count(a) for a in range(self.ndim))
         )
@@ -349,6 +342,11 @@ class ConvSpec:
     def predicted_terms(self) -> int:
         """Terms the whole derivation builds: the forward pass, the K, b and A
         gradients, and the closed forms that are proved against them."""
+        if max(self.kernel) > _MAX_KERNEL_AXIS:
+            raise SizeLimitError(
+                f"{self.label()}: a kernel of {max(self.kernel):,} taps on one axis is beyond "
+                f"what symderiv derives (at most {_MAX_KERNEL_AXIS:,})"
+            )
         p = self.products()
         bias = self.batch * self.out_channels * prod(self.output)
         forward = p + bias
@@ -383,11 +381,77 @@ class ConvSpec:
         parts.append(self.convention)
         return "_".join(parts)
 
-    def derive(self, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False) -> Derivation:
-        """Derive, prove and cross-check every gradient of this layer."""
-        from .pipeline import derive
+    # ---- the layer protocol ---------------------------------------------
+    def describe(self) -> dict[str, object]:
+        """The ``layer`` block of the JSON document."""
+        return {
+            "kind": self.kind,
+            "convention": self.convention,
+            "stride": list(self.stride),
+            "padding": list(self.padding),
+            "dilation": list(self.dilation),
+            "groups": self.groups,
+            **({"output_padding": list(self.output_padding)} if self.transposed else {}),
+        }
 
-        return derive(self, max_terms=max_terms, progress=progress)
+    def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
+        shapes = self.shapes()
+        return {letter: (role, shapes[letter]) for letter, role in ROLES.items()}
+
+    def wrt(self) -> tuple[str, ...]:
+        return ("K", "b", "A")
+
+    def notation(self) -> Notation:
+        return Notation.for_shapes(self.shapes(), self.ndim)
+
+    def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
+        from .forward import build_forward
+
+        return build_forward(self, tensors["A"], tensors["K"], tensors["b"])
+
+    def claims(self) -> tuple[Claim, ...]:
+        from .closed_forms import claims
+
+        return claims(self)
+
+    def evaluate(
+        self, claim: Claim, tensors: Mapping[str, SymbolTensor]
+    ) -> dict[tuple[int, ...], sympy.Expr]:
+        from .closed_forms import evaluate_claim
+
+        return evaluate_claim(self, claim, tensors)
+
+    def random_values(self, seed: int) -> dict[str, np.ndarray]:
+        """Uniform values in [-1, 1) for A, K, b and D, drawn in that order."""
+        rng = np.random.default_rng(seed)
+        shapes = self.shapes()
+        return {letter: rng.uniform(-1.0, 1.0, shapes[letter]) for letter in ("A", "K", "b", "D")}
+
+    def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        from . import reference
+
+        Z = reference.forward(self, arrays["A"], arrays["K"], arrays["b"])
+        dA, dK, db = reference.backward(self, arrays["A"], arrays["K"], arrays["D"])
+        return {"Z": Z, "K": dK, "b": db, "A": dA}
+
+    def exhibits(
+        self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
+    ) -> dict[str, object]:
+        from .exhibits import delta_maps, regroup_kernel
+
+        return {
+            "regroupings": regroup_kernel(gradients, tensors["K"]),
+            "delta_maps": delta_maps(self, tensors["D"]),
+        }
+
+    def sheet(self, view: SheetView) -> dict[str, Any]:
+        from .sheet import conv_sheet
+
+        return conv_sheet(self, view)
+
+
+ROLES = {"A": "input", "K": "kernel", "b": "bias", "D": "delta"}
+_MAX_KERNEL_AXIS = 1_000_000
 
 
 Size = int | str | Sequence[int]
@@ -483,3 +547,74 @@ def conv_transpose3d(
 ) -> ConvSpec:
     """A 3-D transposed convolution layer (PyTorch's ``conv_transpose3d``)."""
     return layer("conv_transpose3d", input, kernel, **kw)
+
+
+CONV_OPTIONS = (
+    "--input",
+    "--kernel",
+    "--in-channels",
+    "--out-channels",
+    "--batch",
+    "--stride",
+    "--padding",
+    "--dilation",
+    "--groups",
+    "--output-padding",
+    "--convention",
+)
+"""The command-line options of every convolution kind."""
+
+
+def from_options(kind: str, typed: Mapping[str, str]) -> ConvSpec:
+    """A convolution layer from the options as typed on the command line (only the
+    given ones); errors quote the option and its text as typed."""
+    ndim, transposed, input_size, kernel_size = LAYER_KINDS[kind]
+    convention_typed = typed.get("--convention", "correlation")
+    convention = convention_typed.lower()
+    output_padding = typed.get("--output-padding")
+    if output_padding and not transposed and re.search(r"[1-9]", output_padding):
+        raise SpecError(
+            f"--output-padding {output_padding!r}: only transposed layers "
+            "(conv_transpose1d/2d/3d) have an output padding"
+        )
+    default_input, default_kernel = _text(input_size), _text(kernel_size)
+    input_ = typed.get("--input", default_input)
+    kernel = typed.get("--kernel", default_kernel)
+    stride, padding, dilation = (typed.get(o) for o in ("--stride", "--padding", "--dilation"))
+    shown = {
+        "input": ("--input", input_),
+        "kernel": ("--kernel", kernel),
+        "in_channels": ("--in-channels", typed.get("--in-channels", "1")),
+        "out_channels": ("--out-channels", typed.get("--out-channels", "1")),
+        "batch": ("--batch", typed.get("--batch", "1")),
+        "stride": ("--stride", stride or "1"),
+        "padding": ("--padding", padding or "0"),
+        "dilation": ("--dilation", dilation or "1"),
+        "groups": ("--groups", typed.get("--groups", "1")),
+        "output_padding": ("--output-padding", output_padding or "0"),
+        "convention": ("--convention", convention),
+    }
+    try:
+        return ConvSpec(
+            input=parse_size(input_, "--input", ndim),
+            kernel=parse_size(kernel, "--kernel", ndim),
+            in_channels=count_text(shown["in_channels"][1], "--in-channels"),
+            out_channels=count_text(shown["out_channels"][1], "--out-channels"),
+            batch=count_text(shown["batch"][1], "--batch"),
+            convention=convention,
+            stride=parse_size(stride, "--stride", ndim) if stride else (),
+            padding=parse_size(padding, "--padding", ndim, minimum=0) if padding else (),
+            dilation=parse_size(dilation, "--dilation", ndim) if dilation else (),
+            groups=count_text(shown["groups"][1], "--groups"),
+            transposed=transposed,
+            output_padding=(
+                parse_size(output_padding, "--output-padding", ndim, minimum=0)
+                if output_padding
+                else ()
+            ),
+        )
+    except SpecError as exc:  # quote the option as it was typed
+        if exc.field not in shown or exc.rule is None:
+            raise
+        option, text = shown[exc.field]
+        raise SpecError(f"{option} {text!r}: {exc.rule}") from None

@@ -1,0 +1,1 @@
+"""The layer-independent core: symbols, records, the chain rule, proofs, the pipeline."""

@@ -1,0 +1,140 @@
+"""The layer protocol: what the pipeline needs from every kind of layer.
+
+A layer is a frozen description (its sizes and options, checked on
+construction) that knows how to build its own forward pass and closed forms,
+and how to compute its gradients independently with numpy.  The pipeline
+(:mod:`symderiv.core.pipeline`) does the rest the same way for every kind:
+symbols, the chain rule, the exact proofs, the numeric cross-check.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy
+
+if TYPE_CHECKING:
+    from ..formulas.nodes import Formula
+    from .model import Derivation, Element, GradientElement
+    from .symbols import Notation, SymbolTensor
+
+__all__ = ["DEFAULT_MAX_TERMS", "Claim", "Layer"]
+
+DEFAULT_MAX_TERMS = 300_000
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A closed form claimed to give the gradient of ``of``.
+
+    ``stated_in`` names where the formula belongs (a convention, ``both``, or
+    for a formula that is a known mistake, what the mistake is); ``expected``
+    says whether the layer's verdict needs it to hold.  A formula that is not
+    expected to hold is reported with its first failing element, never hidden.
+    """
+
+    of: str
+    formula: Formula
+    stated_in: str
+    expected: bool = True
+
+
+class Layer(ABC):
+    """One kind of layer, described by its sizes and options.
+
+    Subclasses are frozen dataclasses; every field is checked on construction
+    and a :class:`~symderiv.exceptions.SpecError` names the rule that is broken.
+    """
+
+    #: The letter whose elements the chain rule multiplies by (``D`` = dE/dZ);
+    #: ``None`` for a loss, whose single forward element is E itself.
+    delta: str | None = "D"
+
+    @property
+    @abstractmethod
+    def kind(self) -> str:
+        """The command-line name of the layer kind, e.g. ``conv2d``."""
+
+    @abstractmethod
+    def label(self) -> str:
+        """A file-name stem naming the layer, e.g. ``conv2d_4x4_k2x2_correlation``."""
+
+    @abstractmethod
+    def describe(self) -> dict[str, Any]:
+        """The ``layer`` block of the JSON document."""
+
+    @abstractmethod
+    def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
+        """Every symbolic tensor, in sheet order: letter -> (role, PyTorch-layout shape)."""
+
+    @abstractmethod
+    def wrt(self) -> tuple[str, ...]:
+        """The letters whose gradient is derived, in sheet order."""
+
+    @abstractmethod
+    def predicted_terms(self) -> int:
+        """Terms (products visited) the whole derivation builds, predicted from the sizes."""
+
+    @abstractmethod
+    def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
+        """Every output element as an expression (a loss: the one element E)."""
+
+    @abstractmethod
+    def claims(self) -> tuple[Claim, ...]:
+        """The closed forms to prove (and the known mistakes to refute)."""
+
+    @abstractmethod
+    def evaluate(
+        self, claim: Claim, tensors: Mapping[str, SymbolTensor]
+    ) -> dict[tuple[int, ...], sympy.Expr]:
+        """The claim's value at every element of ``claim.of``, keyed by full index.
+
+        The layer owns its batch, channel and group sums.  Raises ``ValueError``
+        when the formula's maps do not have the gradient's shape."""
+
+    @abstractmethod
+    def random_values(self, seed: int) -> dict[str, np.ndarray]:
+        """Random float64 values for every tensor (reproducible from ``seed``)."""
+
+    @abstractmethod
+    def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The forward output and every gradient of :meth:`wrt`, computed with plain
+        numpy loops that share no code with the symbolic pipeline."""
+
+    def notation(self) -> Notation:
+        """How this layer's element indices are shown (by default: every axis of size
+        one hidden, the trailing spatial axes as a subscript)."""
+        from .symbols import Notation
+
+        return Notation.for_shapes({k: v[1] for k, v in self.tensors().items()}, 0)
+
+    def exhibits(
+        self,
+        tensors: Mapping[str, SymbolTensor],
+        gradients: tuple[GradientElement, ...],
+    ) -> dict[str, Any]:
+        """Extra records the sheet shows beside the elements (regroupings, switches, …)."""
+        return {}
+
+    def substitutions(self) -> dict[sympy.Symbol, sympy.Expr]:
+        """Values given to auxiliary symbols after the chain rule (max pooling's switches)."""
+        return {}
+
+    @abstractmethod
+    def sheet(self, view: Any) -> dict[str, Any]:
+        """What the sheet shows for this layer: its title, command and sections, read
+        through ``view`` (a :class:`~symderiv.render.sheet.SheetView`)."""
+
+    def json_extras(self, derivation: Derivation) -> dict[str, Any]:
+        """Keys the JSON document adds for this kind (e.g. max pooling's values)."""
+        return {}
+
+    def derive(self, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False) -> Derivation:
+        """Derive, prove and cross-check every gradient of this layer."""
+        from .pipeline import derive
+
+        return derive(self, max_terms=max_terms, progress=progress)

@@ -1,0 +1,115 @@
+"""Stage 5: prove closed forms equal to the derivation, element by element, exactly.
+
+Two polynomials are equal when their difference expands to zero (canonical
+expanded polynomials; never ``simplify``).  Other expressions (sigmoids,
+softmaxes) are equal when the difference cancels to zero as a rational
+function of its atoms; when it does not, a point where the difference is
+clearly non-zero (evaluated to 30 digits) proves them different, and anything
+else is *undecided*, which never counts as holding.  The first element in
+row-major order where they differ is kept, with both sides, so a refuted
+formula can be shown to the reader.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+import sympy
+
+from .layer import Claim, Layer
+from .model import ClosedFormCheck, Failure, GradientElement
+from .symbols import SymbolTensor
+
+__all__ = ["check_claim", "decide", "equal_exactly"]
+
+
+def equal_exactly(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """Exact polynomial equality of two expressions.
+
+    Structurally equal canonical sums are equal; otherwise the difference is
+    expanded, which decides equality of polynomials exactly.
+    """
+    return a == b or sympy.expand(a - b) == 0
+
+
+def _probe(difference: sympy.Expr, seed: int) -> bool:
+    """Is ``difference`` clearly non-zero at some random point (30 digits)?"""
+    rng = random.Random(seed)
+    symbols = sorted(difference.free_symbols, key=str)
+    for _ in range(3):
+        point = {s: sympy.Rational(rng.randint(-900, 900), 997) for s in symbols}
+        value = difference.evalf(30, subs=point)
+        if value.is_number and value.is_comparable and abs(value) > sympy.Float("1e-20"):
+            return True
+    return False
+
+
+def decide(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
+    """Are ``a`` and ``b`` equal?  (True/False/None for undecided, and how it was decided.)"""
+    if a == b:
+        return True, "expand"
+    difference = sympy.expand(a - b)
+    if difference == 0:
+        return True, "expand"
+    if difference.is_polynomial():
+        return False, "expand"
+    if sympy.cancel(sympy.together(difference)) == 0:
+        return True, "cancel"
+    if _probe(difference, seed=0):
+        return False, "counterexample"
+    return None, "undecided"
+
+
+def check_claim(
+    layer: Layer,
+    claim: Claim,
+    tensors: Mapping[str, SymbolTensor],
+    gradients: tuple[GradientElement, ...],
+) -> ClosedFormCheck:
+    """Evaluate ``claim`` and compare it with every derived element of ``claim.of``."""
+    derived = [g for g in gradients if g.tensor == claim.of]
+    try:
+        closed = layer.evaluate(claim, tensors)
+    except ValueError as exc:
+        first = derived[0]
+        return ClosedFormCheck(
+            of=claim.of,
+            formula=claim.formula,
+            stated_in=claim.stated_in,
+            holds=False,
+            checked=len(derived),
+            failures=len(derived),
+            first_failure=Failure(first.index, first.expr, sympy.nan, reason=str(exc)),
+            expected=claim.expected,
+        )
+    failure = None
+    failures = undecided = 0
+    methods = set()
+    for g in derived:
+        if g.polynomial:
+            verdict: bool | None = equal_exactly(g.expr, closed[g.index])
+            method = "expand"
+        else:
+            verdict, method = decide(g.expr, closed[g.index])
+        methods.add(method)
+        if verdict is None:
+            undecided += 1
+        elif not verdict:
+            failures += 1
+            if failure is None:
+                shown = closed[g.index]
+                failure = Failure(g.index, g.expr, sympy.expand(shown) if g.polynomial else shown)
+    order = ("counterexample", "undecided", "cancel", "expand")
+    return ClosedFormCheck(
+        of=claim.of,
+        formula=claim.formula,
+        stated_in=claim.stated_in,
+        holds=failure is None and undecided == 0,
+        checked=len(derived),
+        failures=failures,
+        first_failure=failure,
+        expected=claim.expected,
+        decided_by=next((m for m in order if m in methods), "expand"),
+        undecided=undecided,
+    )

@@ -1,0 +1,1 @@
+"""Closed-form formulas: expression trees (``nodes``) over array operators (``operators``)."""

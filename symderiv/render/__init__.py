@@ -1,0 +1,1 @@
+"""Rendering: printers, the sheet's view, the Jinja2 documents, terminal summaries."""

@@ -1,0 +1,245 @@
+"""The sheet's view: the strings a sheet shows, read off a Derivation.
+
+:class:`SheetView` holds what every layer's sheet needs (element equations
+split into rows that fit a page, closed forms with their verdicts, the numeric
+check); each layer's :meth:`~symderiv.core.layer.Layer.sheet` uses it to lay
+out its own sections.  Layer prose is written once in a small markup that
+renders to both LaTeX and Markdown (:func:`prose_tex`, :func:`prose_md`):
+``**bold**``, ``*emphasis*``, ```code```, ``$math$``, and line breaks that
+LaTeX keeps and Markdown joins with a space.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import sympy
+
+from ..core.chain import to_terms
+from ..core.model import ClosedFormCheck, Derivation, Element, Term
+from ..core.symbols import element_name
+from ..marker import MARKER, package_version
+from .printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
+
+__all__ = [
+    "MARKER",
+    "SheetView",
+    "md_math",
+    "package_version",
+    "prose_md",
+    "prose_tex",
+    "size_text",
+    "split_matrices",
+    "tex_escape",
+]
+
+# Widths in the units of printing.term_width (about 7 pt of 10 pt Computer
+# Modern); a display row holds about 68 of them beside its left-hand side.
+ROW_BUDGET = 56.0
+FIRST_ROW_BUDGET = 60.0  # continuation rows start with a \quad
+_PLAIN_LHS = term_width("K_{01}")  # the left-hand side the budgets were calibrated with
+LABEL = 12.0  # "derived:" / "formula:" labels and the =? sign of a refutation
+MATRIX_BUDGET = 56.0
+MAX_COLUMNS = 40  # the templates raise amsmath's MaxMatrixCols to this
+
+_TEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    "'": r"\textquotesingle{}",
+}
+
+
+def tex_escape(text: object) -> str:
+    """Escape text for LaTeX's text mode (a straight quote stays straight, so code
+    copied from the PDF still runs)."""
+    return "".join(_TEX_SPECIALS.get(ch, ch) for ch in str(text))
+
+
+def md_math(text: str) -> str:
+    """Turn LaTeX inline math ``$x$`` into GitHub's ``$`x`$``."""
+    return re.sub(r"\$([^$]+)\$", r"$`\1`$", text)
+
+
+_PROSE = re.compile(r"(\$[^$]+\$|`[^`]+`|\*\*[^*]+\*\*|\*[^*]+\*)")
+
+
+def prose_tex(text: str) -> str:
+    """Our prose markup as LaTeX: ``**b**`` → ``\\textbf{b}``, ``*e*`` → ``\\emph{e}``,
+    ```c``` → ``\\texttt{c}`` (escaped); math and line breaks are kept."""
+    out = []
+    for part in _PROSE.split(text):
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            out.append(r"\textbf{" + part[2:-2] + "}")
+        elif part.startswith("`") and part.endswith("`") and len(part) > 2:
+            out.append(r"\texttt{" + tex_escape(part[1:-1]) + "}")
+        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+            out.append(r"\emph{" + part[1:-1] + "}")
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def prose_md(text: str) -> str:
+    """Our prose markup as GitHub Markdown: math as ``$`x`$``, line breaks as spaces."""
+    return md_math(text).replace("\n", " ")
+
+
+def size_text(values: Sequence[int], sep: str = r" \times ") -> str:
+    """``4 \\times 4``: a shape for the sheet."""
+    return sep.join(map(str, values))
+
+
+def split_matrices(parts: list[tuple[str, float]], budget: float) -> list[str]:
+    """Rows of ``D_u [patch]`` products, given each product's estimated width."""
+    if not parts:
+        return ["0"]
+    rows: list[list[str]] = [[]]
+    used = 0.0
+    for latex, width in parts:
+        if rows[-1] and used + width > budget:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(latex)
+        used += width
+    return [("+ " if i else "") + " + ".join(r) for i, r in enumerate(rows)]
+
+
+class SheetView:
+    """Reads one Derivation and builds the strings its sheet shows."""
+
+    def __init__(self, d: Derivation) -> None:
+        self.d = d
+        self.layer = d.layer
+        self.p = SheetLatexPrinter(d.notation)
+        self.t = SheetTextPrinter(d.notation)
+
+    # -- pieces ----------------------------------------------------------
+    def sym(self, letter: str, index: tuple[int, ...]) -> str:
+        """One element in the sheet's notation, e.g. ``A_{01}``."""
+        return self.p._print(sympy.Symbol(element_name(letter, index)))
+
+    def lhs(self, e: Element) -> str:
+        """``Z_{00}`` for an output element, ``\\frac{\\partial E}{\\partial K_{01}}`` else."""
+        if e.tensor in ("Z", "E"):
+            return self.sym(e.tensor, e.index) if e.index else e.tensor
+        return rf"\frac{{\partial E}}{{\partial {self.sym(e.tensor, e.index)}}}"
+
+    def rows(self, terms: tuple[Term, ...], reserve: float = 0.0) -> list[str]:
+        """Terms split into display rows; ``reserve`` is how much wider than a plain
+        ``dE/dK_{01}`` the left-hand side is (in align*, every row starts after it)."""
+        return split_rows(
+            [self.p.term(t) for t in terms], ROW_BUDGET - reserve, FIRST_ROW_BUDGET - reserve
+        )
+
+    def expr_rows(self, e: Element, reserve: float = 0.0) -> list[str]:
+        """An element's right-hand side in rows: its terms, or a non-polynomial
+        expression term by term of its top-level sum."""
+        if e.polynomial:
+            return self.rows(e.terms, reserve)
+        parts = [self.p._print(a) for a in sympy.Add.make_args(e.expr)]
+        return split_rows(parts, ROW_BUDGET - reserve, FIRST_ROW_BUDGET - reserve)
+
+    def reserve(self, letter: str, index: tuple[int, ...], extra: float = 0.0) -> float:
+        """Width the left-hand side ``dE/d<element>`` takes beyond the classic one's."""
+        return max(0.0, term_width(self.sym(letter, index)) - _PLAIN_LHS) + extra
+
+    def equation(self, e: Element) -> dict[str, Any]:
+        """One element as a display equation: left side, rows, and plain text."""
+        reserve = self.reserve(e.tensor, e.index)
+        return {
+            "lhs": self.lhs(e),
+            "rows": self.expr_rows(e, reserve),
+            "text": self.t.sum(e.terms) if e.polynomial else self.t._print(e.expr),
+        }
+
+    def map_name(self, letter: str, labels: tuple[str, ...]) -> str:
+        """A map with its shown leading indices named, e.g. ``A^{(n,c)}``."""
+        shown = [labels[i] for i in self.d.notation.shown[letter]]
+        return self.p.name(letter, ()) + ("^{(" + ",".join(shown) + ")}" if shown else "")
+
+    def matrix_width(self, rows: tuple[tuple[sympy.Expr, ...], ...]) -> float:
+        """Estimated width of a bmatrix: each column as wide as its widest cell,
+        plus the column separation and the brackets."""
+        columns = zip(*rows, strict=True)
+        return sum(max(term_width(self.p._print(x)) for x in col) + 2.0 for col in columns) + 2.0
+
+    # -- sections every sheet shares ----------------------------------------
+    def tensor_rows(self) -> list[dict[str, str]]:
+        """One row per tensor: its symbol, role, shape and last element."""
+        return [
+            {
+                "letter": self.p.name(t.letter, ()),
+                "role": t.role,
+                "shape": size_text(t.shape),
+                "example": self.p._print(t.elements[-1]),
+            }
+            for t in self.d.tensors
+        ]
+
+    def closed_form(self, c: ClosedFormCheck, latex: str, heading: str) -> dict[str, Any]:
+        """One closed form and its verdict; ``latex`` is the formula as the layer states
+        it and ``heading`` (prose) names it."""
+        out: dict[str, Any] = {
+            "of": c.of,
+            "heading": heading,
+            "latex": latex,
+            "text": c.formula.text(),
+            "stated_in": c.stated_in,
+            "own": c.expected,
+            "holds": c.holds,
+            "checked": c.checked,
+            "failures": c.failures,
+            "undecided": c.undecided,
+            "failure": None,
+            "remark": None,
+        }
+        f = c.first_failure
+        if f is not None:
+            derived = self.d.gradient(c.of, f.index)
+            reserve = self.reserve(c.of, f.index, LABEL)
+            closed: list[str] = []
+            if not f.reason:
+                if derived.polynomial:
+                    closed = self.rows(to_terms(f.closed), reserve)
+                else:
+                    parts = [self.p._print(a) for a in sympy.Add.make_args(f.closed)]
+                    closed = split_rows(parts, ROW_BUDGET - reserve, FIRST_ROW_BUDGET - reserve)
+            out["failure"] = {
+                "at": self.sym(c.of, f.index),
+                "reason": f.reason,
+                # the derived side in the order of the expansion printed above
+                "derived": self.expr_rows(derived, reserve),
+                "closed": closed,
+            }
+        return out
+
+    def numeric(self) -> dict[str, Any]:
+        """The numeric cross-check, formatted."""
+        n = self.d.numeric
+        return {
+            "seed": n.seed,
+            "tolerance": f"{n.tolerance:.0e}",
+            "errors": [(self.p.name(k, ()), f"{v:.1e}") for k, v in n.max_error],
+            "passed": n.passed,
+        }
+
+    def build(self) -> dict[str, Any]:
+        """Everything the templates read: the shared header and the layer's sections."""
+        content = self.layer.sheet(self)
+        return {
+            "marker": MARKER,
+            "version": package_version(),
+            "label": self.layer.label(),
+            "verified": self.d.verified,
+            **content,
+        }
