@@ -446,9 +446,6 @@ def conv_sheet(s: ConvSpec, view: SheetView) -> dict[str, Any]:
         else {
             "text": "Groups: an output map sees only the input maps of its group, so the "
             f"kernel maps linking\n{rows}\nform blocks:",
-            # today's LaTeX lost the line break before "form blocks" (fixed next)
-            "text_tex": "Groups: an output map sees only the input maps of its group, so the "
-            f"kernel maps linking\n{rows}form blocks:",
             "matrix": groups,
         },
         "cross_ref": True,
