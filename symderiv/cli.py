@@ -112,6 +112,29 @@ def cli() -> None:
     help="Transposed layers: extra output rows/columns at the end (smaller than stride or "
     "dilation).",
 )
+@click.option("--scale", default=None, metavar="N", help="subsample2d: block size (2 or 2x2).")
+@click.option(
+    "--in-features", default=None, metavar="F", help="linear: input features (default 3)."
+)
+@click.option(
+    "--out-features", default=None, metavar="F", help="linear: output features (default 2)."
+)
+@click.option("--slope", default=None, metavar="ALPHA", help="leaky_relu: negative slope.")
+@click.option(
+    "--seed", default=None, metavar="N", help="max_pool: draw small random integers for A."
+)
+@click.option(
+    "--values",
+    default=None,
+    metavar="FILE.json",
+    help='max_pool: the values of A, {"A": nested list} (full shape, or HxW for one map).',
+)
+@click.option(
+    "--ties",
+    default=None,
+    metavar="first|split",
+    help="max_pool: a tied maximum takes the whole delta (first, PyTorch) or shares it (split).",
+)
 @click.option(
     "--convention",
     default=None,

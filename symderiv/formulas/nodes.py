@@ -12,17 +12,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import sympy
 
 from . import operators as ops
 
 __all__ = [
     "CONV_NAMES",
+    "Apply",
     "Conv",
     "Crop",
+    "Down",
     "Formula",
+    "Hadamard",
+    "MatMul",
+    "Number",
     "Pad",
     "Rot180",
+    "Scale",
+    "Sum",
     "SumAll",
+    "Transpose",
+    "Up",
     "Var",
     "Xcorr",
     "ZeroInsert",
@@ -231,3 +241,187 @@ class SumAll(Formula):
         if isinstance(self.arg, Var):
             return rf"\sum_{{{idx}}} {self.arg.latex(names)}_{{{idx.replace(',', '')}}}"
         return rf"\sum_{{{idx}}} \left({self.arg.latex(names)}\right)_{{{idx.replace(',', '')}}}"
+
+
+def _factor_latex(values: tuple[int, ...]) -> str:
+    return r" \times ".join(map(str, values))
+
+
+@dataclass(frozen=True)
+class Up(Formula):
+    """Up-sampling, the Kronecker product with a block of ones (the notes' ``up``)."""
+
+    arg: Formula
+    factor: tuple[int, ...]
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.up(self.arg.evaluate(env), self.factor)
+
+    def text(self) -> str:
+        return f"up({self.arg.text()}, {_tuple_text(self.factor)})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"{_wrap(self.arg, names)} \otimes \mathbf{{1}}_{{{_factor_latex(self.factor)}}}"
+
+
+@dataclass(frozen=True)
+class Down(Formula):
+    """Block sums over ``factor`` blocks (Bouvrie's ``down``)."""
+
+    arg: Formula
+    factor: tuple[int, ...]
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.down(self.arg.evaluate(env), self.factor)
+
+    def text(self) -> str:
+        return f"down({self.arg.text()}, {_tuple_text(self.factor)})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        factor = _tuple_latex(self.factor)
+        return rf"\operatorname{{down}}_{{{factor}}}\left({self.arg.latex(names)}\right)"
+
+
+@dataclass(frozen=True)
+class Scale(Formula):
+    """A scalar times a map: a number (``Number``) or a per-map scalar (``Var``)."""
+
+    factor: Formula
+    arg: Formula
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        c = self.factor.evaluate(env)
+        return ops.scale(c[()] if isinstance(c, np.ndarray) else c, self.arg.evaluate(env))
+
+    def text(self) -> str:
+        return f"{self.factor.text()} * {_wrap_text(self.arg)}"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"{self.factor.latex(names)}\, {_wrap(self.arg, names)}"
+
+
+@dataclass(frozen=True)
+class Number(Formula):
+    """An exact rational constant (a leaf)."""
+
+    value: sympy.Rational
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        out = np.empty((), dtype=object)
+        out[()] = sympy.Rational(self.value)
+        return out
+
+    def text(self) -> str:
+        return str(sympy.Rational(self.value))
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        v = sympy.Rational(self.value)
+        if v.q == 1:
+            return str(v.p)
+        sign = "-" if v < 0 else ""
+        return rf"{sign}\frac{{{abs(v.p)}}}{{{v.q}}}"
+
+
+@dataclass(frozen=True)
+class Hadamard(Formula):
+    """The element-wise product, ``X .* Y`` (``X ⊙ Y``)."""
+
+    x: Formula
+    y: Formula
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.hadamard(self.x.evaluate(env), self.y.evaluate(env))
+
+    def text(self) -> str:
+        return f"{_wrap_text(self.x)} .* {_wrap_text(self.y)}"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"{_wrap(self.x, names)} \odot {_wrap(self.y, names)}"
+
+
+@dataclass(frozen=True)
+class Sum(Formula):
+    """``X + Y`` or, with ``sign=-1``, ``X - Y``, for maps of one shape."""
+
+    x: Formula
+    y: Formula
+    sign: int = 1
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.add(self.x.evaluate(env), self.y.evaluate(env), self.sign)
+
+    def text(self) -> str:
+        return f"{self.x.text()} {'+' if self.sign > 0 else '-'} {_wrap_text(self.y)}"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        op = "+" if self.sign > 0 else "-"
+        return rf"{self.x.latex(names)} {op} {_wrap(self.y, names)}"
+
+
+@dataclass(frozen=True)
+class MatMul(Formula):
+    """The matrix product ``X @ Y``."""
+
+    x: Formula
+    y: Formula
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.matmul(self.x.evaluate(env), self.y.evaluate(env))
+
+    def text(self) -> str:
+        return f"{_wrap_text(self.x)} @ {_wrap_text(self.y)}"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"{_wrap(self.x, names)}\, {_wrap(self.y, names)}"
+
+
+@dataclass(frozen=True)
+class Transpose(Formula):
+    """Rows and columns swapped, ``X^T``."""
+
+    arg: Formula
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.transpose(self.arg.evaluate(env))
+
+    def text(self) -> str:
+        return f"{_wrap_text(self.arg)}^T"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"{_wrap(self.arg, names)}^{{\mathsf{{T}}}}"
+
+
+@dataclass(frozen=True)
+class Apply(Formula):
+    """A scalar function applied element-wise: ``sigma'(A)``.
+
+    ``name`` is its text name, ``tex`` its LaTeX name and ``fn`` the function as a
+    SymPy ``Lambda`` (built by symderiv, never from user text)."""
+
+    name: str
+    tex: str
+    fn: sympy.Lambda
+    arg: Formula
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.apply(self.fn, self.arg.evaluate(env))
+
+    def text(self) -> str:
+        return f"{self.name}({self.arg.text()})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"{self.tex}\left({self.arg.latex(names)}\right)"
+
+
+_ATOMS = (Var, Rot180, Conv, Up, Down, SumAll, Apply, Number, Transpose, ZeroInsert, Pad, Crop)
+
+
+def _wrap(f: Formula, names: Mapping[str, str]) -> str:
+    """LaTeX of an operand, in parentheses unless it is an atom."""
+    body = f.latex(names)
+    return body if isinstance(f, _ATOMS) else rf"\left({body}\right)"
+
+
+def _wrap_text(f: Formula) -> str:
+    """Text of an operand, in parentheses unless it is an atom."""
+    return f.text() if isinstance(f, _ATOMS) else f"({f.text()})"

@@ -21,7 +21,23 @@ import sympy
 
 from ..sizes import conv_output_size
 
-__all__ = ["conv", "crop", "pad", "rot180", "sum_all", "xcorr", "zero_insert"]
+__all__ = [
+    "add",
+    "apply",
+    "conv",
+    "crop",
+    "down",
+    "hadamard",
+    "matmul",
+    "pad",
+    "rot180",
+    "scale",
+    "sum_all",
+    "transpose",
+    "up",
+    "xcorr",
+    "zero_insert",
+]
 
 _ZERO = sympy.Integer(0)
 
@@ -123,3 +139,77 @@ def crop(X: np.ndarray, before: Sequence[int], after: Sequence[int] | None = Non
 def sum_all(X: np.ndarray) -> sympy.Expr:
     """The sum of every entry."""
     return sympy.Add(*X.ravel().tolist())
+
+
+def up(X: np.ndarray, factor: Sequence[int]) -> np.ndarray:
+    """Up-sampling: the Kronecker product with a block of ones, each entry repeated
+    ``factor[i]`` times along axis i."""
+    out = X
+    for axis, f in enumerate(factor):
+        out = np.repeat(out, f, axis=axis)
+    return out.copy()
+
+
+def down(X: np.ndarray, factor: Sequence[int]) -> np.ndarray:
+    """Block sums: each output entry is the sum of one ``factor`` block of X.
+
+    Raises ``ValueError`` when a block size does not divide the axis."""
+    if any(n % f for n, f in zip(X.shape, factor, strict=True)):
+        raise ValueError(f"down of {X.shape} by blocks of {tuple(factor)}: sizes do not divide")
+    shape = tuple(n // f for n, f in zip(X.shape, factor, strict=True))
+    out = _zeros(shape)
+    for i in _indices(shape):
+        block = X[tuple(slice(a * f, (a + 1) * f) for a, f in zip(i, factor, strict=True))]
+        out[i] = sympy.Add(*block.ravel().tolist())
+    return out
+
+
+def scale(c: sympy.Expr, X: np.ndarray) -> np.ndarray:
+    """Every entry times the scalar ``c``."""
+    out = _zeros(X.shape)
+    for i in _indices(X.shape):
+        out[i] = c * X[i]
+    return out
+
+
+def hadamard(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """The element-wise product of two arrays of one shape."""
+    if X.shape != Y.shape:
+        raise ValueError(f"element-wise product of {X.shape} and {Y.shape}")
+    out = _zeros(X.shape)
+    for i in _indices(X.shape):
+        out[i] = X[i] * Y[i]
+    return out
+
+
+def add(X: np.ndarray, Y: np.ndarray, sign: int = 1) -> np.ndarray:
+    """X + Y (``sign=-1``: X − Y) for arrays of one shape."""
+    if X.shape != Y.shape:
+        raise ValueError(f"sum of {X.shape} and {Y.shape}")
+    out = _zeros(X.shape)
+    for i in _indices(X.shape):
+        out[i] = X[i] + sign * Y[i]
+    return out
+
+
+def matmul(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """The matrix product of two 2-D arrays."""
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[0]:
+        raise ValueError(f"matrix product of {X.shape} and {Y.shape}")
+    out = _zeros((X.shape[0], Y.shape[1]))
+    for i, j in _indices(out.shape):
+        out[i, j] = sympy.Add(*(X[i, k] * Y[k, j] for k in range(X.shape[1])))
+    return out
+
+
+def transpose(X: np.ndarray) -> np.ndarray:
+    """Rows and columns swapped (every axis reversed in order)."""
+    return X.T.copy()
+
+
+def apply(f: sympy.Lambda, X: np.ndarray) -> np.ndarray:
+    """``f`` applied to every entry."""
+    out = _zeros(X.shape)
+    for i in _indices(X.shape):
+        out[i] = f(X[i])
+    return out
