@@ -18,6 +18,7 @@ import numpy as np
 import sympy
 
 if TYPE_CHECKING:
+    from ..formulas.bind import Scope
     from ..formulas.nodes import Formula
     from .model import Derivation, Element, GradientElement
     from .symbols import Notation, SymbolTensor
@@ -128,6 +129,13 @@ class Layer(ABC):
     def sheet(self, view: Any) -> dict[str, Any]:
         """What the sheet shows for this layer: its title, command and sections, read
         through ``view`` (a :class:`~symderiv.render.sheet.SheetView`)."""
+
+    def scope(self, of: str) -> Scope:
+        """What a user's formula for dE/d``of`` may use: each map's name and shape
+        (one map pair, as in the notes) and the gradient's shape per map."""
+        from ..exceptions import SpecError
+
+        raise SpecError(f"{self.kind}: checking formulas is not available for this kind yet")
 
     def json_extras(self, derivation: Derivation) -> dict[str, Any]:
         """Keys the JSON document adds for this kind (e.g. max pooling's values)."""

@@ -53,12 +53,14 @@ def _indices(shape: Sequence[int]) -> product:
 
 
 def rot180(X: np.ndarray) -> np.ndarray:
-    """Reverse every axis (a 180° rotation of a matrix)."""
+    """Reverse every axis (a 180° rotation of a matrix; a scalar stays as it is)."""
+    if X.ndim == 0:
+        return X.copy()
     return X[tuple(slice(None, None, -1) for _ in range(X.ndim))].copy()
 
 
 def conv(X: np.ndarray, Y: np.ndarray, mode: str) -> np.ndarray:
-    """True convolution of two arrays of the same rank, ``mode`` 'full' or 'valid'."""
+    """True convolution of two arrays of the same rank, ``mode`` 'full', 'valid' or 'same'."""
     if X.ndim != Y.ndim:
         raise ValueError(f"conv of rank {X.ndim} with rank {Y.ndim}")
     if mode == "full":
@@ -69,8 +71,13 @@ def conv(X: np.ndarray, Y: np.ndarray, mode: str) -> np.ndarray:
             raise ValueError(f"valid conv of {X.shape} with the larger {Y.shape}")
         shape = tuple(a - b + 1 for a, b in zip(X.shape, Y.shape, strict=True))
         shift = tuple(b - 1 for b in Y.shape)
+    elif mode == "same":  # MATLAB: the central part of 'full', as large as X
+        full = conv(X, Y, "full")
+        return full[
+            tuple(slice(b // 2, b // 2 + a) for a, b in zip(X.shape, Y.shape, strict=True))
+        ].copy()
     else:
-        raise ValueError(f"conv mode {mode!r}: expected 'full' or 'valid'")
+        raise ValueError(f"conv mode {mode!r}: expected 'full', 'valid' or 'same'")
     out = _zeros(shape)
     for i in _indices(shape):
         terms = []

@@ -24,6 +24,7 @@ from ...sizes import conv_output_size, parse_size, transposed_output_size
 if TYPE_CHECKING:
     from ...core.model import Element, GradientElement
     from ...core.symbols import SymbolTensor
+    from ...formulas.bind import Scope
     from ...render.sheet import SheetView
 
 __all__ = [
@@ -443,6 +444,15 @@ class ConvSpec(Layer):
             "regroupings": regroup_kernel(gradients, tensors["K"]),
             "delta_maps": delta_maps(self, tensors["D"]),
         }
+
+    def scope(self, of: str) -> Scope:
+        """One map pair: dE/dK reads A and D, dE/dA reads D and K, dE/db reads D."""
+        from ...formulas.bind import Scope
+
+        maps = {"A": self.input, "K": self.kernel, "D": self.output}
+        uses = {"K": ("A", "D"), "b": ("D",), "A": ("D", "K")}[of]
+        target = {"K": self.kernel, "b": (), "A": self.input}[of]
+        return Scope(maps={x: maps[x] for x in uses}, target=target, of=of)
 
     def sheet(self, view: SheetView) -> dict[str, Any]:
         from .sheet import conv_sheet

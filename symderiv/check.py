@@ -1,0 +1,291 @@
+"""Check a formula a user brings against the derived gradient, and diagnose it.
+
+``check(layer, "rot180(conv2(x, rot180(δ), 'valid'))", of="K")`` parses the
+formula with our own grammar, binds it to the layer (one map pair, as in the
+notes; the layer sums over batch and maps), evaluates it on the layer's
+symbols and compares it with the *derived* gradient element by element,
+exactly.  When it does not hold, the usual mistakes are tried on the user's
+formula (a rot180 too many or missing, 'valid' for 'full', the other
+convention, a missing zero padding or zero insertion, a missing 1/k², a
+transpose) and a repair is reported only when it is proved to hold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from .core.chain import to_terms
+from .core.layer import Claim, Layer
+from .core.model import Derivation, Term
+from .core.prove import check_claim
+from .exceptions import SpecError
+from .formulas.bind import Scope, TargetShapeError, bind, shape_of
+from .formulas.nodes import (
+    Conv,
+    Formula,
+    Number,
+    Pad,
+    Rot180,
+    Scale,
+    Transpose,
+    Var,
+    ZeroInsert,
+)
+
+__all__ = ["CheckResult", "FailedElement", "check"]
+
+
+@dataclass(frozen=True)
+class FailedElement:
+    """The first element where the formula and the derivation differ."""
+
+    index: tuple[int, ...]
+    derived: sympy.Expr
+    formula: sympy.Expr
+    missing: tuple[Term, ...]  # in the derivation, not in the formula
+    extra: tuple[Term, ...]  # in the formula, not in the derivation
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A user's formula for dE/d``of`` and its exact verdict on one layer."""
+
+    layer: Layer
+    of: str
+    text: str
+    formula: Formula
+    holds: bool
+    checked: int
+    failures: int
+    undecided: int
+    first_failure: FailedElement | None
+    diagnosis: str | None
+    repair: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--format json`` answer."""
+        f = self.first_failure
+        return {
+            "layer": self.layer.label(),
+            "of": self.of,
+            "formula": self.text,
+            "read_as": self.formula.text(),
+            "holds": self.holds,
+            "checked": self.checked,
+            "failures": self.failures,
+            "first_failure": None
+            if f is None
+            else {
+                "index": list(f.index),
+                "derived": _str(f.derived),
+                "formula": _str(f.formula),
+                "missing": [_term_str(t) for t in f.missing],
+                "extra": [_term_str(t) for t in f.extra],
+            },
+            "diagnosis": self.diagnosis,
+            "repair": self.repair,
+        }
+
+
+def _str(expr: sympy.Expr) -> str:
+    return sympy.sstr(expr, order="none")
+
+
+def _term_str(t: Term) -> str:
+    return _str(t.expr())
+
+
+def _verdict(
+    layer: Layer, formula: Formula, of: str, derivation: Derivation
+) -> tuple[bool, int, int, int, Any]:
+    tensors = {t.letter: t for t in derivation.tensors}
+    result = check_claim(layer, Claim(of, formula, "user"), tensors, derivation.gradients)
+    return result.holds, result.checked, result.failures, result.undecided, result.first_failure
+
+
+# ---- the usual mistakes ------------------------------------------------------------
+
+
+def _replace_at(f: Formula, path: tuple[str, ...], new: Formula) -> Formula:
+    if not path:
+        return new
+    child = getattr(f, path[0])
+    return dataclasses.replace(f, **{path[0]: _replace_at(child, path[1:], new)})  # type: ignore[type-var]
+
+
+def _nodes(f: Formula, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Formula]]:
+    yield path, f
+    for field in dataclasses.fields(f):  # type: ignore[arg-type]
+        value = getattr(f, field.name)
+        if isinstance(value, Formula):
+            yield from _nodes(value, (*path, field.name))
+
+
+def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str, Formula]]:
+    """Single changes to the formula, each with the mistake it would mend."""
+    for path, node in _nodes(formula):
+        if isinstance(node, Rot180):
+            yield f"a rot180 too many (drop the rot180 of {node.arg.text()})", _replace_at(
+                formula, path, node.arg
+            )
+    for path, node in _nodes(formula):
+        if isinstance(node, Transpose):
+            yield "a transpose too many", _replace_at(formula, path, node.arg)
+    if scope.target:
+        yield "a rot180 missing around the whole formula", Rot180(formula)
+    for path, node in _nodes(formula):
+        if isinstance(node, Var) and scope.maps.get(node.name):
+            yield f"a rot180 missing around {node.name}", _replace_at(formula, path, Rot180(node))
+    for path, node in _nodes(formula):
+        if isinstance(node, Conv) and node.mode in ("valid", "full"):
+            other = "full" if node.mode == "valid" else "valid"
+            yield (
+                f"'{node.mode}' where '{other}' is needed",
+                _replace_at(formula, path, dataclasses.replace(node, mode=other)),
+            )
+    stride = getattr(layer, "stride", None)
+    if stride and any(s > 1 for s in stride):
+        for path, node in _nodes(formula):
+            if isinstance(node, Var) and node.name == "D":
+                yield (
+                    f"a missing zero insertion for the stride (dilate(D, {stride[0]}))",
+                    _replace_at(formula, path, ZeroInsert(node, tuple(stride))),
+                )
+    kernel = getattr(layer, "kernel", None)
+    if kernel:
+        for path, node in _nodes(formula):
+            if isinstance(node, Var) and node.name == "D":
+                reach = tuple(k - 1 for k in kernel)
+                yield (
+                    f"a missing zero padding of D (pad(D, {reach[0]}))",
+                    _replace_at(formula, path, Pad(node, reach, reach)),
+                )
+        volume = 1
+        for k in kernel:
+            volume *= k
+        if volume > 1:
+            yield f"a missing 1/{volume}", Scale(Number(sympy.Rational(1, volume)), formula)
+    if len(scope.target) == 2 and not any(isinstance(n, Transpose) for _, n in _nodes(formula)):
+        yield "transposed (rows and columns swapped)", Transpose(formula)
+
+
+def _diagnose(
+    layer: Layer, formula: Formula, of: str, scope: Scope, derivation: Derivation
+) -> tuple[str | None, str | None]:
+    convention = getattr(layer, "convention", None)
+    if convention in ("correlation", "convolution"):
+        other = "convolution" if convention == "correlation" else "correlation"
+        flipped = dataclasses.replace(layer, convention=other)  # type: ignore[type-var]
+        if _verdict(flipped, formula, of, flipped.derive())[0]:
+            forward = (
+                "a true-convolution forward pass (MATLAB conv2, Bouvrie)"
+                if other == "convolution"
+                else "a cross-correlation forward pass (PyTorch)"
+            )
+            return (
+                f"the other convention: it holds for {forward}, not for this "
+                f"{convention} layer",
+                None,
+            )
+    for mistake, candidate in _repairs(layer, formula, scope):
+        try:
+            shape = shape_of(candidate, scope.maps)
+        except ValueError:
+            continue
+        if shape != tuple(scope.target):
+            continue
+        try:
+            holds = _verdict(layer, candidate, of, derivation)[0]
+        except (ValueError, KeyError):
+            continue
+        if holds:
+            return mistake, candidate.text()
+    return None, None
+
+
+def _difference(derived: sympy.Expr, value: sympy.Expr) -> tuple[tuple[Term, ...], ...]:
+    mine = Counter(to_terms(derived))
+    theirs = Counter(to_terms(value))
+    missing = tuple(sorted((mine - theirs).elements(), key=lambda t: str(t.factors)))
+    extra = tuple(sorted((theirs - mine).elements(), key=lambda t: str(t.factors)))
+    return missing, extra
+
+
+def check(
+    layer: Layer,
+    formula: str,
+    of: str,
+    *,
+    derivation: Derivation | None = None,
+    diagnose: bool = True,
+    scope: Callable[[str], Scope] | None = None,
+) -> CheckResult:
+    """Check ``formula`` for dE/d``of`` on ``layer``; see the module docstring."""
+    if not isinstance(layer, Layer):
+        raise SpecError(f"layer {layer!r}: expected a symderiv layer, such as symderiv.conv2d()")
+    if not isinstance(of, str) or of not in layer.wrt():
+        raise SpecError(
+            f"--for {of!r}: {layer.kind} has gradients of " + ", ".join(layer.wrt())
+        )
+    make_scope = scope or layer.scope
+    sc = make_scope(of)
+    try:
+        bound = bind(formula, sc)
+    except TargetShapeError as exc:
+        # Of the wrong shape, it cannot be compared element by element; but a
+        # missing zero insertion or padding changes the shape, so try the repairs.
+        d = derivation or layer.derive()
+        diagnosis, repair = _diagnose(layer, exc.formula, of, sc, d) if diagnose else (None, None)
+        if diagnosis is None:
+            raise
+        n = len(d.gradients_of(of))
+        return CheckResult(
+            layer=layer,
+            of=of,
+            text=formula,
+            formula=exc.formula,
+            holds=False,
+            checked=n,
+            failures=n,
+            undecided=0,
+            first_failure=None,
+            diagnosis=f"{diagnosis}; as written, {str(exc).split(': ', 1)[1]}",
+            repair=repair,
+        )
+    d = derivation or layer.derive()
+    holds, checked, failures, undecided, failure = _verdict(layer, bound, of, d)
+    first = None
+    if failure is not None:
+        derived = d.gradient(of, failure.index)
+        if failure.reason:
+            value = sympy.nan
+            missing: tuple[Term, ...] = ()
+            extra: tuple[Term, ...] = ()
+        else:
+            value = failure.closed
+            missing, extra = (
+                _difference(derived.expr, value) if derived.polynomial else ((), ())
+            )
+        first = FailedElement(failure.index, derived.expr, value, missing, extra)
+    diagnosis = repair = None
+    if not holds and diagnose:
+        diagnosis, repair = _diagnose(layer, bound, of, sc, d)
+    return CheckResult(
+        layer=layer,
+        of=of,
+        text=formula,
+        formula=bound,
+        holds=holds,
+        checked=checked,
+        failures=failures,
+        undecided=undecided,
+        first_failure=first,
+        diagnosis=diagnosis,
+        repair=repair,
+    )

@@ -1,0 +1,143 @@
+"""symderiv.check: a user's formula against the derived gradient, with a proved diagnosis."""
+
+from __future__ import annotations
+
+import pytest
+
+import symderiv
+from symderiv.check import check
+from symderiv.formulas.bind import FormulaError
+
+
+@pytest.fixture(scope="module")
+def classic():
+    return symderiv.conv2d()
+
+
+@pytest.mark.parametrize(
+    ("formula", "of", "checked"),
+    [
+        ("conv2(A, rot180(D), 'valid')", "K", 4),
+        ("conv2(x, rot180(δ), 'valid')", "K", 4),
+        ("xcorr(A, D)", "K", 4),
+        ("xcorr(x, delta, 'valid')", "K", 4),
+        ("sum(D)", "b", 1),
+        ("conv2(D, K, 'full')", "A", 16),
+        ("D * K", "A", 16),  # the notes' '*': 'full' is the mode that gives 4x4
+        ("xcorr(pad(D, 1), rot180(K))", "A", 16),
+        ("conv2(D, rot180(rot180(w)), 'full')", "A", 16),
+    ],
+)
+def test_formulas_that_hold_on_the_classic_correlation_layer(classic, formula, of, checked):
+    r = check(classic, formula, of)
+    assert (r.holds, r.checked, r.failures, r.first_failure, r.diagnosis) == (
+        True, checked, 0, None, None
+    )
+
+
+def test_the_notes_kernel_formula_is_refuted_with_terms_and_the_convention_diagnosis(classic):
+    r = check(classic, "rot180(conv2(x, rot180(δ), 'valid'))", "K")
+    assert (r.holds, r.checked, r.failures) == (False, 4, 4)
+    f = r.first_failure
+    assert f.index == (0, 0, 0, 0)
+    assert [str(t.expr()) for t in f.missing][:2] == ["A[0,0,0,0]*D[0,0,0,0]", "A[0,0,0,1]*D[0,0,0,1]"]
+    assert [str(t.expr()) for t in f.extra][:2] == ["A[0,0,1,1]*D[0,0,0,0]", "A[0,0,1,2]*D[0,0,0,1]"]
+    assert len(f.missing) == len(f.extra) == 9
+    assert r.diagnosis == (
+        "the other convention: it holds for a true-convolution forward pass "
+        "(MATLAB conv2, Bouvrie), not for this correlation layer"
+    )
+    assert check(symderiv.conv2d(convention="convolution"), r.text, "K").holds
+
+
+@pytest.mark.parametrize(
+    ("formula", "of", "diagnosis", "repair"),
+    [
+        ("conv2(A, D, 'valid')", "K", "a rot180 missing around D", "conv2(A, rot180(D), 'valid')"),
+        (
+            "conv2(A, rot180(rot180(D)), 'valid')",
+            "K",
+            "a rot180 too many (drop the rot180 of rot180(D))",
+            "conv2(A, rot180(D), 'valid')",
+        ),
+        (
+            "transpose(conv2(A, rot180(D), 'valid'))",
+            "K",
+            "a transpose too many",
+            "conv2(A, rot180(D), 'valid')",
+        ),
+    ],
+)
+def test_each_usual_mistake_gets_its_diagnosis_and_a_proved_repair(classic, formula, of, diagnosis, repair):
+    r = check(classic, formula, of)
+    assert not r.holds
+    assert (r.diagnosis, r.repair) == (diagnosis, repair)
+    assert check(classic, repair, of).holds
+
+
+def test_a_missing_zero_insertion_is_found_although_it_changes_the_shape():
+    layer = symderiv.conv1d(input=7, kernel=3, stride=2)  # Ho = 3, no unread trailing input
+    r = check(layer, "conv(D, K, 'full')", "A")
+    assert (r.holds, r.checked, r.failures, r.first_failure) == (False, 7, 7, None)
+    assert r.diagnosis == (
+        "a missing zero insertion for the stride (dilate(D, 2)); as written, it gives a 5 map, "
+        "but dE/dA is 7 per map (at column 1)"
+    )
+    assert r.repair == "conv(zero_insert(D, 2), K, 'full')"
+    assert check(layer, "conv(dilate(D, 2), K, 'full')", "A").holds
+
+
+def test_valid_for_full_is_diagnosed(classic):
+    r = check(classic, "conv2(D, K, 'valid')", "A")
+    assert (r.holds, r.repair) == (False, "conv2(D, K, 'full')")
+    assert r.diagnosis == (
+        "'valid' where 'full' is needed; as written, it gives a 2×2 map, but dE/dA is 4×4 per "
+        "map (at column 1)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("formula", "of", "message"),
+    [
+        (
+            "conv2(D, K, 'valid')",
+            "K",
+            "formula \"conv2(D, K, 'valid')\": unknown name 'K'; a formula for dE/dK may use A, D "
+            "(x = A, w = k = K, delta = δ = D) (at column 10)",
+        ),
+        (
+            "conv2(D, D, 'full')",
+            "A",
+            "formula \"conv2(D, D, 'full')\": it gives a 5×5 map, but dE/dA is 4×4 per map "
+            "(at column 1)",
+        ),
+        (
+            "__import__('os')",
+            "K",
+            "formula \"__import__('os')\": unknown function '__import__'; the functions are rot180, "
+            "conv2, xcorr, pad, dilate, crop, up, down, sum, transpose (at column 1)",
+        ),
+        (
+            "D * K",
+            "K",
+            "formula 'D * K': unknown name 'K'; a formula for dE/dK may use A, D "
+            "(x = A, w = k = K, delta = δ = D) (at column 5)",
+        ),
+        (
+            "D * D",
+            "A",
+            "formula 'D * D': '*' of a 3×3 map and a 3×3 map gives the 4×4 gradient with neither "
+            "'valid' nor 'full'; write conv2(X, Y, 'valid') or conv2(X, Y, 'full') (at column 3)",
+        ),
+    ],
+)
+def test_formulas_that_cannot_be_evaluated_say_why(classic, formula, of, message):
+    with pytest.raises(FormulaError) as err:
+        check(classic, formula, of)
+    assert str(err.value) == message
+
+
+def test_an_ambiguous_star_asks_for_conv2():
+    layer = symderiv.conv2d(input=(3, 3), kernel=(1, 1))
+    with pytest.raises(FormulaError, match="with both 'valid' and 'full'; write conv2"):
+        check(layer, "D * K", "A")
