@@ -24,6 +24,7 @@ from .core.chain import to_terms
 from .core.layer import Claim, Layer
 from .core.model import Derivation, Term
 from .core.prove import check_claim
+from .core.symbols import Notation, element_name, natural_key
 from .exceptions import SpecError
 from .formulas.bind import Scope, TargetShapeError, bind, shape_of
 from .formulas.nodes import (
@@ -37,6 +38,7 @@ from .formulas.nodes import (
     Var,
     ZeroInsert,
 )
+from .render.printing import SheetTextPrinter, join_terms
 
 __all__ = ["CheckResult", "FailedElement", "check"]
 
@@ -67,6 +69,59 @@ class CheckResult:
     first_failure: FailedElement | None
     diagnosis: str | None
     repair: str | None
+    notation: Notation | None = None
+
+    def to_text(self, max_terms: int = 12) -> str:
+        """The answer for a terminal: the verdict, the first failing element with its
+        missing and extra terms, and the diagnosis."""
+        p = SheetTextPrinter(self.notation or self.layer.notation())
+
+        def terms(ts: tuple[Term, ...]) -> str:
+            shown = ", ".join(p.term(t) for t in ts[:max_terms])
+            return shown + (f", … ({len(ts) - max_terms} more)" if len(ts) > max_terms else "")
+
+        def expr(e: sympy.Expr) -> str:
+            if e is sympy.nan:
+                return "(no value)"
+            ts = to_terms(e) if e.is_polynomial() else ()
+            if not ts and e != 0:
+                return str(p._print(e))
+            shown = join_terms([p.term(t) for t in ts[:max_terms]])
+            more = len(ts) - max_terms
+            return shown + (f" + … ({more} more terms)" if more > 0 else "")
+
+        lines = [f"{self.layer.label()}: dE/d{self.of} = {self.text}"]
+        if self.formula.text() != self.text:
+            lines.append(f"  read as {self.formula.text()} (one map pair; the layer sums the rest)")
+        if self.holds:
+            lines.append(f"  holds: proved equal to the derivation at all {self.checked} elements")
+            return "\n".join(lines) + "\n"
+        if self.failures:
+            lines.append(
+                f"  does not hold: it differs from the derivation at {self.failures} of "
+                f"{self.checked} elements"
+            )
+        else:
+            lines.append(
+                f"  undecided at {self.undecided} of {self.checked} elements: not claimed to hold"
+            )
+        f = self.first_failure
+        if f is not None:
+            name = p._print(sympy.Symbol(element_name(self.of, f.index)))
+            lines.append(f"  first at dE/d{name}:")
+            lines.append(f"    derived: {expr(f.derived)}")
+            lines.append(f"    formula: {expr(f.formula)}")
+            if f.missing:
+                lines.append(f"    missing: {terms(f.missing)}")
+            if f.extra:
+                lines.append(f"    extra:   {terms(f.extra)}")
+        if self.diagnosis:
+            lines.append(f"  diagnosis: {self.diagnosis}")
+            if self.repair:
+                lines.append(f"  this holds: {self.repair}")
+        else:
+            lines.append("  diagnosis: none of the usual mistakes explains it")
+        return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--format json`` answer."""
@@ -212,8 +267,11 @@ def _diagnose(
 def _difference(derived: sympy.Expr, value: sympy.Expr) -> tuple[tuple[Term, ...], ...]:
     mine = Counter(to_terms(derived))
     theirs = Counter(to_terms(value))
-    missing = tuple(sorted((mine - theirs).elements(), key=lambda t: str(t.factors)))
-    extra = tuple(sorted((theirs - mine).elements(), key=lambda t: str(t.factors)))
+    def order(t: Term) -> list[tuple[int, tuple[int, ...]]]:
+        return [natural_key(f) for f in t.factors]
+
+    missing = tuple(sorted((mine - theirs).elements(), key=order))
+    extra = tuple(sorted((theirs - mine).elements(), key=order))
     return missing, extra
 
 
@@ -257,6 +315,7 @@ def check(
             first_failure=None,
             diagnosis=f"{diagnosis}; as written, {str(exc).split(': ', 1)[1]}",
             repair=repair,
+            notation=d.notation,
         )
     d = derivation or layer.derive()
     holds, checked, failures, undecided, failure = _verdict(layer, bound, of, d)
@@ -288,4 +347,5 @@ def check(
         first_failure=first,
         diagnosis=diagnosis,
         repair=repair,
+        notation=d.notation,
     )

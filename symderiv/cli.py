@@ -6,6 +6,7 @@ input, with exit status 2; nothing is written unless everything could be.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -281,6 +282,80 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_files(files, force=force)  # all rendered first: nothing is written on failure
     click.echo(f"symderiv: wrote {len(files)} files into {folder}", err=True)
+
+
+@cli.command()
+@click.argument("layer", metavar="LAYER")
+@click.argument("formula", metavar="FORMULA")
+@click.option(
+    "--for",
+    "of",
+    required=True,
+    metavar="TENSOR",
+    help="The gradient the formula claims to give: K, b, A (or the kind's own letters).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    metavar="text|json",
+    help="The answer as text or as JSON.",
+)
+@click.option(
+    "--max-terms",
+    default=str(DEFAULT_MAX_TERMS),
+    show_default=True,
+    metavar="T",
+    help="Refuse derivations predicted to build more terms than this.",
+)
+def check(
+    layer: str, formula: str, of: str, fmt: str, max_terms: str, **options: str | None
+) -> None:
+    """Check a FORMULA for one gradient of LAYER against the derivation.
+
+    \b
+    symderiv check conv2d "conv2(x, rot180(delta), 'valid')" --for K
+    symderiv check conv2d "rot180(conv2(x, rot180(δ), 'valid'))" --for K
+    symderiv check conv2d "D * K" --for A --input 5x5 --kernel 3x3
+
+    The formula is written for one map (pair), as in the notes: x = A, w = k = K,
+    delta = δ = D; rot180, conv2(X, Y, 'valid'|'full'|'same'), xcorr, pad, dilate, crop,
+    up, down, sum, transpose or X^T, .* (∘, ⊙), @, + -, numbers; X * Y is a scalar
+    product or the notes' conv2 in the mode that fits.  Exit status: 0 when it
+    holds, 1 when it does not, 2 for bad input.
+    """
+    from .check import check as check_formula
+
+    if fmt not in ("text", "json"):
+        raise SpecError(f"--format {fmt!r}: expected text or json")
+    typed = {
+        "--" + name.rstrip("_").replace("_", "-"): value
+        for name, value in options.items()
+        if value is not None
+    }
+    if layer not in KINDS:
+        raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
+    spec = from_options(layer, typed)
+    check_size(spec, count_text(max_terms, "--max-terms"))
+    result = check_formula(spec, formula, of)
+    text = (
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if fmt == "json"
+        else result.to_text()
+    )
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror}") from None
+    if not result.holds:
+        sys.exit(1)
+
+
+# check takes every layer option of derive (the same objects, so they cannot drift apart)
+_NOT_LAYER = {"layer", "formats", "output", "force", "max_terms"}
+check.params.extend(p for p in derive.params if p.name not in _NOT_LAYER)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -76,10 +76,10 @@ class FormulaSyntaxError(SymderivError, ValueError):
 
     def __init__(self, formula: str, column: int, problem: str) -> None:
         shown = formula if len(formula) <= 120 else formula[:117] + "..."
-        caret = " " * min(column, len(shown)) + "^"
-        super().__init__(
-            f"formula {shown!r}: {problem} at column {column + 1}\n  {shown}\n  {caret}"
-        )
+        message = f"formula {shown!r}: {problem} at column {column + 1}"
+        if shown.isprintable() and len(formula) <= 120:  # point at it, under the formula
+            message += f"\n  {shown}\n  {' ' * column}^"
+        super().__init__(message)
         self.formula = formula
         self.column = column
         self.problem = problem
