@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .checker import CheckResult, check
 from .core.layer import Layer
 from .core.model import Derivation
 from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError
@@ -18,6 +19,7 @@ from .layers.conv import (
 
 __all__ = [
     "KINDS",
+    "CheckResult",
     "ConvSpec",
     "Derivation",
     "LatexBuildError",
@@ -26,6 +28,7 @@ __all__ = [
     "SizeLimitError",
     "SpecError",
     "SymderivError",
+    "check",
     "conv1d",
     "conv2d",
     "conv3d",

@@ -325,7 +325,7 @@ def check(
     product or the notes' conv2 in the mode that fits.  Exit status: 0 when it
     holds, 1 when it does not, 2 for bad input.
     """
-    from .check import check as check_formula
+    from .checker import check as check_formula
 
     if fmt not in ("text", "json"):
         raise SpecError(f"--format {fmt!r}: expected text or json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import symderiv
-from symderiv.check import check
+from symderiv.checker import check
 from symderiv.formulas.bind import FormulaError
 
 

@@ -101,7 +101,7 @@ def test_hostile_formulas_are_refused_and_nothing_runs(formula, tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if "\x00" in formula:  # a NUL cannot travel in argv: go through the API instead
         import symderiv
-        from symderiv.check import check
+        from symderiv.checker import check
         from symderiv.formulas.parse import FormulaSyntaxError
 
         with pytest.raises(FormulaSyntaxError, match=r"unexpected character '\\x00' at column 2$"):
@@ -121,3 +121,34 @@ def test_hostile_formulas_are_refused_and_nothing_runs(formula, tmp_path: Path):
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
     assert list(tmp_path.iterdir()) == []  # nothing was executed, nothing written
+
+
+def _readme_transcripts() -> list[tuple[str, str, int]]:
+    """Each `$ symderiv check …` of the README with the output and exit status it shows."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    out = []
+    for block in text.split("```text\n")[1:]:
+        lines = block.split("```")[0].splitlines()
+        i = 0
+        while i < len(lines):
+            if lines[i].startswith("$ symderiv check "):
+                command, body = lines[i][2:], []
+                i += 1
+                while not lines[i].startswith("[exit "):
+                    body.append(lines[i])
+                    i += 1
+                out.append((command, "\n".join(body) + "\n", int(lines[i][6:-1])))
+            i += 1
+    return out
+
+
+def test_the_readme_shows_three_check_examples_one_of_each_outcome():
+    assert sorted(status for _, _, status in _readme_transcripts()) == [0, 1, 2]
+
+
+@pytest.mark.parametrize(("command", "shown", "status"), _readme_transcripts())
+def test_readme_check_examples_print_what_the_readme_says(command, shown, status):
+    import shlex
+
+    r = CliRunner().invoke(cli, shlex.split(command)[1:])
+    assert (r.stdout + r.stderr, r.exit_code) == (shown, status)
