@@ -70,6 +70,7 @@ class CheckResult:
     diagnosis: str | None
     repair: str | None
     notation: Notation | None = None
+    reason: str | None = None  # why no element could be compared (a shape that does not fit)
 
     def to_text(self, max_terms: int = 12) -> str:
         """The answer for a terminal: the verdict, the first failing element with its
@@ -105,6 +106,8 @@ class CheckResult:
             lines.append(
                 f"  undecided at {self.undecided} of {self.checked} elements: not claimed to hold"
             )
+        if self.reason and not self.diagnosis:
+            lines.append(f"  {self.reason}")
         f = self.first_failure
         if f is not None:
             name = p._print(sympy.Symbol(element_name(self.of, f.index)))
@@ -145,6 +148,7 @@ class CheckResult:
             },
             "diagnosis": self.diagnosis,
             "repair": self.repair,
+            **({"reason": self.reason} if self.reason else {}),
         }
 
 
@@ -283,8 +287,13 @@ def check(
     derivation: Derivation | None = None,
     diagnose: bool = True,
     scope: Callable[[str], Scope] | None = None,
+    refute_shapes: bool = False,
 ) -> CheckResult:
-    """Check ``formula`` for dE/d``of`` on ``layer``; see the module docstring."""
+    """Check ``formula`` for dE/d``of`` on ``layer``; see the module docstring.
+
+    A formula whose value has another shape than the gradient is bad input
+    (:class:`~symderiv.formulas.bind.TargetShapeError`) unless a repair explains
+    it, or ``refute_shapes`` is set (the catalogue), when it simply does not hold."""
     if not isinstance(layer, Layer):
         raise SpecError(f"layer {layer!r}: expected a symderiv layer, such as symderiv.conv2d()")
     if not isinstance(of, str) or of not in layer.wrt():
@@ -300,9 +309,10 @@ def check(
         # missing zero insertion or padding changes the shape, so try the repairs.
         d = derivation or layer.derive()
         diagnosis, repair = _diagnose(layer, exc.formula, of, sc, d) if diagnose else (None, None)
-        if diagnosis is None:
+        if diagnosis is None and not refute_shapes:
             raise
         n = len(d.gradients_of(of))
+        as_written = str(exc).split(": ", 1)[1]
         return CheckResult(
             layer=layer,
             of=of,
@@ -313,9 +323,10 @@ def check(
             failures=n,
             undecided=0,
             first_failure=None,
-            diagnosis=f"{diagnosis}; as written, {str(exc).split(': ', 1)[1]}",
+            diagnosis=None if diagnosis is None else f"{diagnosis}; as written, {as_written}",
             repair=repair,
             notation=d.notation,
+            reason=as_written,
         )
     d = derivation or layer.derive()
     holds, checked, failures, undecided, failure = _verdict(layer, bound, of, d)

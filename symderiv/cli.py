@@ -18,7 +18,7 @@ from .core.layer import DEFAULT_MAX_TERMS
 from .core.model import Derivation
 from .core.pipeline import check_size
 from .exceptions import OutputError, SpecError, SymderivError
-from .gallery import GALLERY, gallery_files
+from .gallery import GALLERY, catalogue_files, gallery_files
 from .layers import KINDS, from_options
 from .layers.conv.spec import CONVENTIONS, count_text
 from .output import check_targets, write_files
@@ -279,6 +279,8 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
     for i, spec in enumerate(GALLERY, 1):
         click.echo(f"symderiv: [{i}/{len(GALLERY)}] {spec.label()}", err=True)
         files.update(gallery_files(spec, folder, pdf=not no_pdf))
+    click.echo("symderiv: the catalogue of published identities", err=True)
+    files.update(catalogue_files(folder, pdf=not no_pdf))
     folder.mkdir(parents=True, exist_ok=True)
     write_files(files, force=force)  # all rendered first: nothing is written on failure
     click.echo(f"symderiv: wrote {len(files)} files into {folder}", err=True)
@@ -351,6 +353,32 @@ def check(
         raise OutputError(f"cannot write to standard output: {exc.strerror}") from None
     if not result.holds:
         sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    metavar="text|md|tex|json",
+    help="How to print the catalogue.",
+)
+def catalogue(fmt: str) -> None:
+    """Print the catalogue of published identities, each with its verdict.
+
+    Every formula of the lecture notes and the standard published ones, stated as in the
+    source, checked on a representative layer in its own convention and in the other one.
+    """
+    from .catalogue import render
+
+    if fmt not in ("text", "md", "tex", "json"):
+        raise SpecError(f"--format {fmt!r}: expected text, md, tex or json")
+    try:
+        sys.stdout.write(render(fmt))
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror}") from None
 
 
 # check takes every layer option of derive (the same objects, so they cannot drift apart)

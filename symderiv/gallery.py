@@ -8,7 +8,7 @@ from .core.layer import Layer
 from .latex import compile_pdf
 from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
 
-__all__ = ["GALLERY", "gallery_files"]
+__all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files"]
 
 GALLERY: tuple[Layer, ...] = (
     # The classic example of the lecture notes: 4×4 input, 2×2 kernel, correlation.
@@ -40,6 +40,26 @@ def gallery_files(spec: Layer, folder: Path, *, pdf: bool = True) -> dict[Path, 
         stem.with_suffix(".tex"): tex.encode(),
         stem.with_suffix(".md"): d.to_markdown().encode(),
         stem.with_suffix(".json"): d.to_json().encode(),
+    }
+    if pdf:
+        files[stem.with_suffix(".pdf")] = compile_pdf(tex).pdf
+    return files
+
+
+CATALOGUE_STEM = "catalogue"
+
+
+def catalogue_files(folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
+    """The catalogue of published identities, as .tex, .md, .json (and .pdf)."""
+    from .catalogue import render, run
+
+    results = list(run())
+    stem = folder / CATALOGUE_STEM
+    tex = render("tex", results)
+    files = {
+        stem.with_suffix(".tex"): tex.encode(),
+        stem.with_suffix(".md"): render("md", results).encode(),
+        stem.with_suffix(".json"): render("json", results).encode(),
     }
     if pdf:
         files[stem.with_suffix(".pdf")] = compile_pdf(tex).pdf

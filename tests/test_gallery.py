@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from symderiv.cli import cli
-from symderiv.gallery import GALLERY
+from symderiv.gallery import CATALOGUE_STEM, GALLERY
 
 from .conftest import ROOT, needs_latex
 
@@ -16,9 +16,8 @@ OUTPUT = ROOT / "output"
 
 
 def _expected_names() -> list[str]:
-    return sorted(
-        f"{spec.label()}.{ext}" for spec in GALLERY for ext in ("tex", "md", "json", "pdf")
-    )
+    stems = [spec.label() for spec in GALLERY] + [CATALOGUE_STEM]
+    return sorted(f"{stem}.{ext}" for stem in stems for ext in ("tex", "md", "json", "pdf"))
 
 
 def test_gallery_lists_the_committed_files():

@@ -33,6 +33,7 @@ __all__ = [
     "size_text",
     "split_matrices",
     "tex_escape",
+    "tex_text",
 ]
 
 # Widths in the units of printing.term_width (about 7 pt of 10 pt Computer
@@ -63,6 +64,29 @@ def tex_escape(text: object) -> str:
     """Escape text for LaTeX's text mode (a straight quote stays straight, so code
     copied from the PDF still runs)."""
     return "".join(_TEX_SPECIALS.get(ch, ch) for ch in str(text))
+
+
+_TEX_UNICODE = {
+    "δ": r"$\delta$",
+    "σ": r"$\sigma$",
+    "β": r"$\beta$",
+    "α": r"$\alpha$",
+    "∂": r"$\partial$",
+    "Σ": r"$\Sigma$",
+    "∘": r"$\circ$",
+    "⊙": r"$\odot$",
+    "⋆": r"$\star$",
+    "×": r"$\times$",
+    "−": "-",
+    "′": "'",
+    "…": r"\dots{}",
+    "→": r"$\to$",
+}
+
+
+def tex_text(text: str) -> str:
+    """Plain text with our Unicode symbols for LaTeX's text mode (pdflatex-safe)."""
+    return "".join(_TEX_UNICODE.get(ch, tex_escape(ch)) for ch in text)
 
 
 def md_math(text: str) -> str:

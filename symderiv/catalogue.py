@@ -1,0 +1,327 @@
+"""The catalogue: published backpropagation identities, each checked by symderiv.
+
+Every entry states a formula as its source does (the lecture notes by file
+name, Bouvrie 2006, Dumoulin & Visin 2016, the PyTorch documentation), says
+how symderiv reads it in its formula language, and is checked on a
+representative layer in the convention it is stated for *and* in the other
+one; where it fails, the first failing element is the counterexample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .checker import CheckResult, check
+from .core.layer import Layer
+from .layers.conv import conv1d, conv2d
+
+__all__ = ["CATALOGUE", "Entry", "Verdict", "run"]
+
+NOTES_000 = "lecture notes 000 (convolution layer)"
+NOTES_001 = "lecture notes 001 (CNN and ResNet backpropagation)"
+NOTES_002 = "lecture notes 002 (pooling and fully-connected layers)"
+BOUVRIE = "Bouvrie, Notes on Convolutional Neural Networks (2006)"
+DUMOULIN = "Dumoulin & Visin, A guide to convolution arithmetic for deep learning (2016)"
+PYTORCH = "PyTorch documentation, torch.nn.grad.conv2d_weight / conv2d_input"
+WILD = "a common mistake seen in the wild"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published identity: as stated, as symderiv reads it, and where it is checked."""
+
+    key: str
+    source: str
+    stated: str  # as the source writes it (plain text)
+    formula: str  # in symderiv's formula language
+    of: str
+    layer: Callable[[], Layer]
+    convention: str | None  # the convention the source states it for; None: no convention
+    reading: str = ""  # how the source's notation was read, when it needed reading
+    stated_tex: str = ""  # the statement as LaTeX math, for the sheets (else the text is shown)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An entry checked on one layer."""
+
+    layer: Layer
+    result: CheckResult
+
+    @property
+    def convention(self) -> str | None:
+        return getattr(self.layer, "convention", None)
+
+
+def _flip(layer: Layer) -> Layer:
+    convention = layer.convention  # type: ignore[attr-defined]
+    other = "convolution" if convention == "correlation" else "correlation"
+    return replace(layer, convention=other)  # type: ignore[type-var]
+
+
+CATALOGUE: tuple[Entry, ...] = (
+    Entry(
+        key="bias",
+        source=NOTES_000,
+        stated="∂E/∂b_j = Σ_{u,v} (δ_j)_{uv}",
+        stated_tex=r"\frac{\partial E}{\partial b_j} = \sum_{u,v} (\delta_j)_{uv}",
+        formula="sum(delta)",
+        of="b",
+        layer=lambda: conv2d(),
+        convention="correlation",
+    ),
+    Entry(
+        key="kernel-rot180-outside",
+        source=NOTES_000,
+        stated="∂E/∂k = rot180(conv2(x, rot180(δ), 'valid'))",
+        stated_tex=(
+            r"\frac{\partial E}{\partial k} = "
+            r"\operatorname{rot180}(\operatorname{conv2}(x, "
+            r"\operatorname{rot180}(\delta), \text{valid}))"
+        ),
+        formula="rot180(conv2(x, rot180(δ), 'valid'))",
+        of="K",
+        layer=lambda: conv2d(convention="convolution"),
+        convention="convolution",
+        reading="the notes print it beside the correlation expansion B00 = A00K00 + A01K01 + …, "
+        "for which it fails",
+    ),
+    Entry(
+        key="kernel-correlation",
+        source=PYTORCH,
+        stated="∂E/∂K = X ⋆ δ, the valid cross-correlation of the input with the delta",
+        formula="xcorr(x, delta, 'valid')",
+        of="K",
+        layer=lambda: conv2d(),
+        convention="correlation",
+    ),
+    Entry(
+        key="input-full-conv",
+        source=BOUVRIE,
+        stated="δ^{l-1} = conv2(δ^l, rot180(k), 'full') (before the activation's f′)",
+        stated_tex=(
+            r"\delta^{l-1} = "
+            r"\operatorname{conv2}(\delta^{l}, \operatorname{rot180}(k), \text{full})"
+        ),
+        formula="conv2(delta, rot180(k), 'full')",
+        of="A",
+        layer=lambda: conv2d(convention="convolution"),
+        convention="convolution",
+        reading="Bouvrie's forward pass is MATLAB's conv2 (a true convolution); the factor "
+        "f′(u) is the activation layer's own rule, checked on its sheet",
+    ),
+    Entry(
+        key="delta-recursion",
+        source=NOTES_001,
+        stated="δ^l = δ^{l+1} * ROT180(w^{l+1}) ∘ σ′(z^l)",
+        stated_tex=(
+            r"\delta^{l} = "
+            r"\delta^{l+1} * \operatorname{ROT180}(w^{l+1}) \circ \sigma'(z^{l})"
+        ),
+        formula="δ^{l+1} * rot180(w)",
+        of="A",
+        layer=lambda: conv2d(convention="convolution"),
+        convention="convolution",
+        reading="'*' is read in the one mode that gives δ^l its size ('full'); the factor σ′(z^l) "
+        "is the activation layer's own rule, checked on its sheet",
+    ),
+    Entry(
+        key="weight-gradient-001",
+        source=NOTES_001,
+        stated="∂C/∂w^l = δ^l * σ(ROT180(z^{l-1}))",
+        stated_tex=(
+            r"\frac{\partial C}{\partial w^{l}} = "
+            r"\delta^{l} * \sigma(\operatorname{ROT180}(z^{l-1}))"
+        ),
+        formula="conv2(rot180(x), δ, 'valid')",
+        of="K",
+        layer=lambda: conv2d(convention="convolution"),
+        convention="convolution",
+        reading="σ(ROT180(z^{l-1})) = rot180(x) for the input x = σ(z^{l-1}); a 3×3 δ '*' a "
+        "4×4 map has no 'valid' result, so the convolution is read with its operands "
+        "commuted, conv2(rot180(x), δ, 'valid')",
+    ),
+    Entry(
+        key="pytorch-swap",
+        source=PYTORCH,
+        stated="the weight gradient is a convolution of the input with the delta, stride and "
+        "dilation swapped",
+        formula="xcorr(x, dilate(delta, 2), 'valid')",
+        of="K",
+        layer=lambda: conv1d(input=6, kernel=2, stride=2),
+        convention="correlation",
+        reading="on a stride-2 layer the delta's taps are 2 apart: correlating x with the "
+        "zero-inserted delta (dilation 2 = the stride) gives each kernel tap (step 1 = the "
+        "dilation)",
+    ),
+    Entry(
+        key="transposed-padding",
+        source=DUMOULIN,
+        stated="the input gradient of a stride-s convolution is a convolution over the "
+        "zero-inserted delta with padding p′ = k − p − 1",
+        formula="xcorr(pad(dilate(D, 2), 1), rot180(K))",
+        of="A",
+        layer=lambda: conv2d(input=(5, 5), kernel=(3, 3), stride=2, padding=1),
+        convention="correlation",
+        reading="k = 3, p = 1, s = 2: p′ = 1, and (5 + 2 − 3) mod 2 = 0 leaves no unread row",
+    ),
+    Entry(
+        key="missing-zero-insertion",
+        source=WILD,
+        stated="for stride s > 1, pad the delta by k − p − 1 and correlate with the flipped "
+        "kernel (no zero insertion)",
+        formula="xcorr(pad(D, 1), rot180(K))",
+        of="A",
+        layer=lambda: conv2d(input=(5, 5), kernel=(3, 3), stride=2, padding=1),
+        convention="correlation",
+    ),
+    Entry(
+        key="kernel-without-flip",
+        source=WILD,
+        stated="∂E/∂K = conv2(x, δ, 'valid') (the delta not flipped)",
+        stated_tex=(
+            r"\frac{\partial E}{\partial K} = "
+            r"\operatorname{conv2}(x, \delta, \text{valid})"
+        ),
+        formula="conv2(x, δ, 'valid')",
+        of="K",
+        layer=lambda: conv2d(),
+        convention="correlation",
+    ),
+)
+"""Every published identity symderiv checks."""
+
+
+def run(entries: tuple[Entry, ...] = CATALOGUE) -> Iterator[tuple[Entry, list[Verdict]]]:
+    """Each entry with its verdicts: on its own layer, then (for a convolution
+    entry) on the same layer in the other convention."""
+    for entry in entries:
+        own = entry.layer()
+        layers = [own]
+        if entry.convention in ("correlation", "convolution"):
+            layers.append(_flip(own))
+        verdicts = [
+            Verdict(layer, check(layer, entry.formula, entry.of, refute_shapes=True))
+            for layer in layers
+        ]
+        yield entry, verdicts
+
+
+def as_dict(entry: Entry, verdicts: list[Verdict]) -> dict[str, Any]:
+    """One entry for the JSON catalogue."""
+    return {
+        "key": entry.key,
+        "source": entry.source,
+        "stated": entry.stated,
+        "formula": entry.formula,
+        "of": entry.of,
+        "stated_for": entry.convention,
+        "reading": entry.reading or None,
+        "verdicts": [
+            {"convention": v.convention, **v.result.to_dict()} for v in verdicts
+        ],
+    }
+
+
+# ---- documents -----------------------------------------------------------------------
+
+def _counterexample(v: Verdict, fmt: str) -> dict[str, Any] | None:
+    from .core.chain import to_terms
+    from .render.printing import SheetLatexPrinter, SheetTextPrinter, join_terms, split_rows
+
+    f = v.result.first_failure
+    if f is None:
+        return None
+    notation = v.result.notation or v.layer.notation()
+    if fmt == "text":
+        tp = SheetTextPrinter(notation)
+        return {
+            "at": f"dE/d{tp._print(_symbol(v.result.of, f.index))}",
+            "derived": join_terms([tp.term(t) for t in to_terms(f.derived)]),
+            "formula": join_terms([tp.term(t) for t in to_terms(f.formula)]),
+        }
+    lp = SheetLatexPrinter(notation)
+    return {
+        "at": lp._print(_symbol(v.result.of, f.index)),
+        "derived": split_rows([lp.term(t) for t in to_terms(f.derived)], 48.0),
+        "formula": split_rows([lp.term(t) for t in to_terms(f.formula)], 48.0),
+    }
+
+
+def _symbol(letter: str, index: tuple[int, ...]) -> Any:
+    import sympy
+
+    from .core.symbols import element_name
+
+    return sympy.Symbol(element_name(letter, index))
+
+
+def _view(results: list[tuple[Entry, list[Verdict]]], fmt: str) -> dict[str, Any]:
+    entries = []
+    for entry, verdicts in results:
+        entries.append(
+            {
+                "key": entry.key,
+                "source": entry.source,
+                "stated": entry.stated,
+                "stated_tex": entry.stated_tex,
+                "formula": entry.formula,
+                "of": entry.of,
+                "stated_for": entry.convention,
+                "reading": entry.reading,
+                "verdicts": [
+                    {
+                        "layer": v.layer.label(),
+                        "convention": v.convention,
+                        "holds": v.result.holds,
+                        "checked": v.result.checked,
+                        "failures": v.result.failures,
+                        "diagnosis": v.result.diagnosis,
+                        "reason": v.result.reason,
+                        "counterexample": _counterexample(v, fmt),
+                    }
+                    for v in verdicts
+                ],
+            }
+        )
+    from .marker import MARKER, package_version
+
+    return {"marker": MARKER, "version": package_version(), "entries": entries}
+
+
+def render(fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None) -> str:
+    """The catalogue as ``text``, ``md``, ``tex`` or ``json``."""
+
+    from .marker import MARKER, package_version
+    from .render.documents import _dump, environment
+
+    results = list(run()) if results is None else results
+    if fmt == "json":
+        doc = {
+            "format": "symderiv/1",
+            "generator": f"{MARKER} {package_version()}",
+            "catalogue": [as_dict(e, vs) for e, vs in results],
+        }
+        return _dump(doc) + "\n"
+    if fmt == "text":
+        lines = []
+        for e in _view(results, "text")["entries"]:
+            lines.append(f"{e['key']}: {e['stated']}  [{e['source']}]")
+            lines.append(f"  read as dE/d{e['of']} = {e['formula']}")
+            for v in e["verdicts"]:
+                verdict = "holds" if v["holds"] else "does not hold"
+                where = f"{v['convention']} convention, " if v["convention"] else ""
+                lines.append(f"  {where}{v['layer']}: {verdict}")
+                c = v["counterexample"]
+                if c:
+                    lines.append(f"    first at {c['at']}: derived {c['derived']}")
+                    lines.append(f"    {' ' * len('first at ' + c['at'])}  formula {c['formula']}")
+                if v["diagnosis"]:
+                    lines.append(f"    diagnosis: {v['diagnosis']}")
+                elif v["reason"]:
+                    lines.append(f"    {v['reason']}")
+        return "\n".join(lines) + "\n"
+    template = {"md": "catalogue.md.j2", "tex": "catalogue.tex.j2"}[fmt]
+    return environment().get_template(template).render(**_view(results, fmt))
