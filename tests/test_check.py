@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import symderiv
@@ -141,3 +143,25 @@ def test_an_ambiguous_star_asks_for_conv2():
     layer = symderiv.conv2d(input=(3, 3), kernel=(1, 1))
     with pytest.raises(FormulaError, match="with both 'valid' and 'full'; write conv2"):
         check(layer, "D * K", "A")
+
+
+def test_a_sheet_shows_the_users_formulas_with_their_verdicts_without_deciding_its_own():
+    d = symderiv.conv2d().derive(
+        claims=[("K", "rot180(conv2(x, rot180(δ), 'valid'))"), ("A", "D * K")]
+    )
+    assert d.verified  # the user's refuted formula does not make the layer unverified
+    mine = [c for c in d.closed_forms if c.stated_in == "your formula"]
+    assert [(c.of, c.formula.text(), c.holds) for c in mine] == [
+        ("K", "rot180(conv2(A, rot180(D), 'valid'))", False),
+        ("A", "conv2(D, K, 'full')", True),
+    ]
+    md = d.to_markdown()
+    assert "**Your formula for $`\\partial E/\\partial K`$.**" in md
+    assert md.count("(it coincides with this convention's formula here)") == 0
+    doc = json.loads(d.to_json())
+    assert [c["stated_in"] for c in doc["closed_forms"]][-2:] == ["your formula", "your formula"]
+
+
+def test_a_bad_claim_is_refused_before_any_work():
+    with pytest.raises(FormulaError, match="unknown name 'K'"):
+        symderiv.conv2d().derive(claims=[("K", "conv2(D, K, 'valid')")])

@@ -10,7 +10,7 @@ symbols, the chain rule, the exact proofs, the numeric cross-check.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -141,8 +141,15 @@ class Layer(ABC):
         """Keys the JSON document adds for this kind (e.g. max pooling's values)."""
         return {}
 
-    def derive(self, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False) -> Derivation:
-        """Derive, prove and cross-check every gradient of this layer."""
+    def derive(
+        self,
+        *,
+        max_terms: int = DEFAULT_MAX_TERMS,
+        progress: bool = False,
+        claims: Sequence[tuple[str, str]] = (),
+    ) -> Derivation:
+        """Derive, prove and cross-check every gradient of this layer; ``claims`` are
+        (of, formula) pairs of the user's own, shown on the sheet with their verdicts."""
         from .pipeline import derive
 
-        return derive(self, max_terms=max_terms, progress=progress)
+        return derive(self, max_terms=max_terms, progress=progress, claims=claims)

@@ -4,17 +4,17 @@ symbols → forward pass → chain rule → closed forms → proof → numeric c
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from ..exceptions import SizeLimitError
+from ..exceptions import SizeLimitError, SpecError
 from .chain import derive_gradients
-from .layer import DEFAULT_MAX_TERMS, Layer
+from .layer import DEFAULT_MAX_TERMS, Claim, Layer
 from .model import Derivation
 from .numeric import numeric_check
 from .prove import check_claim
 from .symbols import make_tensor
 
-__all__ = ["check_size", "derive"]
+__all__ = ["USER_CLAIM", "check_size", "derive", "user_claims"]
 
 _PROGRESS_FROM = 20_000  # predicted terms above which progress is shown on stderr
 
@@ -49,10 +49,34 @@ def _reporter(enabled: bool) -> Callable[[str, int, int], None]:
     return report
 
 
+USER_CLAIM = "your formula"
+"""``stated_in`` of a formula the user asked to have checked on the sheet."""
+
+
+def user_claims(layer: Layer, claims: Sequence[tuple[str, str]]) -> tuple[Claim, ...]:
+    """(of, formula text) pairs read with symderiv's own grammar and bound to ``layer``;
+    they are reported with their verdicts but do not decide the layer's own."""
+    from ..formulas.bind import bind
+
+    out = []
+    for of, text in claims:
+        if of not in layer.wrt():
+            wrt = ", ".join(layer.wrt())
+            raise SpecError(f"--for {of!r}: {layer.kind} has gradients of {wrt}")
+        out.append(Claim(of, bind(text, layer.scope(of)), USER_CLAIM, expected=False))
+    return tuple(out)
+
+
 def derive(
-    layer: Layer, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False
+    layer: Layer,
+    *,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    progress: bool = False,
+    claims: Sequence[tuple[str, str]] = (),
 ) -> Derivation:
-    """Derive every gradient of ``layer``, prove its closed forms, cross-check numerically."""
+    """Derive every gradient of ``layer``, prove its closed forms (and any of the user's
+    ``claims``, as (of, formula) pairs), cross-check numerically."""
+    extra = user_claims(layer, claims)  # bad formulas are refused before any work
     predicted = check_size(layer, max_terms)
     report = _reporter(progress and predicted >= _PROGRESS_FROM)
     tensors = {
@@ -70,7 +94,7 @@ def derive(
         substitutions=layer.substitutions(),
     )
     checks = []
-    all_claims = layer.claims()
+    all_claims = layer.claims() + extra
     for i, claim in enumerate(all_claims, 1):
         checks.append(check_claim(layer, claim, tensors, gradients))
         report("closed forms", i, len(all_claims))

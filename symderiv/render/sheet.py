@@ -19,6 +19,7 @@ import sympy
 
 from ..core.chain import to_terms
 from ..core.model import ClosedFormCheck, Derivation, Element, Term
+from ..core.pipeline import USER_CLAIM
 from ..core.symbols import element_name
 from ..marker import MARKER, package_version
 from .printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
@@ -219,7 +220,9 @@ class SheetView:
             "latex": latex,
             "text": c.formula.text(),
             "stated_in": c.stated_in,
-            "own": c.expected,
+            # the remark "coincides with this convention's formula" is for symderiv's own
+            # other-convention forms, never for a formula the user brought
+            "own": c.expected or c.stated_in == USER_CLAIM,
             "holds": c.holds,
             "checked": c.checked,
             "failures": c.failures,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.model import ClosedFormCheck
+from ...core.pipeline import USER_CLAIM
 from ...formulas.nodes import CONV_NAMES, Crop, Pad, Xcorr, ZeroInsert
 from ...render.printing import term_width
 from ...render.sheet import MATRIX_BUDGET, MAX_COLUMNS, SheetView, size_text, split_matrices
@@ -404,6 +405,8 @@ _CLASSIC_REMARK = (
 
 
 def _heading(c: ClosedFormCheck) -> str:
+    if c.stated_in == USER_CLAIM:
+        return f"Your formula for $\\partial E/\\partial {c.of}$."
     if c.expected:
         where = "either convention" if c.stated_in == "both" else f"{c.stated_in} convention"
         return f"$\\partial E/\\partial {c.of}$, {where}."
