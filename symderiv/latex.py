@@ -6,20 +6,23 @@ shell escape, with ``openin_any=p``/``openout_any=p`` so it reads and writes
 nothing outside that folder, without making TeX files or font metrics on
 demand (bitmap fonts only inside that folder: nothing is written under the
 user's home), with a minimal environment of its own (so ``TEXINPUTS``,
-``TEXMFHOME`` and the like cannot change what it reads), under a time limit,
-and with
+``TEXMFHOME`` and the like cannot change what it reads), in a process group of
+its own that is killed whole when the time limit runs out, and with
 ``SOURCE_DATE_EPOCH`` fixed so the same ``.tex`` gives a byte-identical PDF.
 The log is then read: any error or overfull box is a failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +114,35 @@ def tex_environment(home: Path, *, generate_fonts: bool = False) -> dict[str, st
     }
 
 
+def _exited(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for pdflatex to exit, *without* reaping it: while
+    it is an unreaped zombie its process group number cannot be reused, so killing the
+    group afterwards can only hit what pdflatex started."""
+    if not hasattr(os, "waitid"):  # not on macOS: reap, and accept the tiny race
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(delay, remaining))
+        delay = min(delay * 2, 0.05)
+    return True
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill pdflatex and everything it started (its own process group), then reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+
+
 def compile_pdf(
     tex: str,
     *,
@@ -157,22 +189,11 @@ def compile_pdf(
             runs += 1
             if progress:
                 print(f"symderiv: pdflatex run {runs} ...", file=sys.stderr, flush=True)
-            try:
-                proc = subprocess.run(
-                    cmd,
-                    cwd=folder,
-                    env=env,
-                    capture_output=True,
-                    timeout=timeout,
-                    stdin=subprocess.DEVNULL,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired:
-                raise LatexBuildError(f"pdflatex took longer than {timeout:.0f} s") from None
+            returncode, stdout = _run(cmd, folder, env, timeout)
             log_path = folder / "sheet.log"
             log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
-            if proc.returncode != 0:
-                raise LatexBuildError(_failure(log, proc.stdout.decode("latin-1")))
+            if returncode != 0:
+                raise LatexBuildError(_failure(log, stdout))
             aux = (folder / "sheet.aux").read_bytes() if (folder / "sheet.aux").exists() else b""
             if not _RERUN.search(log) and aux == previous_aux:
                 break
@@ -183,3 +204,29 @@ def compile_pdf(
                 f"pdflatex reported {len(problems)} problem(s), first: {problems[0]}"
             )
         return PdfBuild(pdf=(folder / "sheet.pdf").read_bytes(), log=log, runs=runs)
+
+
+def _run(cmd: list[str], folder: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """Run pdflatex once in a session of its own; its exit status and what it printed.
+
+    Its output goes to an unnamed file, not a pipe, so nothing it leaves running can
+    keep us waiting; whatever is left of its process group afterwards is killed.
+    """
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            finished = _exited(proc, timeout)
+        finally:
+            _kill_group(proc)  # on a timeout, an interrupt, or helpers left behind
+        if not finished:
+            raise LatexBuildError(f"pdflatex took longer than {timeout:.0f} s")
+        out.seek(0)
+        return proc.returncode, out.read().decode("latin-1")

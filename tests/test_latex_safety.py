@@ -1,12 +1,14 @@
-"""pdflatex gets a minimal environment, makes no TeX files or font metrics, and
-writes nothing under $HOME."""
+"""pdflatex gets a minimal environment, generates no fonts, writes nothing under $HOME,
+and is killed with everything it started when it runs too long."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,20 @@ def _script(path: Path, body: str) -> Path:
     path.write_text("#!/bin/sh\n" + body)
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return path
+
+
+def _gone(pid: int, within: float = 5.0) -> bool:
+    """Has process ``pid`` ended (a zombie waiting for its reaper counts as ended)?"""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def test_the_environment_is_minimal(tmp_path, monkeypatch):
@@ -81,6 +97,29 @@ def test_pdflatex_is_started_with_that_environment_and_no_font_generation(tmp_pa
     args = Path(f"{seen}.args").read_text().split()
     assert {"-no-shell-escape", "-no-mktex=tex", "-no-mktex=tfm", "-mktex=pk"} <= set(args)
     assert env["TEXMFVAR"].startswith(env["HOME"] + "/")
+
+
+def test_a_timeout_kills_everything_pdflatex_started(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pid_file = tmp_path / "child.pid"
+    _script(
+        bin_dir / "pdflatex",
+        f'sleep 1000 >/dev/null 2>&1 &\necho $! > "{pid_file}.tmp"\n'
+        f'mv "{pid_file}.tmp" "{pid_file}"\nexec sleep 1000\n',
+    )
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    started = time.monotonic()
+    try:
+        with pytest.raises(LatexBuildError, match=r"^pdflatex took longer than 1 s$"):
+            compile_pdf(SMALL, timeout=1)
+        assert time.monotonic() - started < 10
+        child = int(pid_file.read_text())
+        assert _gone(child), "the process pdflatex started is still running"
+    finally:
+        if pid_file.exists():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid_file.read_text()), 9)
 
 
 @needs_latex
