@@ -6,20 +6,31 @@ else is the user's and is only replaced with ``force=True``.  Every target is
 checked first; then every file is written to a temporary file beside its
 target, flushed to disk, and only when all of them are written are they moved
 into place with :func:`os.replace`.
+
+:func:`write_stdout` writes to standard output and raises :class:`OutputError`
+unless every byte was written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
+import select
+import signal
 import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from .exceptions import OutputError
 from .sheet import MARKER
 
-__all__ = ["HEADERS", "check_targets", "is_ours", "write_files"]
+__all__ = ["HEADERS", "check_targets", "is_ours", "write_files", "write_stdout"]
 
 HEADERS = (
     f"% {MARKER} ".encode(),
@@ -105,3 +116,98 @@ def write_files(files: Mapping[Path, bytes], *, force: bool = False) -> list[Pat
     for tmp, path in staged:
         os.replace(tmp, path)
     return [path for _, path in staged]
+
+
+# --------------------------------------------------------------------------- stdout
+
+
+def _stdout_error(reason: str) -> OutputError:
+    return OutputError(f"cannot write to standard output: {reason}")
+
+
+def _retire_stdout(fd: int) -> None:
+    """After a failed write, point ``fd`` at /dev/null so that the interpreter's own
+    flush at exit neither fails again nor prints 'Exception ignored ...'."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            os.dup2(devnull, fd)
+        finally:
+            os.close(devnull)
+
+
+def write_stdout(data: bytes) -> None:
+    """Write ``data`` to standard output, all of it, or raise :class:`OutputError`.
+
+    When ``sys.stdout`` is the process's standard output, the bytes go straight
+    to its file descriptor with :func:`os.write` in a loop that checks every
+    count, so a short write (a file size limit, a full disk), a closed pipe or a
+    closed descriptor is an error, never a silent success; SIGXFSZ is ignored
+    meanwhile, so a file size limit is an error rather than a killed process.
+    After a failure the descriptor is pointed at /dev/null, so the interpreter
+    prints nothing more at exit.  When ``sys.stdout`` has been replaced (a test
+    runner capturing output), the bytes go to its binary buffer instead.
+    """
+    stream = sys.stdout
+    if stream is None:  # descriptor 1 was closed when Python started
+        raise _stdout_error(os.strerror(errno.EBADF))
+    try:
+        fd = stream.fileno()
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        fd = -1
+    if fd < 0:
+        _write_stream(stream, data)
+        return
+    with _sigxfsz_ignored():
+        try:
+            stream.flush()  # whatever was printed before goes first
+            view = memoryview(data)
+            while view:
+                try:
+                    written = os.write(fd, view)
+                except BlockingIOError:  # a non-blocking descriptor: wait until it drains
+                    select.select([], [fd], [])
+                    continue
+                if written <= 0:
+                    raise OSError(errno.EIO, "nothing was written")
+                view = view[written:]
+        except OSError as exc:
+            _retire_stdout(fd)
+            raise _stdout_error(exc.strerror or str(exc)) from None
+        except ValueError:  # sys.stdout was closed
+            raise _stdout_error(os.strerror(errno.EBADF)) from None
+
+
+def _write_stream(stream: Any, data: bytes) -> None:
+    """Write to a ``sys.stdout`` that is not a file descriptor (a test runner's capture)."""
+    target = getattr(stream, "buffer", None)
+    try:
+        if target is not None:
+            stream.flush()
+            view = memoryview(data)
+            while view:
+                written = target.write(view)
+                if written is not None and written <= 0:
+                    raise OSError(errno.EIO, "nothing was written")
+                view = view[len(view) if written is None else written :]
+            target.flush()
+        else:
+            stream.write(data.decode("utf-8", errors="surrogateescape"))
+            stream.flush()
+    except OSError as exc:
+        raise _stdout_error(exc.strerror or str(exc)) from None
+    except ValueError:
+        raise _stdout_error(os.strerror(errno.EBADF)) from None
+
+
+@contextlib.contextmanager
+def _sigxfsz_ignored() -> Iterator[None]:
+    """Ignore SIGXFSZ (so a file size limit makes write return EFBIG), main thread only."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGXFSZ"):
+        yield
+        return
+    old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGXFSZ, old)

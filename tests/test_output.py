@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
+import sys
+import threading
 
 import pytest
 
 from symderiv.exceptions import OutputError
-from symderiv.output import is_ours, write_files
+from symderiv.output import is_ours, write_files, write_stdout
 
 from .conftest import ROOT
 
@@ -88,3 +91,52 @@ def test_a_full_standard_output_is_one_line_and_exit_2():
     assert (
         proc.stderr == "symderiv: error: cannot write to standard output: No space left on device\n"
     )
+
+
+# --------------------------------------------------------------------------- standard output
+
+
+def test_write_stdout_goes_to_a_replaced_sys_stdout(monkeypatch):
+    buffer = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(buffer))
+    write_stdout(b"\x00bytes\xff")
+    assert buffer.getvalue() == b"\x00bytes\xff"
+
+
+def test_write_stdout_writes_everything_to_the_descriptor(monkeypatch):
+    read_end, write_end = os.pipe()
+    stream = open(write_end, "w", closefd=True)  # noqa: SIM115 - closed below
+    monkeypatch.setattr(sys, "stdout", stream)
+    data = bytes(range(256)) * 1000  # more than a pipe holds: read while writing
+    received = bytearray()
+    reader = threading.Thread(target=lambda: received.extend(_read_all(read_end)))
+    reader.start()
+    try:
+        write_stdout(data)
+    finally:
+        stream.close()
+        reader.join()
+        os.close(read_end)
+    assert bytes(received) == data
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_broken_pipe_is_an_error_and_the_descriptor_is_retired(monkeypatch):
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stream = open(write_end, "w", closefd=True)  # noqa: SIM115 - closed below
+    monkeypatch.setattr(sys, "stdout", stream)
+    try:
+        with pytest.raises(OutputError) as caught:
+            write_stdout(b"x" * 10)
+        assert str(caught.value) == "cannot write to standard output: Broken pipe"
+        assert os.write(write_end, b"more") == 4  # now /dev/null: no second error at exit
+        assert os.readlink(f"/proc/self/fd/{write_end}") == os.devnull
+    finally:
+        stream.close()
