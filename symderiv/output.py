@@ -8,9 +8,12 @@ else is the user's and is only replaced with ``force=True``; a symbolic link is
 then replaced itself (what it points to is never touched), and a folder,
 device, FIFO or socket is never replaced at all.
 
-Every target is checked first; then every file is written to a temporary file
-beside its target, flushed to disk, and only when all of them are written are
-they moved into place with :func:`os.replace`.
+:func:`write_files` checks every target, writes every file to a temporary file
+beside its target (``.NAME.symderiv-XXXXXXXX.tmp``) and flushes it to disk;
+only then does it move them into place with :func:`os.replace`, checking each
+target again just before and keeping a hard link to what was there, so that a
+failure half-way puts every earlier target back: a run writes all of its files
+or none.
 
 :func:`write_stdout` writes to standard output and raises :class:`OutputError`
 unless every byte was written.
@@ -23,17 +26,17 @@ import errno
 import io
 import os
 import re
+import secrets
 import select
 import signal
 import stat
 import sys
-import tempfile
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .exceptions import OutputError
 from .sheet import MARKER
@@ -59,6 +62,10 @@ _PDF_PRODUCER = "symderiv"
 _PDF_LIMIT = 64 * 1024 * 1024  # a sheet's PDF is far smaller; never parse a larger one
 _PDF_SECTION = 8 * 1024 * 1024  # the most read of one cross-reference section
 _PDF_OBJECT = 64 * 1024  # the most read of the information dictionary
+
+_TEMP_TAG = "symderiv"
+_between_files: Callable[[Path], None] | None = None
+"""Test hook: called with each target just before it is moved into place."""
 
 
 # --------------------------------------------------------------------------- ours?
@@ -441,6 +448,19 @@ def _lstat(path: Path) -> os.stat_result | None:
         raise OutputError(f"cannot check output {str(path)!r}: {exc.strerror}") from None
 
 
+def _refusal(path: Path, info: os.stat_result | None, *, force: bool) -> str | None:
+    """What ``path`` is, in words, when it must not be replaced; ``None`` when it may."""
+    if info is None:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return None if force else "a symbolic link"
+    if not stat.S_ISREG(info.st_mode):
+        return _kind(info.st_mode)
+    if force or is_ours(path):
+        return None
+    return "a file symderiv did not write"
+
+
 def check_targets(
     paths: Iterable[Path], *, force: bool = False, folder_exists: bool = True
 ) -> None:
@@ -493,32 +513,194 @@ def _mode(info: os.stat_result | None) -> int:
 # --------------------------------------------------------------------------- writing
 
 
-def write_files(files: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
-    """Write every file, or none: all are checked, then written to temporary files,
-    and only then moved into place."""
-    check_targets(files, force=force)
-    staged: list[tuple[str, Path]] = []
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{_TEMP_TAG}-{secrets.token_hex(4)}.tmp")
+
+
+@dataclass
+class _Staged:
+    """One file of a run: its target, its temporary file, and what was there before."""
+
+    target: Path
+    tmp: Path | None = None
+    fd: int = -1
+    inode: tuple[int, int] = (0, 0)
+    backup: Path | None = None
+    backup_moved: bool = False  # the old file was renamed away, not hard-linked
+    replaced: bool = False
+
+
+def _fresh_name(make: Callable[[Path], None], target: Path) -> None:
+    """Call ``make`` with fresh temporary names beside ``target`` until one is free
+    (``make`` raises FileExistsError for a name that is taken)."""
+    for _ in range(100):
+        try:
+            make(_temp_name(target))
+        except FileExistsError:
+            continue
+        return
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+
+
+def _stage(item: _Staged, data: bytes, mode: int) -> None:
+    """Write ``data`` to a new temporary file beside the target, and sync it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+    def create(name: Path) -> None:
+        fd = os.open(name, flags, 0o600)
+        item.tmp, item.fd = name, fd  # at once: no signal is handled in between
+
+    _fresh_name(create, item.target)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(item.fd, view) :]
+    os.fsync(item.fd)
+    os.fchmod(item.fd, mode)
+    info = os.fstat(item.fd)
+    item.inode = (info.st_dev, info.st_ino)
+
+
+_NO_HARD_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.EOPNOTSUPP, errno.ENOSYS}
+
+
+def _back_up(item: _Staged) -> None:
+    """Keep what is at the target (a regular file or a symbolic link) under a
+    temporary name: a hard link, so the target never disappears; where hard links
+    are refused, the old file itself is renamed away."""
+
+    def link(name: Path) -> None:
+        os.link(item.target, name, follow_symlinks=False)
+        item.backup = name
+
+    def move(name: Path) -> None:
+        if os.path.lexists(name):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(name))
+        os.rename(item.target, name)
+        item.backup, item.backup_moved = name, True
+
     try:
-        for path, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, _mode(_lstat(path)))
+        _fresh_name(link, item.target)
+    except FileNotFoundError:
+        return  # nothing there (any more)
     except OSError as exc:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        where = staged[-1][1] if staged else next(iter(files))
-        raise OutputError(f"cannot write {str(where)!r}: {exc.strerror}") from None
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        try:
+            _fresh_name(move, item.target)
+        except FileNotFoundError:
+            return
+
+
+def _close(item: _Staged) -> None:
+    if item.fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(item.fd)
+    item.fd = -1
+
+
+def _roll_back(items: list[_Staged]) -> list[str]:
+    """Put back what was there before; return what could not be put back."""
+    problems = []
+    for item in reversed(items):
+        if item.replaced or item.backup_moved:
+            if item.backup is not None:
+                try:
+                    os.replace(item.backup, item.target)
+                    item.backup = None
+                except OSError as exc:
+                    problems.append(
+                        f"the previous {str(item.target)!r} is kept as {str(item.backup)!r} "
+                        f"({exc.strerror})"
+                    )
+                    item.backup = None  # kept on purpose: never removed below
+            elif item.replaced:
+                with contextlib.suppress(OSError):
+                    now = os.lstat(item.target)
+                    if (now.st_dev, now.st_ino) == item.inode:  # still the file we put there
+                        os.unlink(item.target)
+        if not item.replaced and item.tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(item.tmp)
+        if item.backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(item.backup)
+            item.backup = None
+        _close(item)
+    return problems
+
+
+def _sync_folders(items: Iterable[_Staged]) -> None:
+    """Make the renames durable (best effort: not every file system syncs folders)."""
+    for folder in {item.target.parent for item in items}:
+        with contextlib.suppress(OSError):
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def _check_unchanged(target: Path, *, force: bool) -> None:
+    """Raise :class:`OutputError` if ``target`` became something that must not be replaced."""
+    problem = _refusal(target, _lstat(target), force=force)
+    if problem is not None:
+        raise OutputError(
+            f"output {str(target)!r} changed while symderiv was writing "
+            f"(it is now {problem}); none of the files was written"
+        )
+
+
+def write_files(files: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
+    """Write every file, or none, and return the paths written.
+
+    All targets are checked (:func:`check_targets`), every file is written to a
+    temporary file and synced, and only then is each moved into place — each target
+    checked once more just before, and what was there kept until the end, so that
+    any failure puts every target back as it was.  Raises :class:`OutputError` with
+    nothing changed.
+    """
+    targets = list(files)
+    check_targets(targets, force=force)
+    items = [_Staged(target=path) for path in targets]
+    current: _Staged | None = None
+    committing = False
+    try:
+        for item in items:
+            current = item
+            _stage(item, files[item.target], _mode(_lstat(item.target)))
+        committing = True
+        for item in items:  # every target once more, then each just before its turn
+            current = item
+            _check_unchanged(item.target, force=force)
+        for item in items:
+            current = item
+            _check_unchanged(item.target, force=force)
+            _back_up(item)
+            if _between_files is not None:
+                _between_files(item.target)
+            os.replace(cast(Path, item.tmp), item.target)
+            item.replaced = True
+    except BaseException as exc:
+        kept = _roll_back(items)
+        suffix = "; " + "; ".join(kept) if kept else ""
+        if isinstance(exc, OutputError):
+            if not kept:
+                raise
+            raise OutputError(f"{exc}{suffix}") from None
+        if isinstance(exc, OSError):
+            where = str(current.target if current else targets[0])
+            after = "; none of the files was written" if committing else ""
+            raise OutputError(
+                f"cannot write {where!r}: {exc.strerror or exc}{after}{suffix}"
+            ) from None
         raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
-    return [path for _, path in staged]
+    _sync_folders(items)
+    for item in items:
+        if item.backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(item.backup)
+        _close(item)
+    return targets
 
 
 # --------------------------------------------------------------------------- stdout

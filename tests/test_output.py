@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from symderiv import output
 from symderiv.exceptions import OutputError
 from symderiv.output import (
     HEADERS,
@@ -337,6 +339,155 @@ def test_a_device_node_is_never_replaced(tmp_path):
         write_files({node: _ours()}, force=True)
     assert stat.S_ISCHR(node.lstat().st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["null.md"]
+
+
+# --------------------------------------------------------------------------- all or nothing
+
+
+TEMP = re.compile(r"\..+\.symderiv-[0-9a-f]{8}\.tmp")
+
+
+@pytest.fixture
+def three(tmp_path) -> dict[Path, bytes]:
+    """Three of our files with old contents, and the new contents of one run."""
+    old = {tmp_path / f"sheet.{ext}": _ours(f"old {ext}") for ext in ("tex", "md", "json")}
+    for path, data in old.items():
+        path.write_bytes(data)
+    return {path: _ours(f"new {path.suffix}") for path in old}
+
+
+def _contents(folder: Path) -> dict[str, bytes | str]:
+    return {
+        p.name: ("<folder>" if p.is_dir() else p.read_bytes()) for p in sorted(folder.iterdir())
+    }
+
+
+def _hook(monkeypatch, when: str, action) -> None:
+    """Run ``action`` just before the target named ``when`` is moved into place."""
+
+    def hook(target: Path) -> None:
+        if target.name == when:
+            action(target)
+
+    monkeypatch.setattr(output, "_between_files", hook)
+
+
+def _to_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def test_a_target_replaced_by_a_folder_at_its_turn_puts_every_file_back(
+    tmp_path, three, monkeypatch
+):
+    before = _contents(tmp_path)
+    _hook(monkeypatch, "sheet.json", _to_folder)  # after its last check: os.replace fails
+    json = tmp_path / "sheet.json"
+    with pytest.raises(OutputError) as caught:
+        write_files(three)
+    assert str(caught.value) == (
+        f"cannot write {str(json)!r}: Is a directory; none of the files was written"
+    )
+    assert _contents(tmp_path) == {**before, "sheet.json": "<folder>"}
+
+
+def test_a_target_replaced_by_a_folder_earlier_is_caught_by_its_last_check(
+    tmp_path, three, monkeypatch
+):
+    before = _contents(tmp_path)
+    json = tmp_path / "sheet.json"
+    _hook(monkeypatch, "sheet.tex", lambda _: _to_folder(json))
+    with pytest.raises(OutputError) as caught:
+        write_files(three)
+    assert str(caught.value) == (
+        f"output {str(json)!r} changed while symderiv was writing (it is now a folder); "
+        "none of the files was written"
+    )
+    assert _contents(tmp_path) == {**before, "sheet.json": "<folder>"}
+
+
+def test_a_target_swapped_for_a_symlink_is_not_followed_or_replaced(tmp_path, three, monkeypatch):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    precious = outside / "precious.txt"
+    precious.write_bytes(b"precious\n")
+    md = tmp_path / "sheet.md"
+
+    def swap(_: Path) -> None:
+        md.unlink()
+        md.symlink_to(precious)
+
+    _hook(monkeypatch, "sheet.tex", swap)
+    before = _contents(tmp_path)
+    with pytest.raises(
+        OutputError, match=r"changed while symderiv was writing \(it is now a symbolic link\)"
+    ):
+        write_files(three)
+    assert md.is_symlink()
+    assert precious.read_bytes() == b"precious\n"
+    after = _contents(tmp_path)
+    assert after["sheet.tex"] == before["sheet.tex"]
+    assert after["sheet.json"] == before["sheet.json"]
+    assert not any(TEMP.fullmatch(name) for name in after)
+
+
+def test_new_files_of_a_failed_run_are_removed(tmp_path, monkeypatch):
+    files = {tmp_path / f"new.{ext}": _ours(ext) for ext in ("tex", "md", "json")}
+    _hook(monkeypatch, "new.json", lambda target: target.mkdir())
+    with pytest.raises(OutputError, match=r"^cannot write '.*new\.json': Is a directory"):
+        write_files(files)
+    assert _contents(tmp_path) == {"new.json": "<folder>"}
+
+
+def test_a_failing_replace_puts_back_what_was_replaced(tmp_path, three, monkeypatch):
+    before = _contents(tmp_path)
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(errno.EIO, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(
+        OutputError,
+        match=r"^cannot write '.*sheet\.json': Input/output error; none of the files was written$",
+    ):
+        write_files(three)
+    assert _contents(tmp_path) == before
+
+
+@pytest.mark.parametrize("fail_at", ["sheet.md", "sheet.json"])
+def test_without_hard_links_the_old_files_are_moved_aside_and_back(
+    tmp_path, three, monkeypatch, fail_at
+):
+    def no_links(*args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    before = _contents(tmp_path)
+
+    def fail(target: Path) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    _hook(monkeypatch, fail_at, fail)
+    with pytest.raises(OutputError, match=r"Input/output error; none of the files was written$"):
+        write_files(three)
+    assert _contents(tmp_path) == before
+    monkeypatch.setattr(output, "_between_files", None)
+    write_files(three)
+    assert _contents(tmp_path) == {p.name: data for p, data in three.items()}
+
+
+def test_a_successful_run_leaves_only_its_files(tmp_path, three):
+    (tmp_path / "other.txt").write_bytes(b"x")
+    assert write_files(three) == list(three)
+    assert _contents(tmp_path) == {
+        "other.txt": b"x",
+        **{p.name: data for p, data in three.items()},
+    }
 
 
 # --------------------------------------------------------------------------- standard output
