@@ -13,7 +13,9 @@ beside its target (``.NAME.symderiv-XXXXXXXX.tmp``) and flushes it to disk;
 only then does it move them into place with :func:`os.replace`, checking each
 target again just before and keeping a hard link to what was there, so that a
 failure half-way puts every earlier target back: a run writes all of its files
-or none.
+or none.  SIGINT, SIGTERM and SIGHUP during the write undo it the same way, and
+temporary files that a killed run left behind are removed by the next run into
+the same folder.
 
 :func:`write_stdout` writes to standard output and raises :class:`OutputError`
 unless every byte was written.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import io
 import os
 import re
@@ -32,6 +35,7 @@ import signal
 import stat
 import sys
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,6 +47,7 @@ from .sheet import MARKER
 
 __all__ = [
     "HEADERS",
+    "WriteInterrupted",
     "check_targets",
     "is_ours",
     "write_files",
@@ -66,6 +71,18 @@ _PDF_OBJECT = 64 * 1024  # the most read of the information dictionary
 _TEMP_TAG = "symderiv"
 _between_files: Callable[[Path], None] | None = None
 """Test hook: called with each target just before it is moved into place."""
+
+
+class WriteInterrupted(OutputError):
+    """:func:`write_files` was stopped by a signal; ``signal`` is its number.
+
+    Nothing was changed unless the message says that every file was written.
+    A command line may exit with status ``128 + signal``.
+    """
+
+    def __init__(self, message: str, signum: int):
+        super().__init__(message)
+        self.signal = signum
 
 
 # --------------------------------------------------------------------------- ours?
@@ -510,11 +527,98 @@ def _mode(info: os.stat_result | None) -> int:
     return 0o666 & ~umask
 
 
+# --------------------------------------------------------------------------- signals
+
+
+class _Signalled(BaseException):
+    """Raised by the handler of SIGTERM/SIGHUP while files are being written."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _SignalGuard:
+    """While active, SIGINT (KeyboardInterrupt) and SIGTERM/SIGHUP (:class:`_Signalled`)
+    raise, so that the write is undone; once ``deferring`` is set (the undo, or the
+    tidying after success has begun) a signal is only remembered in ``pending``."""
+
+    def __init__(self) -> None:
+        self.previous: dict[int, Any] = {}
+        self.deferring = False
+        self.pending: int | None = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.deferring:
+            self.pending = self.pending or signum
+            return
+        self.deferring = True  # one signal undoes the write; more wait for the undo
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise _Signalled(signum)
+
+    def __enter__(self) -> _SignalGuard:
+        if threading.current_thread() is not threading.main_thread():
+            return self  # only the main thread may set handlers (and receives signals)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            old = signal.getsignal(signum)
+            usual = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+            if old is usual:  # an ignored signal stays ignored; a custom handler stays
+                self.previous[signum] = old
+                signal.signal(signum, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, old in self.previous.items():
+            signal.signal(signum, old)
+
+
 # --------------------------------------------------------------------------- writing
 
 
 def _temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{_TEMP_TAG}-{secrets.token_hex(4)}.tmp")
+
+
+def _temp_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(name) for name in sorted(set(names)))
+    return re.compile(rf"\.(?:{alternatives})\.{_TEMP_TAG}-[0-9a-f]{{8}}\.tmp")
+
+
+def _remove_stale_temps(targets: Iterable[Path], started_ns: int) -> None:
+    """Remove the temporary files an earlier, killed run left beside these targets.
+
+    Only names of our own pattern for these targets, only regular files (never
+    following a symbolic link), only files older than this run, and only when no
+    running symderiv holds them (every run keeps a lock on its temporary files).
+    """
+    folders: dict[Path, set[str]] = {}
+    for target in targets:
+        folders.setdefault(target.parent, set()).add(target.name)
+    for folder, names in folders.items():
+        pattern = _temp_pattern(names)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if not pattern.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(info.st_mode) or info.st_mtime_ns >= started_ns:
+                    continue
+                fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+                try:
+                    now = os.fstat(fd)
+                    if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+                        continue
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held: a live run's
+                    again = os.lstat(entry.path)
+                    if (again.st_dev, again.st_ino) == (info.st_dev, info.st_ino):
+                        os.unlink(entry.path)
+                finally:
+                    os.close(fd)
 
 
 @dataclass
@@ -526,6 +630,7 @@ class _Staged:
     fd: int = -1
     inode: tuple[int, int] = (0, 0)
     backup: Path | None = None
+    backup_fd: int = -1
     backup_moved: bool = False  # the old file was renamed away, not hard-linked
     replaced: bool = False
 
@@ -543,7 +648,7 @@ def _fresh_name(make: Callable[[Path], None], target: Path) -> None:
 
 
 def _stage(item: _Staged, data: bytes, mode: int) -> None:
-    """Write ``data`` to a new temporary file beside the target, and sync it."""
+    """Write ``data`` to a new temporary file beside the target, locked and synced."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
     def create(name: Path) -> None:
@@ -551,6 +656,7 @@ def _stage(item: _Staged, data: bytes, mode: int) -> None:
         item.tmp, item.fd = name, fd  # at once: no signal is handled in between
 
     _fresh_name(create, item.target)
+    fcntl.flock(item.fd, fcntl.LOCK_EX)  # tells other runs this file is not stale
     view = memoryview(data)
     while view:
         view = view[os.write(item.fd, view) :]
@@ -589,13 +695,20 @@ def _back_up(item: _Staged) -> None:
             _fresh_name(move, item.target)
         except FileNotFoundError:
             return
+    if item.backup is None:
+        return
+    with contextlib.suppress(OSError):  # a lock marks the backup as in use, too
+        fd = os.open(item.backup, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        item.backup_fd = fd
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _close(item: _Staged) -> None:
-    if item.fd >= 0:
-        with contextlib.suppress(OSError):
-            os.close(item.fd)
-    item.fd = -1
+    for fd in (item.fd, item.backup_fd):
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    item.fd = item.backup_fd = -1
 
 
 def _roll_back(items: list[_Staged]) -> list[str]:
@@ -640,6 +753,13 @@ def _sync_folders(items: Iterable[_Staged]) -> None:
                 os.close(fd)
 
 
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
 def _check_unchanged(target: Path, *, force: bool) -> None:
     """Raise :class:`OutputError` if ``target`` became something that must not be replaced."""
     problem = _refusal(target, _lstat(target), force=force)
@@ -653,53 +773,73 @@ def _check_unchanged(target: Path, *, force: bool) -> None:
 def write_files(files: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
     """Write every file, or none, and return the paths written.
 
-    All targets are checked (:func:`check_targets`), every file is written to a
-    temporary file and synced, and only then is each moved into place — each target
-    checked once more just before, and what was there kept until the end, so that
-    any failure puts every target back as it was.  Raises :class:`OutputError` with
+    All targets are checked (:func:`check_targets`), temporary files that a killed
+    run left beside them are removed, every file is written to a temporary file
+    and synced, and only then is each moved into place — each target checked once
+    more just before, and what was there kept until the end, so that any failure
+    puts every target back as it was.  Raises :class:`OutputError` (or
+    :class:`WriteInterrupted` on SIGTERM/SIGHUP; KeyboardInterrupt on SIGINT) with
     nothing changed.
     """
     targets = list(files)
     check_targets(targets, force=force)
+    started = time.time_ns()
+    _remove_stale_temps(targets, started)
     items = [_Staged(target=path) for path in targets]
     current: _Staged | None = None
     committing = False
-    try:
+    with _SignalGuard() as guard:
+        try:
+            for item in items:
+                current = item
+                _stage(item, files[item.target], _mode(_lstat(item.target)))
+            committing = True
+            for item in items:  # every target once more, then each just before its turn
+                current = item
+                _check_unchanged(item.target, force=force)
+            for item in items:
+                current = item
+                _check_unchanged(item.target, force=force)
+                _back_up(item)
+                if _between_files is not None:
+                    _between_files(item.target)
+                os.replace(cast(Path, item.tmp), item.target)
+                item.replaced = True
+            guard.deferring = True  # all written: a signal from here on waits for the end
+        except BaseException as exc:
+            guard.deferring = True  # a signal now would cut the undo short: it waits
+            kept = _roll_back(items)
+            suffix = "; " + "; ".join(kept) if kept else ""
+            if isinstance(exc, _Signalled):
+                raise WriteInterrupted(
+                    f"interrupted by {_signal_name(exc.signum)}: none of the files was "
+                    f"written{suffix}",
+                    exc.signum,
+                ) from None
+            if isinstance(exc, OutputError):
+                if not kept:
+                    raise
+                raise OutputError(f"{exc}{suffix}") from None
+            if isinstance(exc, OSError):
+                where = str(current.target if current else targets[0])
+                after = "; none of the files was written" if committing else ""
+                raise OutputError(
+                    f"cannot write {where!r}: {exc.strerror or exc}{after}{suffix}"
+                ) from None
+            raise
+        _sync_folders(items)
         for item in items:
-            current = item
-            _stage(item, files[item.target], _mode(_lstat(item.target)))
-        committing = True
-        for item in items:  # every target once more, then each just before its turn
-            current = item
-            _check_unchanged(item.target, force=force)
-        for item in items:
-            current = item
-            _check_unchanged(item.target, force=force)
-            _back_up(item)
-            if _between_files is not None:
-                _between_files(item.target)
-            os.replace(cast(Path, item.tmp), item.target)
-            item.replaced = True
-    except BaseException as exc:
-        kept = _roll_back(items)
-        suffix = "; " + "; ".join(kept) if kept else ""
-        if isinstance(exc, OutputError):
-            if not kept:
-                raise
-            raise OutputError(f"{exc}{suffix}") from None
-        if isinstance(exc, OSError):
-            where = str(current.target if current else targets[0])
-            after = "; none of the files was written" if committing else ""
-            raise OutputError(
-                f"cannot write {where!r}: {exc.strerror or exc}{after}{suffix}"
-            ) from None
-        raise
-    _sync_folders(items)
-    for item in items:
-        if item.backup is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(item.backup)
-        _close(item)
+            if item.backup is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(item.backup)
+            _close(item)
+        if guard.pending is not None:
+            if guard.pending == signal.SIGINT:
+                raise KeyboardInterrupt
+            raise WriteInterrupted(
+                f"interrupted by {_signal_name(guard.pending)} after every file was written",
+                guard.pending,
+            )
     return targets
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import io
 import os
 import re
 import shutil
+import signal
 import socket
 import stat
 import subprocess
 import sys
 import threading
+import time
 import zlib
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from symderiv import output
 from symderiv.exceptions import OutputError
 from symderiv.output import (
     HEADERS,
+    WriteInterrupted,
     check_targets,
     is_ours,
     write_files,
@@ -488,6 +492,92 @@ def test_a_successful_run_leaves_only_its_files(tmp_path, three):
         "other.txt": b"x",
         **{p.name: data for p, data in three.items()},
     }
+
+
+# --------------------------------------------------------------------------- signals
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_during_the_write_undoes_it(tmp_path, three, monkeypatch, signum):
+    before = _contents(tmp_path)
+    _hook(monkeypatch, "sheet.json", lambda _: os.kill(os.getpid(), signum))
+    with pytest.raises(WriteInterrupted) as caught:
+        write_files(three)
+    name = signal.Signals(signum).name
+    assert str(caught.value) == f"interrupted by {name}: none of the files was written"
+    assert caught.value.signal == signum
+    assert isinstance(caught.value, OutputError)
+    assert _contents(tmp_path) == before
+    assert signal.getsignal(signum) is signal.SIG_DFL  # the old handler is back
+
+
+def test_sigint_during_the_write_undoes_it_and_stays_a_keyboard_interrupt(
+    tmp_path, three, monkeypatch
+):
+    before = _contents(tmp_path)
+    _hook(monkeypatch, "sheet.md", lambda _: os.kill(os.getpid(), signal.SIGINT))
+    with pytest.raises(KeyboardInterrupt):
+        write_files(three)
+    assert _contents(tmp_path) == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_applications_own_sigterm_handler_is_left_alone(tmp_path, three, monkeypatch):
+    seen = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: seen.append(signum))
+    try:
+        _hook(monkeypatch, "sheet.md", lambda _: os.kill(os.getpid(), signal.SIGTERM))
+        write_files(three)
+        assert seen == [signal.SIGTERM]
+        assert _contents(tmp_path) == {p.name: data for p, data in three.items()}
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --------------------------------------------------------------------------- stale temporary files
+
+
+def test_temporary_files_a_killed_run_left_are_removed_by_the_next(tmp_path, three):
+    hour_ago = time.time() - 3600
+    stale = [
+        tmp_path / ".sheet.md.symderiv-0123abcd.tmp",
+        tmp_path / ".sheet.tex.symderiv-ffff0000.tmp",
+    ]
+    for path in stale:
+        path.write_bytes(b"half")
+        os.utime(path, (hour_ago, hour_ago))
+    precious = tmp_path / "precious"
+    precious.write_bytes(b"precious")
+    kept = {
+        ".other.md.symderiv-0123abcd.tmp": b"another target's",
+        ".sheet.md.symderiv-0123abcd.tmp.bak": b"not our pattern",
+        ".sheet.md.01234567.tmp": b"not our pattern",
+        ".sheet.md.symderiv-0123ABCD.tmp": b"not our pattern",
+        ".sheet.json.symderiv-99999999.tmp": b"newer than the run",
+        ".sheet.json.symderiv-88888888.tmp": b"held by a running symderiv",
+    }
+    for name, data in kept.items():
+        (tmp_path / name).write_bytes(data)
+        if name != ".sheet.json.symderiv-99999999.tmp":
+            os.utime(tmp_path / name, (hour_ago, hour_ago))
+    future = time.time() + 3600
+    os.utime(tmp_path / ".sheet.json.symderiv-99999999.tmp", (future, future))
+    link = tmp_path / ".sheet.tex.symderiv-77777777.tmp"
+    link.symlink_to(precious)
+    folder = tmp_path / ".sheet.tex.symderiv-66666666.tmp"
+    folder.mkdir()
+    held = os.open(tmp_path / ".sheet.json.symderiv-88888888.tmp", os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        write_files(three)
+    finally:
+        os.close(held)
+    assert not any(path.exists() for path in stale)
+    for name, data in kept.items():
+        assert (tmp_path / name).read_bytes() == data, name
+    assert link.is_symlink()
+    assert precious.read_bytes() == b"precious"
+    assert folder.is_dir()
 
 
 # --------------------------------------------------------------------------- standard output

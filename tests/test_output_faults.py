@@ -1,5 +1,5 @@
-"""Fault injection with real processes: closed, broken or limited standard output,
-targets swapped mid-run.
+"""Fault injection with real processes: signals, file size limits, closed and broken
+standard output, targets swapped mid-run.
 
 Each test runs a small Python program that calls :func:`symderiv.output.write_stdout`
 or :func:`symderiv.output.write_files` the way the command line does (an
@@ -18,10 +18,13 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from symderiv.output import HEADERS
 from symderiv.sheet import MARKER
@@ -70,6 +73,9 @@ try:
 except OutputError as exc:
     print(f"error: {exc}", file=sys.stderr)
     sys.exit(1)
+except KeyboardInterrupt:
+    print("aborted", file=sys.stderr)
+    sys.exit(130)
 """
 
 TEMP = re.compile(r"\..+\.symderiv-[0-9a-f]{8}\.tmp")
@@ -227,6 +233,65 @@ def test_an_undisturbed_run_writes_every_file(tmp_path):
     run.assert_all_new()
 
 
+@pytest.mark.parametrize("at", [1, 2, 3], ids=["before-any", "after-one", "after-two"])
+def test_sigterm_during_the_write_puts_every_file_back(tmp_path, at):
+    run = Run(tmp_path)
+    run.start()
+    for n in range(1, at):
+        run.reach(n)
+        run.resume(n)
+    run.reach(at)
+    assert run.proc is not None
+    run.proc.send_signal(signal.SIGTERM)
+    status, stderr = run.finish()
+    assert status == 1
+    _one_line(stderr, "error: interrupted by SIGTERM: none of the files was written")
+    run.assert_all_old()
+
+
+def test_sigint_during_the_write_puts_every_file_back(tmp_path):
+    run = Run(tmp_path)
+    run.start()
+    run.reach(1)
+    run.resume(1)
+    run.reach(2)
+    assert run.proc is not None
+    run.proc.send_signal(signal.SIGINT)
+    assert run.finish() == (130, "aborted\n")
+    run.assert_all_old()
+
+
+def test_sigkill_leaves_temporary_files_that_the_next_run_removes(tmp_path):
+    run = Run(tmp_path)
+    run.start()
+    run.reach(1)  # every file is written and synced beside its target
+    assert run.proc is not None
+    run.proc.kill()
+    assert run.finish()[0] == -signal.SIGKILL
+    assert run.contents() == run.old  # nothing was replaced
+    left = run.temps()
+    assert len(left) == 4  # three new files, and the hard link kept of sheet.tex
+    run.start(pause=False)
+    assert run.finish() == (0, "")
+    run.assert_all_new()
+
+
+def test_sigkill_between_two_replaces_is_repaired_by_the_next_run(tmp_path):
+    """A process that is killed outright cannot undo anything: the next run finishes."""
+    run = Run(tmp_path)
+    run.start()
+    run.reach(1)
+    run.resume(1)
+    run.reach(2)
+    assert run.proc is not None
+    run.proc.kill()
+    run.finish()
+    assert run.temps() != []
+    run.start(pause=False)
+    assert run.finish() == (0, "")
+    run.assert_all_new()
+
+
 def test_a_target_swapped_for_a_folder_mid_run(tmp_path):
     run = Run(tmp_path)
     run.start()
@@ -269,3 +334,12 @@ def test_a_target_swapped_for_a_symlink_mid_run(tmp_path):
     assert json_target.is_symlink()
     assert run.contents() == {p: t for p, t in run.old.items() if p != json_target}
     assert run.temps() == []
+
+
+def test_a_file_size_limit_while_writing_files(tmp_path):
+    run = Run(tmp_path, size=100 * 1024)
+    run.start(pause=False, shell="ulimit -f 50; exec {cmd}")
+    status, stderr = run.finish()
+    assert status == 1
+    _one_line(stderr, f"error: cannot write {str(run.targets[0])!r}: File too large")
+    run.assert_all_old()
