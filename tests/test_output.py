@@ -497,10 +497,18 @@ def test_a_successful_run_leaves_only_its_files(tmp_path, three):
 # --------------------------------------------------------------------------- signals
 
 
+def _deliver(signum: int) -> None:
+    """Run the handler installed for ``signum`` as if the signal had arrived (a real
+    SIGTERM would end the test run itself if no handler were installed)."""
+    handler = signal.getsignal(signum)
+    assert callable(handler), f"no handler for {signal.Signals(signum).name} during the write"
+    handler(signum, None)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_during_the_write_undoes_it(tmp_path, three, monkeypatch, signum):
     before = _contents(tmp_path)
-    _hook(monkeypatch, "sheet.json", lambda _: os.kill(os.getpid(), signum))
+    _hook(monkeypatch, "sheet.json", lambda _: _deliver(signum))
     with pytest.raises(WriteInterrupted) as caught:
         write_files(three)
     name = signal.Signals(signum).name
@@ -511,11 +519,33 @@ def test_sigterm_during_the_write_undoes_it(tmp_path, three, monkeypatch, signum
     assert signal.getsignal(signum) is signal.SIG_DFL  # the old handler is back
 
 
+def test_a_second_signal_waits_for_the_undo(tmp_path, three, monkeypatch):
+    before = _contents(tmp_path)
+    real_replace = os.replace
+    during_undo = []
+
+    def replace(src, dst):  # the undo puts each old file back with os.replace
+        if Path(dst).read_bytes() == three[Path(dst)]:
+            during_undo.append(dst)
+            _deliver(signal.SIGTERM)
+        real_replace(src, dst)
+
+    def first_signal(_: Path) -> None:
+        monkeypatch.setattr(os, "replace", replace)
+        _deliver(signal.SIGTERM)
+
+    _hook(monkeypatch, "sheet.json", first_signal)
+    with pytest.raises(WriteInterrupted):
+        write_files(three)
+    assert len(during_undo) == 2  # sheet.md, then sheet.tex, each with a SIGTERM
+    assert _contents(tmp_path) == before
+
+
 def test_sigint_during_the_write_undoes_it_and_stays_a_keyboard_interrupt(
     tmp_path, three, monkeypatch
 ):
     before = _contents(tmp_path)
-    _hook(monkeypatch, "sheet.md", lambda _: os.kill(os.getpid(), signal.SIGINT))
+    _hook(monkeypatch, "sheet.md", lambda _: _deliver(signal.SIGINT))
     with pytest.raises(KeyboardInterrupt):
         write_files(three)
     assert _contents(tmp_path) == before

@@ -233,8 +233,12 @@ def test_an_undisturbed_run_writes_every_file(tmp_path):
     run.assert_all_new()
 
 
-@pytest.mark.parametrize("at", [1, 2, 3], ids=["before-any", "after-one", "after-two"])
-def test_sigterm_during_the_write_puts_every_file_back(tmp_path, at):
+@pytest.mark.parametrize(
+    ("signum", "at"),
+    [(signal.SIGTERM, 1), (signal.SIGTERM, 2), (signal.SIGTERM, 3), (signal.SIGHUP, 2)],
+    ids=["term-before-any", "term-after-one", "term-after-two", "hup-after-one"],
+)
+def test_sigterm_during_the_write_puts_every_file_back(tmp_path, signum, at):
     run = Run(tmp_path)
     run.start()
     for n in range(1, at):
@@ -242,10 +246,11 @@ def test_sigterm_during_the_write_puts_every_file_back(tmp_path, at):
         run.resume(n)
     run.reach(at)
     assert run.proc is not None
-    run.proc.send_signal(signal.SIGTERM)
+    run.proc.send_signal(signum)
     status, stderr = run.finish()
     assert status == 1
-    _one_line(stderr, "error: interrupted by SIGTERM: none of the files was written")
+    name = signal.Signals(signum).name
+    _one_line(stderr, f"error: interrupted by {name}: none of the files was written")
     run.assert_all_old()
 
 
