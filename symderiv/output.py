@@ -660,8 +660,8 @@ def _stage(item: _Staged, data: bytes, mode: int) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(item.fd, view) :]
-    os.fsync(item.fd)
     os.fchmod(item.fd, mode)
+    os.fsync(item.fd)  # data and mode on disk before the file takes the target's name
     info = os.fstat(item.fd)
     item.inode = (info.st_dev, info.st_ino)
 
