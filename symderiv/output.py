@@ -711,19 +711,33 @@ def _close(item: _Staged) -> None:
     item.fd = item.backup_fd = -1
 
 
+def _keep(backup: Path, target: Path) -> Path:
+    """Give a backup that could not be put back a name that no later run removes."""
+    kept = target.with_name(f"{target.name}.{_TEMP_TAG}-kept-{secrets.token_hex(4)}")
+    try:
+        if os.path.lexists(kept):
+            return backup
+        os.rename(backup, kept)
+    except OSError:
+        return backup
+    return kept
+
+
 def _roll_back(items: list[_Staged]) -> list[str]:
     """Put back what was there before; return what could not be put back."""
     problems = []
     for item in reversed(items):
         if item.replaced or item.backup_moved:
-            if item.backup is not None:
+            backup = item.backup
+            if backup is not None:
                 try:
-                    os.replace(item.backup, item.target)
+                    os.replace(backup, item.target)
                     item.backup = None
                 except OSError as exc:
+                    kept = _keep(backup, item.target)
                     problems.append(
-                        f"the previous {str(item.target)!r} is kept as {str(item.backup)!r} "
-                        f"({exc.strerror})"
+                        f"the previous {str(item.target)!r} could not be put back "
+                        f"({exc.strerror}) and is kept as {str(kept)!r}"
                     )
                     item.backup = None  # kept on purpose: never removed below
             elif item.replaced:

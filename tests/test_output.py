@@ -443,6 +443,35 @@ def test_new_files_of_a_failed_run_are_removed(tmp_path, monkeypatch):
     assert _contents(tmp_path) == {"new.json": "<folder>"}
 
 
+def test_what_cannot_be_put_back_is_kept_under_a_name_no_run_removes(tmp_path, three, monkeypatch):
+    before = _contents(tmp_path)
+    md, json = tmp_path / "sheet.md", tmp_path / "sheet.json"
+
+    def havoc(_: Path) -> None:  # sheet.md (already new) becomes a folder, then a failure
+        md.unlink()
+        md.mkdir()
+        raise OSError(errno.EIO, "Input/output error")
+
+    _hook(monkeypatch, "sheet.json", havoc)
+    with pytest.raises(OutputError) as caught:
+        write_files(three)
+    (kept,) = tmp_path.glob("sheet.md.symderiv-kept-*")
+    assert str(caught.value) == (
+        f"cannot write {str(json)!r}: Input/output error; none of the files was written; "
+        f"the previous {str(md)!r} could not be put back (Is a directory) and is kept as "
+        f"{str(kept)!r}"
+    )
+    assert kept.read_bytes() == before["sheet.md"]
+    after = _contents(tmp_path)
+    assert after["sheet.tex"] == before["sheet.tex"]
+    assert after["sheet.json"] == before["sheet.json"]
+    assert not any(TEMP.fullmatch(name) for name in after)
+    monkeypatch.setattr(output, "_between_files", None)
+    md.rmdir()
+    write_files(three)  # a later run leaves the kept file alone
+    assert kept.read_bytes() == before["sheet.md"]
+
+
 def test_a_failing_replace_puts_back_what_was_replaced(tmp_path, three, monkeypatch):
     before = _contents(tmp_path)
     real_replace = os.replace
