@@ -3,29 +3,43 @@
 pdflatex runs in a fresh temporary folder (a failed ``-halt-on-error`` run
 deletes the PDF in its folder, so nothing is ever built in place), without
 shell escape, with ``openin_any=p``/``openout_any=p`` so it reads and writes
-nothing outside that folder, under a time limit, and with
+nothing outside that folder, without making TeX files or font metrics on
+demand (bitmap fonts only inside that folder: nothing is written under the
+user's home), with a minimal environment of its own (so ``TEXINPUTS``,
+``TEXMFHOME`` and the like cannot change what it reads), in a process group of
+its own that is killed whole when the time limit runs out, and with
 ``SOURCE_DATE_EPOCH`` fixed so the same ``.tex`` gives a byte-identical PDF.
 The log is then read: any error or overfull box is a failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .exceptions import LatexBuildError
 
-__all__ = ["PdfBuild", "compile_pdf", "latex_available", "log_problems"]
+__all__ = ["PdfBuild", "compile_pdf", "latex_available", "log_problems", "tex_environment"]
 
 SOURCE_DATE_EPOCH = "946684800"  # 2000-01-01: any fixed value makes the PDF reproducible
+_DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
+# kpathsea's switches for making missing files on demand: TeX sources, font metrics,
+# Metafont sources and formats are never made; bitmap fonts (mktexpk, Metafont) only
+# when asked for, and then only inside the build's own folder.
+_MKTEX = ("MKTEXTEX", "MKTEXTFM", "MKTEXMF", "MKTEXFMT")
 _OVERFULL = re.compile(r"^Overfull \\[hv]box .*$", re.MULTILINE)
 _ERROR = re.compile(r"^! .*$", re.MULTILINE)
+_FILE_LINE_ERROR = re.compile(r"^\./sheet\.tex:(\d+): (.*)$", re.MULTILINE)
+_MISSING_FONT = re.compile(r"!pdfTeX error: .*?\(file ([^)\s]+)\): Font \S+ at \d+ not found")
 _RERUN = re.compile(r"Rerun to get|Rerun LaTeX|Label\(s\) may have changed")
 
 
@@ -56,6 +70,16 @@ def _failure(log: str, stdout: str) -> str:
             f"the sheet is too large for pdflatex (TeX capacity exceeded: {capacity.group(1)}); "
             "the .tex and .md sheets are not affected (--format tex,md)"
         )
+    font = _MISSING_FONT.search(log) or _MISSING_FONT.search(stdout)
+    if font:
+        return (
+            f"pdflatex needs the bitmap font {font.group(1)!r}, which is not installed, and "
+            "font generation is off: install cm-super (Debian: cm-super-minimal), or build "
+            "with generate_fonts=True"
+        )
+    located = _FILE_LINE_ERROR.search(log)
+    if located:
+        return f"pdflatex failed at line {located[1]} of the generated .tex: {located[2].strip()}"
     errors = _ERROR.findall(log)
     where = re.search(r"^l\.(\d+)", log, re.MULTILINE)
     if errors:
@@ -65,32 +89,94 @@ def _failure(log: str, stdout: str) -> str:
     return f"pdflatex failed: {tail}"
 
 
+def tex_environment(home: Path, *, generate_fonts: bool = False) -> dict[str, str]:
+    """The whole environment pdflatex gets: ``PATH`` (to find pdflatex), ``HOME`` and
+    every folder TeX may write to (``TEXMFVAR``, ``TEXMFCONFIG``, ``VARTEXFONTS``) inside
+    ``home`` (the build folder), ``LANG=C``, no files made on demand (bitmap fonts only
+    with ``generate_fonts``), the fixed date, and kpathsea's restrictions; nothing else
+    of ``os.environ`` reaches TeX."""
+    return {
+        "PATH": os.environ.get("PATH") or _DEFAULT_PATH,
+        "HOME": str(home),
+        "TEXMFVAR": str(home / "texmf-var"),
+        "TEXMFCONFIG": str(home / "texmf-config"),
+        "VARTEXFONTS": str(home / "texfonts"),
+        "LANG": "C",
+        **dict.fromkeys(_MKTEX, "0"),
+        "MKTEXPK": "1" if generate_fonts else "0",
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        "FORCE_SOURCE_DATE": "1",
+        "openin_any": "p",
+        "openout_any": "p",
+        "shell_escape": "f",
+        "TEXMFOUTPUT": "",
+        "max_print_line": "10000",  # one message, one log line: read whole by _failure
+    }
+
+
+def _exited(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for pdflatex to exit, *without* reaping it: while
+    it is an unreaped zombie its process group number cannot be reused, so killing the
+    group afterwards can only hit what pdflatex started."""
+    if not hasattr(os, "waitid"):  # not on macOS: reap, and accept the tiny race
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(delay, remaining))
+        delay = min(delay * 2, 0.05)
+    return True
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill pdflatex and everything it started (its own process group), then reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+
+
 def compile_pdf(
-    tex: str, *, timeout: float = 120.0, max_runs: int = 4, progress: bool = False
+    tex: str,
+    *,
+    timeout: float = 120.0,
+    max_runs: int = 4,
+    progress: bool = False,
+    generate_fonts: bool = True,
 ) -> PdfBuild:
     """Run pdflatex until cross-references settle; raise :class:`LatexBuildError`
-    if it fails or its log shows errors or overfull boxes.  With ``progress``,
-    each run is announced on stderr."""
+    if it fails, runs longer than ``timeout`` seconds, or its log shows errors or
+    overfull boxes.  With ``progress``, each run is announced on stderr.
+
+    Missing TeX files and font metrics are never made on demand.  With
+    ``generate_fonts`` (the default, because the sheet's typewriter quote
+    ``\\textquotesingle`` is a bitmap font without cm-super), a missing *bitmap*
+    font is made by mktexpk/Metafont inside the build's own temporary folder, with
+    nothing written under ``$HOME`` and nothing kept; ``generate_fonts=False`` runs
+    no font generation at all, and a font that is not installed is then an error.
+    """
     if not latex_available():
         raise LatexBuildError(
             "pdflatex was not found on PATH: install TeX Live (Debian: texlive-latex-base "
             "texlive-latex-recommended) to build PDFs"
         )
-    env = dict(os.environ)
-    env.update(
-        SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH,
-        FORCE_SOURCE_DATE="1",
-        openin_any="p",
-        openout_any="p",
-        shell_escape="f",
-        TEXMFOUTPUT="",
-    )
     with tempfile.TemporaryDirectory(prefix="symderiv-tex-") as tmp:
         folder = Path(tmp)
+        env = tex_environment(folder, generate_fonts=generate_fonts)
         (folder / "sheet.tex").write_text(tex, encoding="utf-8")
         cmd = [
-            "pdflatex",
+            shutil.which("pdflatex", path=env["PATH"]) or "pdflatex",
             "-no-shell-escape",
+            "-no-mktex=tex",
+            "-no-mktex=tfm",
+            "-mktex=pk" if generate_fonts else "-no-mktex=pk",
             "-interaction=nonstopmode",
             "-halt-on-error",
             "-file-line-error",
@@ -103,22 +189,11 @@ def compile_pdf(
             runs += 1
             if progress:
                 print(f"symderiv: pdflatex run {runs} ...", file=sys.stderr, flush=True)
-            try:
-                proc = subprocess.run(
-                    cmd,
-                    cwd=folder,
-                    env=env,
-                    capture_output=True,
-                    timeout=timeout,
-                    stdin=subprocess.DEVNULL,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired:
-                raise LatexBuildError(f"pdflatex took longer than {timeout:.0f} s") from None
+            returncode, stdout = _run(cmd, folder, env, timeout)
             log_path = folder / "sheet.log"
             log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
-            if proc.returncode != 0:
-                raise LatexBuildError(_failure(log, proc.stdout.decode("latin-1")))
+            if returncode != 0:
+                raise LatexBuildError(_failure(log, stdout))
             aux = (folder / "sheet.aux").read_bytes() if (folder / "sheet.aux").exists() else b""
             if not _RERUN.search(log) and aux == previous_aux:
                 break
@@ -129,3 +204,29 @@ def compile_pdf(
                 f"pdflatex reported {len(problems)} problem(s), first: {problems[0]}"
             )
         return PdfBuild(pdf=(folder / "sheet.pdf").read_bytes(), log=log, runs=runs)
+
+
+def _run(cmd: list[str], folder: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """Run pdflatex once in a session of its own; its exit status and what it printed.
+
+    Its output goes to an unnamed file, not a pipe, so nothing it leaves running can
+    keep us waiting; whatever is left of its process group afterwards is killed.
+    """
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            finished = _exited(proc, timeout)
+        finally:
+            _kill_group(proc)  # on a timeout, an interrupt, or helpers left behind
+        if not finished:
+            raise LatexBuildError(f"pdflatex took longer than {timeout:.0f} s")
+        out.seek(0)
+        return proc.returncode, out.read().decode("latin-1")
