@@ -21,7 +21,7 @@ from .exceptions import OutputError, SpecError, SymderivError
 from .gallery import GALLERY, catalogue_files, gallery_files
 from .layers import KINDS, from_options
 from .layers.conv.spec import CONVENTIONS, count_text
-from .output import check_targets, write_files
+from .output import check_targets, write_files, write_stdout
 
 __all__ = ["cli", "main"]
 
@@ -196,7 +196,7 @@ def derive(
 
         if not latex_available():
             raise SpecError("--format pdf: pdflatex was not found on PATH; install TeX Live")
-    if targets is None and fmts == ["pdf"] and sys.stdout.isatty():
+    if targets is None and fmts == ["pdf"] and sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     check_size(spec, limit)
     if targets is not None:  # before the (possibly long) work
@@ -204,11 +204,7 @@ def derive(
     derivation = spec.derive(max_terms=limit, progress=True)
     rendered = {fmt: render_format(derivation, fmt) for fmt in fmts}
     if targets is None:
-        try:
-            sys.stdout.buffer.write(rendered[fmts[0]])
-            sys.stdout.flush()
-        except OSError as exc:
-            raise OutputError(f"cannot write to standard output: {exc.strerror}") from None
+        write_stdout(rendered[fmts[0]])
     else:
         if folder is not None:
             try:
@@ -346,11 +342,7 @@ def check(
         if fmt == "json"
         else result.to_text()
     )
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except OSError as exc:
-        raise OutputError(f"cannot write to standard output: {exc.strerror}") from None
+    write_stdout(text.encode())
     if not result.holds:
         sys.exit(1)
 
@@ -374,11 +366,7 @@ def catalogue(fmt: str) -> None:
 
     if fmt not in ("text", "md", "tex", "json"):
         raise SpecError(f"--format {fmt!r}: expected text, md, tex or json")
-    try:
-        sys.stdout.write(render(fmt))
-        sys.stdout.flush()
-    except OSError as exc:
-        raise OutputError(f"cannot write to standard output: {exc.strerror}") from None
+    write_stdout(render(fmt).encode())
 
 
 # check takes every layer option of derive (the same objects, so they cannot drift apart)

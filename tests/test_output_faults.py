@@ -26,13 +26,13 @@ from pathlib import Path
 
 import pytest
 
+from symderiv.marker import MARKER
 from symderiv.output import HEADERS
-from symderiv.sheet import MARKER
 
 from .conftest import ROOT
 
 # The program imports output.py without the package's __init__ (and so without sympy):
-# a second per process, saved, keeps this suite fast.  It needs only MARKER of sheet.py.
+# a second per process, saved, keeps this suite fast.  marker.py imports no sympy.
 PROGRAM = r"""
 import json, os, sys, time, types
 from pathlib import Path
@@ -40,9 +40,7 @@ from pathlib import Path
 args = json.loads(sys.argv[1])
 package = types.ModuleType("symderiv")
 package.__path__ = [args["package"]]
-sheet = types.ModuleType("symderiv.sheet")
-sheet.MARKER = args["marker"]
-sys.modules.update({"symderiv": package, "symderiv.sheet": sheet})
+sys.modules["symderiv"] = package
 
 from symderiv import output
 from symderiv.exceptions import OutputError
