@@ -149,18 +149,17 @@ def compile_pdf(
     timeout: float = 120.0,
     max_runs: int = 4,
     progress: bool = False,
-    generate_fonts: bool = True,
+    generate_fonts: bool = False,
 ) -> PdfBuild:
     """Run pdflatex until cross-references settle; raise :class:`LatexBuildError`
     if it fails, runs longer than ``timeout`` seconds, or its log shows errors or
     overfull boxes.  With ``progress``, each run is announced on stderr.
 
-    Missing TeX files and font metrics are never made on demand.  With
-    ``generate_fonts`` (the default, because the sheet's typewriter quote
-    ``\\textquotesingle`` is a bitmap font without cm-super), a missing *bitmap*
-    font is made by mktexpk/Metafont inside the build's own temporary folder, with
-    nothing written under ``$HOME`` and nothing kept; ``generate_fonts=False`` runs
-    no font generation at all, and a font that is not installed is then an error.
+    Missing TeX files, font metrics and fonts are never made on demand (the
+    sheets use only Type 1 fonts TeX Live installs; their typewriter quote is
+    OT1's upright ``\\char13``), so a font that is not installed is an error.
+    ``generate_fonts=True`` lets mktexpk make a missing *bitmap* font inside the
+    build's own temporary folder, with nothing written under ``$HOME``.
     """
     if not latex_available():
         raise LatexBuildError(

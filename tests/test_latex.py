@@ -128,3 +128,23 @@ def test_capacity_exceeded_is_explained():
         LatexBuildError, match=r"^the sheet is too large for pdflatex \(TeX capacity"
     ):
         compile_pdf(r"\documentclass{article}\begin{document}\def\a{x\a}\a\end{document}")
+
+
+@pytest.mark.latex
+@needs_latex
+def test_gallery_pdfs_embed_only_type1_fonts_and_keep_straight_quotes():
+    """No bitmap (Type 3) font, so nothing needs generating; quotes copy as straight ones."""
+    import subprocess
+
+    from .conftest import ROOT
+
+    for pdf in sorted((ROOT / "output").glob("*.pdf")):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+        assert "Type 3" not in fonts.stdout, pdf.name
+    text = subprocess.run(
+        ["pdftotext", str(ROOT / "output" / "conv2d_4x4_k2x2_correlation.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "conv2(A, rot180(D), 'valid'): holds" in text

@@ -32,7 +32,7 @@ def test_templates_live_in_the_top_level_folder():
         r"& 0 & 0 \end{bmatrix} \]",
         r"\[ \frac{\partial E}{\partial K} = \operatorname{conv2}\left(A,\ "
         r"\operatorname{rot180}\left(D\right),\ \text{valid}\right) \]",
-        r"\texttt{rot180(conv2(A, rot180(D), \textquotesingle{}valid\textquotesingle{}))}:",
+        r"\texttt{rot180(conv2(A, rot180(D), \char13{}valid\char13{}))}:",
         r"\textbf{does not hold}: it differs from the derivation at 4 of 4 elements.",
         r"The first is $K_{00}$:",
         r"\[ Z_{uv} = \sum_{p,q} A_{u+p,v+q}\, K_{p,q} + b \]",

@@ -19,7 +19,7 @@ import sympy
 
 from ..core.model import Derivation, Element, Term
 from ..marker import MARKER, package_version
-from .sheet import SheetView, md_math, prose_md, prose_tex, tex_escape, tex_text
+from .sheet import SheetView, md_math, prose_md, prose_tex, tex_code, tex_escape, tex_text
 
 __all__ = ["json_document", "render_json", "render_md", "render_tex", "template_dir"]
 
@@ -56,6 +56,8 @@ def environment() -> jinja2.Environment:
     env.filters["prose_tex"] = prose_tex
     env.filters["prose_md"] = prose_md
     env.filters["tex_text"] = tex_text
+    env.filters["code"] = tex_code
+    env.filters["code_text"] = lambda text: tex_text(text, code=True)
     return env
 
 

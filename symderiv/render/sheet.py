@@ -33,6 +33,7 @@ __all__ = [
     "prose_tex",
     "size_text",
     "split_matrices",
+    "tex_code",
     "tex_escape",
     "tex_text",
 ]
@@ -57,14 +58,19 @@ _TEX_SPECIALS = {
     "_": r"\_",
     "^": r"\^{}",
     "~": r"\~{}",
-    "'": r"\textquotesingle{}",
 }
+_STRAIGHT_QUOTE = r"\char13{}"  # OT1 typewriter's upright quote: a Type 1 glyph, no bitmap
 
 
 def tex_escape(text: object) -> str:
-    """Escape text for LaTeX's text mode (a straight quote stays straight, so code
-    copied from the PDF still runs)."""
+    """Escape text for LaTeX's text mode (an apostrophe stays a typographic one)."""
     return "".join(_TEX_SPECIALS.get(ch, ch) for ch in str(text))
+
+
+def tex_code(text: object) -> str:
+    """Escape text for ``\\texttt``: a straight quote stays straight, so code copied
+    from the PDF still runs."""
+    return "".join(_STRAIGHT_QUOTE if ch == "'" else _TEX_SPECIALS.get(ch, ch) for ch in str(text))
 
 
 _TEX_UNICODE = {
@@ -85,9 +91,11 @@ _TEX_UNICODE = {
 }
 
 
-def tex_text(text: str) -> str:
-    """Plain text with our Unicode symbols for LaTeX's text mode (pdflatex-safe)."""
-    return "".join(_TEX_UNICODE.get(ch, tex_escape(ch)) for ch in text)
+def tex_text(text: str, *, code: bool = False) -> str:
+    """Plain text with our Unicode symbols for LaTeX's text mode (pdflatex-safe);
+    ``code``: for ``\\texttt``."""
+    escape = tex_code if code else tex_escape
+    return "".join(_TEX_UNICODE.get(ch, escape(ch)) for ch in text)
 
 
 def md_math(text: str) -> str:
@@ -106,7 +114,7 @@ def prose_tex(text: str) -> str:
         if part.startswith("**") and part.endswith("**") and len(part) > 4:
             out.append(r"\textbf{" + part[2:-2] + "}")
         elif part.startswith("`") and part.endswith("`") and len(part) > 2:
-            out.append(r"\texttt{" + tex_escape(part[1:-1]) + "}")
+            out.append(r"\texttt{" + tex_code(part[1:-1]) + "}")
         elif part.startswith("*") and part.endswith("*") and len(part) > 2:
             out.append(r"\emph{" + part[1:-1] + "}")
         else:
