@@ -15,6 +15,7 @@ from .layers.conv import (
     conv_transpose2d,
     conv_transpose3d,
 )
+from .layers.subsample import Subsample2d, subsample2d
 
 __all__ = [
     "KINDS",
@@ -25,6 +26,7 @@ __all__ = [
     "OutputError",
     "SizeLimitError",
     "SpecError",
+    "Subsample2d",
     "SymderivError",
     "conv1d",
     "conv2d",
@@ -33,5 +35,6 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "layer",
+    "subsample2d",
 ]
 __version__ = "0.1.0"

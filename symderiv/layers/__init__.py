@@ -13,6 +13,7 @@ from functools import partial
 
 from ..core.layer import Layer
 from ..exceptions import SpecError
+from . import subsample as _subsample
 from .conv import spec as _conv
 
 __all__ = ["KINDS", "Kind", "from_options", "layer"]
@@ -48,6 +49,14 @@ KINDS: dict[str, Kind] = {
         _conv_kind("conv_transpose1d", "1-D transposed convolution"),
         _conv_kind("conv_transpose2d", "2-D transposed convolution"),
         _conv_kind("conv_transpose3d", "3-D transposed convolution"),
+        # Bouvrie's subsampling.
+        Kind(
+            name="subsample2d",
+            summary="Bouvrie's subsampling: beta * down(A) + b, down summing blocks",
+            options=_subsample.SUBSAMPLE_OPTIONS,
+            make=_subsample.subsample2d,
+            from_options=_subsample.from_options,
+        ),
     )
 }
 """Every layer kind, by its command-line name."""
