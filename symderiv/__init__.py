@@ -6,6 +6,7 @@ from .core.layer import Layer
 from .core.model import Derivation
 from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError
 from .layers import KINDS, layer
+from .layers.combination import MapCombination, map_combination
 from .layers.conv import (
     ConvSpec,
     conv1d,
@@ -23,6 +24,7 @@ __all__ = [
     "Derivation",
     "LatexBuildError",
     "Layer",
+    "MapCombination",
     "OutputError",
     "SizeLimitError",
     "SpecError",
@@ -35,6 +37,7 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "layer",
+    "map_combination",
     "subsample2d",
 ]
 __version__ = "0.1.0"
