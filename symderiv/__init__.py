@@ -7,6 +7,7 @@ from .core.layer import Layer
 from .core.model import Derivation
 from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError
 from .layers import KINDS, layer
+from .layers.combination import MapCombination, map_combination
 from .layers.conv import (
     ConvSpec,
     conv1d,
@@ -16,6 +17,7 @@ from .layers.conv import (
     conv_transpose2d,
     conv_transpose3d,
 )
+from .layers.subsample import Subsample2d, subsample2d
 
 __all__ = [
     "KINDS",
@@ -24,9 +26,11 @@ __all__ = [
     "Derivation",
     "LatexBuildError",
     "Layer",
+    "MapCombination",
     "OutputError",
     "SizeLimitError",
     "SpecError",
+    "Subsample2d",
     "SymderivError",
     "check",
     "conv1d",
@@ -36,5 +40,7 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "layer",
+    "map_combination",
+    "subsample2d",
 ]
 __version__ = "0.1.0"

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from .core.layer import Layer
 from .latex import compile_pdf
+from .layers.combination import map_combination
 from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
+from .layers.subsample import subsample2d
 
 __all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files"]
 
@@ -28,6 +30,10 @@ GALLERY: tuple[Layer, ...] = (
     conv3d(input=(3, 3, 3), kernel=(2, 2, 2)),
     # Transposed (an upsampling layer, x2): input gradient is a strided convolution of D.
     conv_transpose2d(input=(3, 3), kernel=(3, 3), stride=2, padding=1, output_padding=1),
+    # Bouvrie's subsampling: beta * down(A) + b on two 4x4 maps, 2x2 blocks summed.
+    subsample2d(input=(4, 4), scale=2, in_channels=2),
+    # Bouvrie's learned map combination: 2 -> 2 maps, alpha = softmax(c).
+    map_combination(),
 )
 
 

@@ -13,6 +13,8 @@ from functools import partial
 
 from ..core.layer import Layer
 from ..exceptions import SpecError
+from . import combination as _combination
+from . import subsample as _subsample
 from .conv import spec as _conv
 
 __all__ = ["KINDS", "Kind", "from_options", "layer"]
@@ -48,6 +50,21 @@ KINDS: dict[str, Kind] = {
         _conv_kind("conv_transpose1d", "1-D transposed convolution"),
         _conv_kind("conv_transpose2d", "2-D transposed convolution"),
         _conv_kind("conv_transpose3d", "3-D transposed convolution"),
+        # Bouvrie's subsampling and learned map combination.
+        Kind(
+            name="subsample2d",
+            summary="Bouvrie's subsampling: beta * down(A) + b, down summing blocks",
+            options=_subsample.SUBSAMPLE_OPTIONS,
+            make=_subsample.subsample2d,
+            from_options=_subsample.from_options,
+        ),
+        Kind(
+            name="map_combination",
+            summary="Bouvrie's learned map combination: sum_i alpha_ji A_i, alpha = softmax(c)",
+            options=_combination.MAP_COMBINATION_OPTIONS,
+            make=_combination.map_combination,
+            from_options=_combination.from_options,
+        ),
     )
 }
 """Every layer kind, by its command-line name."""

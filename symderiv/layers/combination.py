@@ -1,0 +1,778 @@
+"""Bouvrie's learned combination of feature maps: Z_j = Σ_i α_ji A_i, α_j· = softmax(c_j·).
+
+Each output map is a weighted sum of the input maps, position by position, with
+weights that are a softmax of free parameters c (so they are positive and sum
+to 1 over the input maps).  c has shape (J, I), output by input, like a weight;
+the notes index the other way round (their α_ij is α_ji here).
+
+The forward pass is built from SymPy's own ``exp``, so the gradients with
+respect to c are rational functions of the exponentials (not polynomials).
+The notes differentiate through α:
+
+    dE/dalpha_ji = sum_{n,u,v} D[n,j,u,v] A[n,i,u,v]                 (the α form)
+    dE/dc_ji     = alpha_ji (dE/dalpha_ji - sum_k alpha_jk dE/dalpha_jk)
+    dE/dA[n,i]   = sum_j alpha_ji D[n,j]
+
+so a derivation derives dE/dc and dE/dA by the chain rule from the forward pass
+in c, and dE/dalpha by the chain rule from the same forward pass written in α
+(:class:`AlphaForm`), and proves all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import product
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy
+
+from ..core.chain import to_terms
+from ..core.layer import DEFAULT_MAX_TERMS, Claim, Layer
+from ..core.model import Element, NumericCheck, Term
+from ..core.symbols import Notation, element_name, parse_name
+from ..formulas.nodes import Formula, Hadamard, Scale, Sum, SumAll, Var
+from ..render.printing import split_rows, term_width
+from ..render.sheet import FIRST_ROW_BUDGET, LABEL, ROW_BUDGET, size_text, tex_escape
+from ..sizes import parse_size
+from ._bouvrie import count, pair, size_label, zero_d
+from .conv.spec import count_text
+
+if TYPE_CHECKING:
+    from ..core.model import ClosedFormCheck, Derivation, GradientElement
+    from ..core.symbols import SymbolTensor
+    from ..render.sheet import SheetView
+
+__all__ = [
+    "ALPHA_FORMULA",
+    "MAP_COMBINATION_OPTIONS",
+    "AlphaForm",
+    "MapCombination",
+    "from_options",
+    "map_combination",
+]
+
+MAP_COMBINATION_OPTIONS = ("--input", "--in-channels", "--out-channels", "--batch")
+"""The command-line options of ``map_combination``."""
+
+DEFAULT_INPUT = (2, 2)
+DEFAULT_CHANNELS = 2
+
+ALPHA_FORMULA: Formula = SumAll(Hadamard(Var("D"), Var("A")), 2)
+"""The notes' dE/dalpha_ji = sum_{u,v} (D_j ∘ A_i)_{uv}, for one batch element."""
+
+# The softmax Jacobian, per element (j, i): alpha_ji (g_ji - sum_k alpha_jk g_jk),
+# with g = dE/dalpha (vectors over the input maps k: alpha_j, dE/dalpha_j).
+_C_FORMULA: Formula = Scale(
+    Var("alpha_ji"),
+    Sum(Var("dE/dalpha_ji"), SumAll(Hadamard(Var("alpha_j"), Var("dE/dalpha_j")), 1), -1),
+)
+_A_FORMULA: Formula = Scale(Var("alpha_ji"), Var("D"))
+
+
+def _vector(values: Sequence[sympy.Expr]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def softmax_rows(c: np.ndarray) -> np.ndarray:
+    """Numeric α: the softmax of each row of c (float64)."""
+    e = np.exp(c - c.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class MapCombination(Layer):
+    """Bouvrie's learned combination of ``in_channels`` maps into ``out_channels``
+    maps of size ``input``, with weights α = softmax(c) row by row.  Build one
+    with :func:`map_combination`."""
+
+    input: tuple[int, int] = DEFAULT_INPUT
+    in_channels: int = DEFAULT_CHANNELS
+    out_channels: int = DEFAULT_CHANNELS
+    batch: int = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input", pair(self.input, "input"))
+        count(self.in_channels, "in_channels")
+        count(self.out_channels, "out_channels")
+        count(self.batch, "batch")
+
+    # ---- sizes -----------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return "map_combination"
+
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """Full shapes of A, c, alpha, D and Z."""
+        n, i, j = self.batch, self.in_channels, self.out_channels
+        return {
+            "A": (n, i, *self.input),
+            "c": (j, i),
+            "alpha": (j, i),
+            "D": (n, j, *self.input),
+            "Z": (n, j, *self.input),
+        }
+
+    def label(self) -> str:
+        """``map_combination_2x2_c2_m2`` (``_n2`` for a batch of 2)."""
+        parts = [self.kind, size_label(self.input), f"c{self.in_channels}", f"m{self.out_channels}"]
+        if self.batch > 1:
+            parts.append(f"n{self.batch}")
+        return "_".join(parts)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "alpha": "softmax(c, dim=1)"}
+
+    def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
+        shapes = self.shapes()
+        return {letter: (role, shapes[letter]) for letter, role in _ROLES.items()}
+
+    def wrt(self) -> tuple[str, ...]:
+        """c and A, derived from the forward pass in c; dE/dalpha comes from the
+        α form (:meth:`alpha_form`) and is added by :meth:`derive`."""
+        return ("c", "A")
+
+    def notation(self) -> Notation:
+        # S (J,) is the sheet's name for the softmax denominators, S_j = Σ_k exp(c_jk).
+        return Notation.for_shapes(
+            {**self.shapes(), "S": (self.out_channels,)},
+            {"A": 2, "D": 2, "Z": 2, "c": 2, "alpha": 2, "S": 1},
+        )
+
+    def alpha_form(self) -> AlphaForm:
+        """The same forward pass with α_ji as symbols, for dE/dalpha."""
+        return AlphaForm(self)
+
+    def predicted_terms(self) -> int:
+        """Both derivations: the forward pass in c (I fractions per output), the
+        c gradient (I + 1 fractions per contribution), the A gradient, their four
+        closed forms, the α form (forward, gradient, closed form) and the symbols;
+        and, for each c element and each of its three closed forms, the numerator
+        that a proof by cancellation brings to the common denominator S_j² (about
+        (I + 1)·I² terms per contribution): the refutations are the costly part."""
+        i, j = self.in_channels, self.out_channels
+        p = self.batch * self.input[0] * self.input[1]
+        forward = j * p * i
+        gradients = j * i * p * (i + 1) + i * p * j
+        # c: p(i + 1) for the notes' form, p for each of the two mistakes; A: j per element
+        closed = j * i * p * (i + 3) + i * p * j
+        proofs = 3 * j * i * p * (i + 1) * i * i
+        symbols = i * p + 2 * j * i + j * p
+        alpha = self.alpha_form().predicted_terms()
+        return forward + gradients + closed + proofs + symbols + alpha
+
+    # ---- the derivation ----------------------------------------------------
+    @staticmethod
+    def alphas(c: SymbolTensor) -> list[list[sympy.Expr]]:
+        """α_ji = exp(c_ji) / Σ_k exp(c_jk), built from SymPy's exp."""
+        n_out, n_in = c.shape
+        out = []
+        for j in range(n_out):
+            total = sympy.Add(*(sympy.exp(c[(j, k)]) for k in range(n_in)))
+            out.append([sympy.exp(c[(j, i)]) / total for i in range(n_in)])
+        return out
+
+    def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
+        """Z[n,j,u,v] = Σ_i A[n,i,u,v] exp(c_ji) / Σ_k exp(c_jk), row-major."""
+        A, alpha = tensors["A"], self.alphas(tensors["c"])
+        out = []
+        for n, j, u, v in product(
+            range(self.batch), range(self.out_channels), *(range(h) for h in self.input)
+        ):
+            expr = sympy.Add(*(A[(n, i, u, v)] * alpha[j][i] for i in range(self.in_channels)))
+            polynomial = bool(expr.is_polynomial())  # one input map: α = 1
+            out.append(
+                Element(
+                    tensor="Z",
+                    index=(n, j, u, v),
+                    terms=to_terms(expr) if polynomial else (),
+                    expr=expr,
+                    polynomial=polynomial,
+                )
+            )
+        return tuple(out)
+
+    def claims(self) -> tuple[Claim, ...]:
+        return (
+            Claim("c", _C_FORMULA, "Bouvrie"),
+            Claim(
+                "c",
+                Var("dE/dalpha_ji"),
+                "forgets the softmax Jacobian (takes dE/dc to be dE/dalpha)",
+                expected=False,
+            ),
+            Claim(
+                "c",
+                Scale(Var("alpha_ji"), Var("dE/dalpha_ji")),
+                "keeps only the diagonal of the softmax Jacobian",
+                expected=False,
+            ),
+            Claim("A", _A_FORMULA, "Bouvrie"),
+        )
+
+    def evaluate(
+        self, claim: Claim, tensors: Mapping[str, SymbolTensor]
+    ) -> dict[tuple[int, ...], sympy.Expr]:
+        """c: per element (j, i), with α written out and dE/dalpha given by the
+        notes' formula summed over the batch; A: per map (n, i), summed over j."""
+        A, D = tensors["A"].array(), tensors["D"].array()
+        alpha = self.alphas(tensors["c"])
+        n_in, n_out = self.in_channels, self.out_channels
+        out: dict[tuple[int, ...], sympy.Expr] = {}
+        if claim.of == "c":
+            g = [
+                [
+                    sympy.Add(
+                        *(
+                            ALPHA_FORMULA.evaluate({"D": D[n, j], "A": A[n, i]})[()]
+                            for n in range(self.batch)
+                        )
+                    )
+                    for i in range(n_in)
+                ]
+                for j in range(n_out)
+            ]
+            for j, i in product(range(n_out), range(n_in)):
+                env = {
+                    "alpha_ji": zero_d(alpha[j][i]),
+                    "dE/dalpha_ji": zero_d(g[j][i]),
+                    "alpha_j": _vector(alpha[j]),
+                    "dE/dalpha_j": _vector(g[j]),
+                }
+                value = claim.formula.evaluate(env)
+                if value.shape != ():
+                    raise ValueError(f"The formula gives a {value.shape} map, the gradient is ()")
+                out[(j, i)] = value[()]
+        elif claim.of == "A":
+            for n, i in product(range(self.batch), range(n_in)):
+                parts = []
+                for j in range(n_out):
+                    part = claim.formula.evaluate({"alpha_ji": zero_d(alpha[j][i]), "D": D[n, j]})
+                    if part.shape != self.input:
+                        raise ValueError(
+                            f"The formula gives a {part.shape} map, the gradient is {self.input}"
+                        )
+                    parts.append(part)
+                for pos in np.ndindex(*self.input):
+                    out[(n, i, *pos)] = sympy.Add(*(part[pos] for part in parts))
+        else:
+            raise ValueError(f"no closed form for {claim.of!r}")
+        return out
+
+    def random_values(self, seed: int) -> dict[str, np.ndarray]:
+        """Uniform values in [-1, 1) for A, c and D, drawn in that order; α = softmax(c)."""
+        rng = np.random.default_rng(seed)
+        shapes = self.shapes()
+        values = {x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "c", "D")}
+        values["alpha"] = softmax_rows(values["c"])
+        return values
+
+    def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Plain loops: α from c, the forward sum, dE/dalpha, then the softmax's
+        backward pass dE/dc_ji = Σ_k dE/dalpha_jk · α_jk ([i = k] − α_ji)."""
+        A, c, D = (np.asarray(arrays[x], dtype=float) for x in ("A", "c", "D"))
+        N, n_in, H, W = A.shape
+        n_out = c.shape[0]
+        alpha = np.zeros((n_out, n_in))
+        for j in range(n_out):
+            total = sum(np.exp(c[j, k]) for k in range(n_in))
+            for i in range(n_in):
+                alpha[j, i] = np.exp(c[j, i]) / total
+        Z, dA = np.zeros((N, n_out, H, W)), np.zeros(A.shape)
+        dalpha, dc = np.zeros((n_out, n_in)), np.zeros((n_out, n_in))
+        for n, j, i, u, v in product(range(N), range(n_out), range(n_in), range(H), range(W)):
+            Z[n, j, u, v] += alpha[j, i] * A[n, i, u, v]
+            dalpha[j, i] += D[n, j, u, v] * A[n, i, u, v]
+            dA[n, i, u, v] += alpha[j, i] * D[n, j, u, v]
+        for j, i, k in product(range(n_out), range(n_in), range(n_in)):
+            dc[j, i] += dalpha[j, k] * alpha[j, k] * ((1.0 if i == k else 0.0) - alpha[j, i])
+        return {"Z": Z, "c": dc, "A": dA, "alpha": dalpha}
+
+    def exhibits(
+        self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
+    ) -> dict[str, Any]:
+        return {"sparsity_gradient_is_zero": _sparsity_gradient_is_zero(tensors["c"])}
+
+    def derive(self, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False) -> Derivation:
+        """The pipeline on the forward pass in c (dE/dc, dE/dA) and on the α form
+        (dE/dalpha), joined: every gradient, every proof and both numeric checks
+        (at the same random values) count towards ``verified``."""
+        from ..core.pipeline import check_size, derive
+
+        check_size(self, max_terms)
+        main = derive(self, max_terms=max_terms, progress=progress)
+        alpha = derive(self.alpha_form(), max_terms=max_terms, progress=progress)
+        errors = dict(main.numeric.max_error)
+        for letter, error in alpha.numeric.max_error:
+            errors[letter] = max(errors.get(letter, 0.0), error)
+        order = ("Z", "alpha", *self.wrt())
+        numeric = NumericCheck(
+            seed=main.numeric.seed,
+            tolerance=main.numeric.tolerance,
+            max_error=tuple((x, errors[x]) for x in order),
+        )
+        return replace(
+            main,
+            gradients=alpha.gradients + main.gradients,
+            closed_forms=alpha.closed_forms + main.closed_forms,
+            numeric=numeric,
+            exhibits={**main.exhibits, "alpha_forward": alpha.forward},
+        )
+
+    def sheet(self, view: SheetView) -> dict[str, Any]:
+        return _sheet(self, view)
+
+
+_ROLES = {
+    "A": "input maps",
+    "c": "combination parameters",
+    "alpha": "weights, softmax of c",
+    "D": "delta",
+}
+
+
+def _sparsity_gradient_is_zero(c: SymbolTensor) -> bool:
+    """Is the gradient of Σ_i |α_0i| with respect to every c_0i exactly 0?
+    (Bouvrie's sparsity penalty, for a softmax.)"""
+    alpha = MapCombination.alphas(c)[0]
+    penalty = sympy.Add(*(sympy.Abs(a) for a in alpha))
+    return all(
+        sympy.cancel(sympy.together(sympy.diff(penalty, c[(0, i)]))) == 0 for i in range(c.shape[1])
+    )
+
+
+@dataclass(frozen=True)
+class AlphaForm(Layer):
+    """The forward pass of a :class:`MapCombination` with the weights α as symbols,
+    Z_j = Σ_i α_ji A_i, whose chain rule gives dE/dalpha.  Not a layer kind of its
+    own: :meth:`MapCombination.derive` runs it and joins the results."""
+
+    parent: MapCombination
+
+    @property
+    def kind(self) -> str:
+        return self.parent.kind
+
+    def label(self) -> str:
+        return self.parent.label() + "_alpha"
+
+    def describe(self) -> dict[str, Any]:
+        return self.parent.describe()
+
+    def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
+        shapes = self.parent.shapes()
+        return {x: (_ROLES[x], shapes[x]) for x in ("A", "alpha", "D")}
+
+    def wrt(self) -> tuple[str, ...]:
+        return ("alpha",)
+
+    def notation(self) -> Notation:
+        return self.parent.notation()
+
+    def predicted_terms(self) -> int:
+        """Forward, gradient and closed form: each J·I·N·H·W terms; and the symbols."""
+        s = self.parent
+        i, j = s.in_channels, s.out_channels
+        p = s.batch * s.input[0] * s.input[1]
+        return 3 * j * i * p + i * p + j * i + j * p
+
+    def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
+        """Z[n,j,u,v] = Σ_i α_ji A[n,i,u,v], row-major."""
+        A, alpha = tensors["A"], tensors["alpha"]
+        s = self.parent
+        out = []
+        for n, j, u, v in product(
+            range(s.batch), range(s.out_channels), *(range(h) for h in s.input)
+        ):
+            terms = tuple(
+                Term(sympy.Integer(1), (alpha[(j, i)], A[(n, i, u, v)]))
+                for i in range(s.in_channels)
+            )
+            expr = sympy.Add(*(t.expr() for t in terms))
+            out.append(Element(tensor="Z", index=(n, j, u, v), terms=terms, expr=expr))
+        return tuple(out)
+
+    def claims(self) -> tuple[Claim, ...]:
+        return (Claim("alpha", ALPHA_FORMULA, "Bouvrie"),)
+
+    def evaluate(
+        self, claim: Claim, tensors: Mapping[str, SymbolTensor]
+    ) -> dict[tuple[int, ...], sympy.Expr]:
+        """Per element (j, i): the formula on (D_j, A_i), summed over the batch."""
+        if claim.of != "alpha":
+            raise ValueError(f"no closed form for {claim.of!r}")
+        A, D = tensors["A"].array(), tensors["D"].array()
+        s = self.parent
+        out: dict[tuple[int, ...], sympy.Expr] = {}
+        for j, i in product(range(s.out_channels), range(s.in_channels)):
+            parts = [claim.formula.evaluate({"D": D[n, j], "A": A[n, i]}) for n in range(s.batch)]
+            for part in parts:
+                if part.shape != ():
+                    raise ValueError(f"The formula gives a {part.shape} map, the gradient is ()")
+            out[(j, i)] = sympy.Add(*(part[()] for part in parts))
+        return out
+
+    def random_values(self, seed: int) -> dict[str, np.ndarray]:
+        """The parent's A and D, and α = softmax of the parent's c: the same point."""
+        values = self.parent.random_values(seed)
+        return {x: values[x] for x in ("A", "alpha", "D")}
+
+    def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        A, alpha, D = (np.asarray(arrays[x], dtype=float) for x in ("A", "alpha", "D"))
+        N, n_in, H, W = A.shape
+        n_out = alpha.shape[0]
+        Z, dalpha = np.zeros((N, n_out, H, W)), np.zeros((n_out, n_in))
+        for n, j, i, u, v in product(range(N), range(n_out), range(n_in), range(H), range(W)):
+            Z[n, j, u, v] += alpha[j, i] * A[n, i, u, v]
+            dalpha[j, i] += D[n, j, u, v] * A[n, i, u, v]
+        return {"Z": Z, "alpha": dalpha}
+
+    def sheet(self, view: SheetView) -> dict[str, Any]:
+        raise NotImplementedError("the α form is shown on its map_combination's sheet")
+
+
+# ---------------------------------------------------------------------------
+# construction: Python API and command line
+# ---------------------------------------------------------------------------
+
+
+def map_combination(
+    input: int | str | Sequence[int] = DEFAULT_INPUT,
+    in_channels: int = DEFAULT_CHANNELS,
+    out_channels: int = DEFAULT_CHANNELS,
+    batch: int = 1,
+) -> MapCombination:
+    """Bouvrie's learned map combination (default: 2 → 2 maps of 2×2).
+
+    >>> map_combination(in_channels=3, out_channels=2).shapes()["c"]
+    (2, 3)
+    """
+    return MapCombination(
+        input=input,  # type: ignore[arg-type]
+        in_channels=in_channels,
+        out_channels=out_channels,
+        batch=batch,
+    )
+
+
+def from_options(typed: Mapping[str, str]) -> MapCombination:
+    """The layer from the options as typed (only those given)."""
+    default = str(DEFAULT_CHANNELS)
+    return MapCombination(
+        input=parse_size(typed.get("--input", size_label(DEFAULT_INPUT)), "--input", 2),  # type: ignore[arg-type]
+        in_channels=count_text(typed.get("--in-channels", default), "--in-channels"),
+        out_channels=count_text(typed.get("--out-channels", default), "--out-channels"),
+        batch=count_text(typed.get("--batch", "1"), "--batch"),
+    )
+
+
+# ---------------------------------------------------------------------------
+# the sheet
+# ---------------------------------------------------------------------------
+
+
+def _title(s: MapCombination) -> str:
+    text = (
+        f"{s.kind}: {size_text(s.input, '×')} maps, {s.in_channels} input "
+        f"map{'s' if s.in_channels > 1 else ''} → {s.out_channels} output "
+        f"map{'s' if s.out_channels > 1 else ''}"
+    )
+    return text + (f", batch {s.batch}" if s.batch > 1 else "")
+
+
+def _command(s: MapCombination) -> str:
+    args = [
+        f"symderiv derive {s.kind}",
+        f"--input {size_label(s.input)}",
+        f"--in-channels {s.in_channels}",
+        f"--out-channels {s.out_channels}",
+    ]
+    if s.batch > 1:
+        args.append(f"--batch {s.batch}")
+    return " ".join(args)
+
+
+def _names(view: SheetView) -> dict[str, str]:
+    alpha = view.p.name("alpha", ())
+    return {
+        "A": view.map_name("A", ("n", "i")),
+        "D": view.map_name("D", ("n", "j")),
+        "alpha_ji": alpha + "_{ji}",
+        "alpha_j": alpha + r"_{j\cdot}",
+        "dE/dalpha_ji": rf"\frac{{\partial E}}{{\partial {alpha}_{{ji}}}}",
+        "dE/dalpha_j": rf"\frac{{\partial E}}{{\partial {alpha}_{{j\cdot}}}}",
+    }
+
+
+def _closed_form_latex(s: MapCombination, view: SheetView, c: ClosedFormCheck) -> str:
+    names = _names(view)
+    if c.of == "A":
+        lhs, sums = names["A"], r"\sum_{j} "
+    else:
+        letter = r"\alpha" if c.of == "alpha" else c.of
+        lhs, sums = letter + "_{ji}", r"\sum_{n} " if c.of == "alpha" and s.batch > 1 else ""
+    return rf"\frac{{\partial E}}{{\partial {lhs}}} = {sums}{c.formula.latex(names)}"
+
+
+def _heading(c: ClosedFormCheck) -> str:
+    letter = r"\alpha" if c.of == "alpha" else c.of
+    if c.expected:
+        return f"$\\partial E/\\partial {letter}$, the notes' formula."
+    mistake = c.stated_in.replace("dE/dc", "$\\partial E/\\partial c$").replace(
+        "dE/dalpha", "$\\partial E/\\partial \\alpha$"
+    )
+    return f"A known mistake for $\\partial E/\\partial {letter}$: it {mistake}."
+
+
+class _Display:
+    """How the sheet shows expressions in exp(c): the softmax denominators named
+    S_j = Σ_k exp(c_jk) and, for the gradients, exp(k·c_ji) written as (α_ji S_j)^k.
+    Both are exact renamings (α_ji S_j = exp(c_ji) by definition); the JSON keeps
+    SymPy's own expressions in exp."""
+
+    def __init__(self, view: SheetView) -> None:
+        self.view = view
+        c, alpha = view.d.tensor("c"), view.d.tensor("alpha")
+        n_out, n_in = c.shape
+        self.S = [sympy.Symbol(element_name("S", (j,)), positive=True) for j in range(n_out)]
+        self.sums = {
+            sympy.Add(*(sympy.exp(c[(j, k)]) for k in range(n_in))): self.S[j] for j in range(n_out)
+        }
+        self.alpha = alpha
+
+    def abbreviate(self, expr: sympy.Expr) -> sympy.Expr:
+        """Each softmax denominator as S_j."""
+        return expr.xreplace(self.sums)
+
+    def _power(self, e: sympy.Expr) -> sympy.Expr:
+        out = sympy.Integer(1)
+        for symbol, k in e.args[0].as_coefficients_dict().items():
+            letter, (j, i) = parse_name(str(symbol))
+            if letter != "c" or not k.is_Integer:
+                return e
+            out *= (self.alpha[(j, i)] * self.S[j]) ** k
+        return out
+
+    def in_alpha(self, expr: sympy.Expr) -> sympy.Expr:
+        """exp(k·c_ji) as (α_ji S_j)^k after naming the denominators: the S_j cancel."""
+        return self.abbreviate(expr).replace(lambda e: isinstance(e, sympy.exp), self._power)
+
+    def rows(self, expr: sympy.Expr, reserve: float) -> list[str]:
+        """The expression in display rows: its top-level terms, each split into its
+        products when it is wider than a row."""
+        budget = ROW_BUDGET - reserve
+        parts = []
+        for part in sympy.Add.make_args(expr):
+            latex = self.view.p._print(part)
+            if term_width(latex) > budget:
+                parts += [
+                    self.view.p._print(x) for x in sympy.Add.make_args(sympy.expand_mul(part))
+                ]
+            else:
+                parts.append(latex)
+        return split_rows(parts, budget, FIRST_ROW_BUDGET - reserve)
+
+    def equation(self, e: Element, alpha: bool) -> dict[str, Any]:
+        shown = self.in_alpha(e.expr) if alpha else self.abbreviate(e.expr)
+        reserve = self.view.reserve(e.tensor, e.index)
+        return {"lhs": self.view.lhs(e), "rows": self.rows(shown, reserve), "text": ""}
+
+    def closed_form(self, c: ClosedFormCheck, latex: str, heading: str) -> dict[str, Any]:
+        """The view's record, with a non-polynomial failure shown in α."""
+        form = self.view.closed_form(c, latex, heading)
+        f = c.first_failure
+        if f is not None and not f.reason and not self.view.d.gradient(c.of, f.index).polynomial:
+            reserve = self.view.reserve(c.of, f.index, LABEL)
+            form["failure"]["derived"] = self.rows(self.in_alpha(f.derived), reserve)
+            form["failure"]["closed"] = self.rows(self.in_alpha(f.closed), reserve)
+        return form
+
+
+_DECIDED = {
+    "expand": "equal when their difference expands to 0",
+    "cancel": "equal when it cancels to 0 as a rational function of the exponentials "
+    "(SymPy's `cancel`)",
+    "counterexample": "different at a point where the difference is clearly not 0 "
+    "(evaluated to 30 digits)",
+}
+
+
+def _closed_intro(d: Derivation) -> str:
+    methods = [
+        _DECIDED[m]
+        for m in ("expand", "cancel", "counterexample")
+        if any(c.decided_by == m for c in d.closed_forms)
+    ]
+    return (
+        "Each closed form below was built from array operators (the element-wise product "
+        "$\\odot$, the sum\n$\\sum$ of every entry) with $\\alpha_{ji} = e^{c_{ji}}/\\sum_k "
+        "e^{c_{jk}}$ written out in SymPy's `exp`,\nindependently of the derivation, and "
+        "compared with the derived elements one by one, exactly: two sides are\n"
+        + "; ".join(methods)
+        + "."
+    )
+
+
+def _sheet(s: MapCombination, view: SheetView) -> dict[str, Any]:
+    d = view.d
+    show = _Display(view)
+    Z, A = view.map_name("Z", ("n", "j")), view.map_name("A", ("n", "i"))
+    alpha = view.p.name("alpha", ())
+    c = view.p.name("c", ())
+    definition = (
+        rf"{Z} = \sum_{{i}} {alpha}_{{ji}}\, {A}, \qquad "
+        rf"{alpha}_{{ji}} = \frac{{e^{{{c}_{{ji}}}}}}{{\sum_{{k}} e^{{{c}_{{jk}}}}}}"
+    )
+    notes = [
+        rf"Every ${alpha}_{{ji}} > 0$ and $\sum_i {alpha}_{{ji}} = 1$: each output map is a "
+        r"convex combination of the input maps, position by position."
+    ]
+    if d.exhibits.get("sparsity_gradient_is_zero"):
+        notes.append(
+            r"The notes add a sparsity penalty $\lambda \sum_{i,j} |\alpha_{ij}|$ to the error. "
+            r"With $\alpha$ a softmax, $\sum_i |\alpha_{ji}| = 1$ for every $c$, so the penalty "
+            r"is the constant $\lambda J$ and its gradient with respect to $c$ is identically "
+            r"zero (SymPy's derivative of $\sum_i |\alpha_{0i}|$ with respect to each $c_{0i}$ "
+            r"cancels to $0$): it cannot make the weights sparse."
+        )
+    layer = {
+        "kind": "layer",
+        "heading": "The layer",
+        "intro": [
+            "Bouvrie's learned combination of feature maps: each output map is a weighted sum "
+            "of the input\nmaps, with weights that are a softmax of free parameters $c$. The notes "
+            "write\n$x_j^\\ell = f(\\sum_i \\alpha_{ij} (x_i^{\\ell-1} * k_i^\\ell) + b_j^\\ell)$ "
+            "with $\\alpha_{ij} = e^{c_{ij}}/\\sum_k e^{c_{kj}}$; here\nthe maps combined are the "
+            "input $A$ (the convolution, bias and activation are layers of their\nown), and "
+            "$c$ and $\\alpha$ are indexed output by input, like a weight, so the notes' "
+            "$\\alpha_{ij}$ is $\\alpha_{ji}$ here:"
+        ],
+        "definition": definition,
+        "notes": notes,
+        "size_rules": [],
+        "more_notes": [],
+        "groups": None,
+        "cross_ref": False,
+        "tensors": view.tensor_rows(),
+        "output": {"letter": "Z", "shape": size_text(s.shapes()["Z"])},
+        "closing": (
+            "$D = \\partial E/\\partial Z$ is the delta (sensitivity) of the output. "
+            "$\\alpha$ is not a free parameter: it is\ncomputed from $c$, and the gradient "
+            "with respect to $c$ goes through it. Indices start at 0. A\nsuperscript in "
+            "parentheses gives the batch and map indices of a map when there is more than\n"
+            "one; the subscript gives the position"
+            + (", with commas between the indices" if d.notation.commas else "")
+            + "."
+        ),
+    }
+    alpha_forward = d.exhibits["alpha_forward"]
+    chain = (
+        "By the chain rule, $\\partial E/\\partial x = \\sum_{u} D_{u}\\, "
+        "\\partial Z_{u}/\\partial x$, summed over\nthe outputs that contain $x$; each "
+        "derivative below was computed by SymPy"
+    )
+    alpha_intro = (
+        chain + " from the forward pass\nin $\\alpha$ (the notes' $\\partial E/\\partial \\alpha_i "
+        "= \\sum_{u,v} (\\delta \\circ x_i)_{uv}$):"
+    )
+    c_intro = (
+        chain + " from the forward pass\nin $c$, differentiating the softmax itself. Each is "
+        "shown with $e^{c_{jk}}$ written as $\\alpha_{jk} S_j$,\nwhich is exact and cancels every "
+        "$S_j$ (the JSON keeps SymPy's expressions in $\\exp$):"
+    )
+    forward_c = (
+        "The same elements with $\\alpha$ written out, the expressions the chain rule "
+        "differentiates for $c$\nand $A$ (writing $S_j = \\sum_k e^{c_{jk}}$ for the "
+        "denominator of output map $j$):"
+    )
+    input_intro = (
+        "Each input map reaches every output map, weighted by its $\\alpha$ (shown, as above, "
+        "with\n$e^{c_{jk}} = \\alpha_{jk} S_j$):"
+    )
+    sections = [
+        layer,
+        {
+            "kind": "elements",
+            "heading": "Forward pass",
+            "intro": "Every output element in the weights $\\alpha$ (the form the notes "
+            "differentiate):",
+            "intro_md": None,
+            "layout": "block",
+            "equations": [view.equation(e) for e in alpha_forward],
+            "after": [],
+        },
+        {
+            "kind": "elements",
+            "heading": "Forward pass in c",
+            "intro": forward_c,
+            "intro_md": forward_c,
+            "layout": "block",
+            "equations": [show.equation(e, alpha=False) for e in d.forward],
+            "after": [],
+        },
+        {
+            "kind": "elements",
+            "heading": "Gradient with respect to the weights",
+            "intro": alpha_intro,
+            "intro_md": alpha_intro,
+            "layout": "lines",
+            "equations": [view.equation(g) for g in d.gradients_of("alpha")],
+            "after": [],
+        },
+        {
+            "kind": "elements",
+            "heading": "Gradient with respect to c",
+            "intro": c_intro,
+            "intro_md": c_intro,
+            "layout": "lines",
+            "equations": [show.equation(g, alpha=True) for g in d.gradients_of("c")],
+            "after": [],
+        },
+        {
+            "kind": "elements",
+            "heading": "Input gradient",
+            "intro": input_intro,
+            "intro_md": input_intro,
+            "layout": "lines",
+            "equations": [show.equation(g, alpha=True) for g in d.gradients_of("A")],
+            "after": [],
+        },
+        {
+            "kind": "closed_forms",
+            "heading": "Closed forms, proved",
+            "intro": _closed_intro(d),
+            "legend": (
+                "Here $\\alpha_{j\\cdot}$ and $\\partial E/\\partial \\alpha_{j\\cdot}$ are "
+                "row $j$ (one entry per input map $k$) and\n$\\sum_u$ sums their entries: the "
+                "notes' $\\partial E/\\partial c_i = \\alpha_i (\\partial E/\\partial \\alpha_i - "
+                "\\sum_k \\alpha_k\\, \\partial E/\\partial \\alpha_k)$\nfor output map $j$, "
+                "from the softmax Jacobian $\\partial \\alpha_{jk}/\\partial c_{ji} = "
+                "\\alpha_{jk}([i = k] - \\alpha_{ji})$."
+            ),
+            "group_note": None,
+            "per_map": False,
+            "forms": [
+                show.closed_form(c, _closed_form_latex(s, view, c), _heading(c))
+                for c in d.closed_forms
+            ],
+        },
+        {
+            "kind": "numeric",
+            "heading": "Numeric cross-check",
+            "numeric": view.numeric(),
+            "sampling": "uniform in $[-1, 1)$ for $A$, $c$ and $D$; $\\alpha = "
+            "\\operatorname{softmax}(c)$",
+            "verdict": "every gradient above was derived by the chain rule, the notes' closed "
+            "forms\nwere proved equal to it exactly, and the numbers agree.",
+        },
+    ]
+    text_title = _title(s)
+    return {
+        "title": tex_escape(text_title).replace("×", r"$\times$").replace("→", r"$\to$"),
+        "title_text": text_title,
+        "command": _command(s),
+        "sections": sections,
+    }
