@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from symderiv import KINDS
 from symderiv.cli import cli
 
 STEM = "conv2d_4x4_k2x2_correlation"
@@ -102,7 +103,7 @@ def test_several_formats_name_a_folder(run, tmp_path):
         (
             ["conv4d"],
             "layer 'conv4d': expected one of conv1d, conv2d, conv3d, conv_transpose1d, "
-            "conv_transpose2d, conv_transpose3d",
+            "conv_transpose2d, conv_transpose3d, " + ", ".join(list(KINDS)[6:]),
         ),
         (
             ["--max-terms", "100"],
