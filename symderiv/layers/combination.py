@@ -296,14 +296,20 @@ class MapCombination(Layer):
     ) -> dict[str, Any]:
         return {"sparsity_gradient_is_zero": _sparsity_gradient_is_zero(tensors["c"])}
 
-    def derive(self, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False) -> Derivation:
+    def derive(
+        self,
+        *,
+        max_terms: int = DEFAULT_MAX_TERMS,
+        progress: bool = False,
+        claims: Sequence[tuple[str, str]] = (),
+    ) -> Derivation:
         """The pipeline on the forward pass in c (dE/dc, dE/dA) and on the α form
         (dE/dalpha), joined: every gradient, every proof and both numeric checks
         (at the same random values) count towards ``verified``."""
         from ..core.pipeline import check_size, derive
 
         check_size(self, max_terms)
-        main = derive(self, max_terms=max_terms, progress=progress)
+        main = derive(self, max_terms=max_terms, progress=progress, claims=claims)
         alpha = derive(self.alpha_form(), max_terms=max_terms, progress=progress)
         errors = dict(main.numeric.max_error)
         for letter, error in alpha.numeric.max_error:
