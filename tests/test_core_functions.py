@@ -11,8 +11,9 @@ from symderiv.core.layer import Claim
 from symderiv.core.model import Element
 from symderiv.core.numeric import _evaluate
 from symderiv.core.prove import check_claim, decide
-from symderiv.core.symbols import make_tensor
+from symderiv.core.symbols import Notation, make_tensor
 from symderiv.formulas.nodes import Var
+from symderiv.render.printing import SheetLatexPrinter, SheetTextPrinter
 
 f = sympy.Function("f")
 a = sympy.Symbol("A[0,0]", real=True)
@@ -73,3 +74,12 @@ def test_numeric_check_gives_an_undefined_function_its_stand_in_and_nothing_else
     assert got[(0, 0)][0] == pytest.approx(-1.5 * np.cos(0.3), rel=1e-15)
     with pytest.raises(ValueError, match="no stand-in for the undefined function"):
         _evaluate([element], values, symbols, {})
+
+
+def test_printers_write_f_prime_as_the_notes_do():
+    notation = Notation.for_shapes({"A": (2, 2), "D": (2, 2)}, 2)
+    expr = d * sympy.diff(f(a), a)
+    assert SheetLatexPrinter(notation)._print(expr) == r"D_{00} f'{\left(A_{00} \right)}"
+    assert SheetTextPrinter(notation)._print(expr) == "D00*f'(A00)"
+    second = sympy.diff(f(a), a, 2)
+    assert "f'" not in SheetLatexPrinter(notation)._print(second)
