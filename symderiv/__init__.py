@@ -15,6 +15,7 @@ from .layers.conv import (
     conv_transpose2d,
     conv_transpose3d,
 )
+from .layers.dense import LinearSpec, linear
 
 __all__ = [
     "KINDS",
@@ -22,6 +23,7 @@ __all__ = [
     "Derivation",
     "LatexBuildError",
     "Layer",
+    "LinearSpec",
     "OutputError",
     "SizeLimitError",
     "SpecError",
@@ -33,5 +35,6 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "layer",
+    "linear",
 ]
 __version__ = "0.1.0"

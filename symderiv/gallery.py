@@ -7,6 +7,7 @@ from pathlib import Path
 from .core.layer import Layer
 from .latex import compile_pdf
 from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
+from .layers.dense import linear
 
 __all__ = ["GALLERY", "gallery_files"]
 
@@ -28,6 +29,9 @@ GALLERY: tuple[Layer, ...] = (
     conv3d(input=(3, 3, 3), kernel=(2, 2, 2)),
     # Transposed (an upsampling layer, x2): input gradient is a strided convolution of D.
     conv_transpose2d(input=(3, 3), kernel=(3, 3), stride=2, padding=1, output_padding=1),
+    # Fully connected, u = Wx + b: the chain rule element by element and the notes' matrix
+    # differential, proved equal; x delta^T (the transpose) refuted.
+    linear(in_features=3, out_features=2),
 )
 
 

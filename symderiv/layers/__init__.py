@@ -13,6 +13,7 @@ from functools import partial
 
 from ..core.layer import Layer
 from ..exceptions import SpecError
+from . import dense as _dense
 from .conv import spec as _conv
 
 __all__ = ["KINDS", "Kind", "from_options", "layer"]
@@ -48,6 +49,14 @@ KINDS: dict[str, Kind] = {
         _conv_kind("conv_transpose1d", "1-D transposed convolution"),
         _conv_kind("conv_transpose2d", "2-D transposed convolution"),
         _conv_kind("conv_transpose3d", "3-D transposed convolution"),
+        # dense, activation and loss kinds
+        Kind(
+            "linear",
+            "fully-connected layer u = Wx + b (default: 3 inputs, 2 outputs)",
+            _dense.LINEAR_OPTIONS,
+            _dense.linear,
+            _dense.from_options,
+        ),
     )
 }
 """Every layer kind, by its command-line name."""
