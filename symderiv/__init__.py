@@ -6,6 +6,15 @@ from .core.layer import Layer
 from .core.model import Derivation
 from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError
 from .layers import KINDS, layer
+from .layers.activation import (
+    ActivationSpec,
+    activation,
+    identity,
+    leaky_relu,
+    relu,
+    sigmoid,
+    tanh,
+)
 from .layers.conv import (
     ConvSpec,
     conv1d,
@@ -19,6 +28,7 @@ from .layers.dense import LinearSpec, linear
 
 __all__ = [
     "KINDS",
+    "ActivationSpec",
     "ConvSpec",
     "Derivation",
     "LatexBuildError",
@@ -28,13 +38,19 @@ __all__ = [
     "SizeLimitError",
     "SpecError",
     "SymderivError",
+    "activation",
     "conv1d",
     "conv2d",
     "conv3d",
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "identity",
     "layer",
+    "leaky_relu",
     "linear",
+    "relu",
+    "sigmoid",
+    "tanh",
 ]
 __version__ = "0.1.0"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .core.layer import Layer
 from .latex import compile_pdf
+from .layers.activation import leaky_relu, relu, sigmoid, tanh
 from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
 from .layers.dense import linear
 
@@ -32,6 +33,13 @@ GALLERY: tuple[Layer, ...] = (
     # Fully connected, u = Wx + b: the chain rule element by element and the notes' matrix
     # differential, proved equal; x delta^T (the transpose) refuted.
     linear(in_features=3, out_features=2),
+    # Activations on a 2x2 map: SymPy's derivative and the notes' form (sigma' = sigma(1 - sigma),
+    # tanh' = 1 - tanh^2, the ReLU step with f'(0) as in PyTorch) proved equal. identity and the
+    # unspecified f (symderiv derive identity / activation) follow the same pattern.
+    sigmoid(input=(2, 2)),
+    tanh(input=(2, 2)),
+    relu(input=(2, 2)),
+    leaky_relu(input=(2, 2), negative_slope="0.01"),
 )
 
 

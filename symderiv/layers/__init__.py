@@ -13,6 +13,7 @@ from functools import partial
 
 from ..core.layer import Layer
 from ..exceptions import SpecError
+from . import activation as _activation
 from . import dense as _dense
 from .conv import spec as _conv
 
@@ -56,6 +57,16 @@ KINDS: dict[str, Kind] = {
             _dense.LINEAR_OPTIONS,
             _dense.linear,
             _dense.from_options,
+        ),
+        *(
+            Kind(
+                name,
+                fn.summary,
+                _activation.options(name),
+                getattr(_activation, name),
+                partial(_activation.from_options, name),
+            )
+            for name, fn in _activation.ACTIVATIONS.items()
         ),
     )
 }
