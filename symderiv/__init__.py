@@ -25,6 +25,7 @@ from .layers.conv import (
     conv_transpose3d,
 )
 from .layers.dense import LinearSpec, linear
+from .layers.loss import LossSpec, softmax_cross_entropy, squared_error
 
 __all__ = [
     "KINDS",
@@ -34,6 +35,7 @@ __all__ = [
     "LatexBuildError",
     "Layer",
     "LinearSpec",
+    "LossSpec",
     "OutputError",
     "SizeLimitError",
     "SpecError",
@@ -51,6 +53,8 @@ __all__ = [
     "linear",
     "relu",
     "sigmoid",
+    "softmax_cross_entropy",
+    "squared_error",
     "tanh",
 ]
 __version__ = "0.1.0"

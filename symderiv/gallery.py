@@ -9,6 +9,7 @@ from .latex import compile_pdf
 from .layers.activation import leaky_relu, relu, sigmoid, tanh
 from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
 from .layers.dense import linear
+from .layers.loss import softmax_cross_entropy, squared_error
 
 __all__ = ["GALLERY", "gallery_files"]
 
@@ -40,6 +41,9 @@ GALLERY: tuple[Layer, ...] = (
     tanh(input=(2, 2)),
     relu(input=(2, 2)),
     leaky_relu(input=(2, 2), negative_slope="0.01"),
+    # Losses: the notes' squared error, and the softmax cross-entropy given sum_c t = 1.
+    squared_error(input=3),
+    softmax_cross_entropy(input=3),
 )
 
 

@@ -15,6 +15,7 @@ from ..core.layer import Layer
 from ..exceptions import SpecError
 from . import activation as _activation
 from . import dense as _dense
+from . import loss as _loss
 from .conv import spec as _conv
 
 __all__ = ["KINDS", "Kind", "from_options", "layer"]
@@ -67,6 +68,20 @@ KINDS: dict[str, Kind] = {
                 partial(_activation.from_options, name),
             )
             for name, fn in _activation.ACTIVATIONS.items()
+        ),
+        Kind(
+            "squared_error",
+            "the notes' loss E = 1/2 sum (y - t)^2 (default: 3 features)",
+            _loss.LOSS_OPTIONS,
+            _loss.squared_error,
+            partial(_loss.from_options, "squared_error"),
+        ),
+        Kind(
+            "softmax_cross_entropy",
+            "E = -sum t log softmax(y), given sum_c t = 1 (default: 3 features)",
+            _loss.LOSS_OPTIONS,
+            _loss.softmax_cross_entropy,
+            partial(_loss.from_options, "softmax_cross_entropy"),
         ),
     )
 }
