@@ -677,7 +677,11 @@ def _sheet(s: ActivationSpec, view: SheetView) -> dict[str, Any]:
 
 
 def _title(s: ActivationSpec) -> str:
-    parts = [f"{'×'.join(map(str, s.input))} input"]
+    parts = [
+        f"length-{s.input[0]} input"
+        if len(s.input) == 1
+        else f"{'×'.join(map(str, s.input))} input"
+    ]
     if s.in_channels > 1:
         parts.append(f"{s.in_channels} channels")
     if s.batch > 1:
