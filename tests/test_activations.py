@@ -390,9 +390,9 @@ def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, monkeypatch, arg
 @pytest.mark.parametrize(
     ("slope", "exact", "label"),
     [
-        ("0.01", sympy.Rational(1, 100), "leaky_relu_2_slope0.01"),
-        ("1e-2", sympy.Rational(1, 100), "leaky_relu_2_slope0.01"),
-        ("-2.5", sympy.Rational(-5, 2), "leaky_relu_2_slope-2.5"),
+        ("0.01", sympy.Rational(1, 100), "leaky_relu_2_slope0p01"),
+        ("1e-2", sympy.Rational(1, 100), "leaky_relu_2_slope0p01"),
+        ("-2.5", sympy.Rational(-5, 2), "leaky_relu_2_slopem2p5"),
         ("1/3", sympy.Rational(1, 3), "leaky_relu_2_slope1_3"),
     ],
 )
@@ -488,3 +488,24 @@ def test_the_sheets_show_sympy_s_derivative_and_the_notes_form(derived):
     assert "\\frac{d}{da}\\, f(a) &= f'(a)" in md
     assert "\\frac{\\partial E}{\\partial A_{00}} &= D_{00} f'{\\left(A_{00} \\right)}" in md
     assert "For the numeric check alone, $`f = \\sin`$ stands in for it." in md
+
+
+def test_gallery_file_names_are_the_labels_whole():
+    # a dot in a label would be taken for a suffix (leaky_relu_2x2_slope0.01 -> slope0.tex)
+    from symderiv.gallery import GALLERY, gallery_files
+
+    mine = [
+        s for s in GALLERY if s.kind in (*KINDS, "linear", "squared_error", "softmax_cross_entropy")
+    ]
+    assert [s.label() for s in mine] == [
+        "linear_in3_out2",
+        "sigmoid_2x2",
+        "tanh_2x2",
+        "relu_2x2",
+        "leaky_relu_2x2_slope0p01",
+        "squared_error_3",
+        "softmax_cross_entropy_3",
+    ]
+    for spec in mine:
+        names = sorted(p.name for p in gallery_files(spec, Path("out"), pdf=False))
+        assert names == [f"{spec.label()}.{ext}" for ext in ("json", "md", "tex")]

@@ -296,14 +296,16 @@ class ActivationSpec(Layer):
         return self.function
 
     def label(self) -> str:
-        """``sigmoid_3x3``, ``leaky_relu_2x2_c2_n4_slope0.01``."""
+        """``sigmoid_3x3``, ``leaky_relu_2x2_c2_n4_slope0p01``."""
         parts = [self.kind, "x".join(map(str, self.input))]
         if self.in_channels > 1:
             parts.append(f"c{self.in_channels}")
         if self.batch > 1:
             parts.append(f"n{self.batch}")
         if self.negative_slope is not None:
-            parts.append("slope" + decimal_text(self.negative_slope).replace("/", "_"))
+            # no dot in a file stem (Path.with_suffix would cut it): 0.01 -> 0p01, -2.5 -> m2p5
+            text = decimal_text(self.negative_slope)
+            parts.append("slope" + text.replace("-", "m").replace(".", "p").replace("/", "_"))
         return "_".join(parts)
 
     def describe(self) -> dict[str, Any]:
