@@ -605,7 +605,11 @@ def _sheet(s: ActivationSpec, view: SheetView) -> dict[str, Any]:
     forms = []
     for c in d.closed_forms:
         heading = (
-            "$\\partial E/\\partial A$, in the notes' form of the derivative."
+            (
+                "$\\partial E/\\partial A$, in the notes' form of the derivative."
+                if s.function in ("sigmoid", "tanh")
+                else "$\\partial E/\\partial A$, with the derivative built on its own."
+            )
             if c.expected
             else fn.mistake.heading
             if not (s.function == "leaky_relu" and s.slope == 0)
@@ -666,8 +670,9 @@ def _sheet(s: ActivationSpec, view: SheetView) -> dict[str, Any]:
             "numeric": view.numeric(),
             "sampling": "$A$ uniform in $[-2, 2)$, $D$ in $[-1, 1)$"
             + (", with $f = \\sin$" if s.function == "activation" else ""),
-            "verdict": "every gradient above was derived by the chain rule, the notes' form of "
-            "the\nderivative was proved equal to it exactly, and the numbers agree.",
+            "verdict": "every gradient above was derived by the chain rule, "
+            + ("the notes' form" if s.function in ("sigmoid", "tanh") else "the closed form")
+            + " of the\nderivative was proved equal to it exactly, and the numbers agree.",
         },
     ]
     return {
