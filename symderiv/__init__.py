@@ -7,6 +7,15 @@ from .core.layer import Layer
 from .core.model import Derivation
 from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError
 from .layers import KINDS, layer
+from .layers.activation import (
+    ActivationSpec,
+    activation,
+    identity,
+    leaky_relu,
+    relu,
+    sigmoid,
+    tanh,
+)
 from .layers.combination import MapCombination, map_combination
 from .layers.conv import (
     ConvSpec,
@@ -17,21 +26,27 @@ from .layers.conv import (
     conv_transpose2d,
     conv_transpose3d,
 )
+from .layers.dense import LinearSpec, linear
+from .layers.loss import LossSpec, softmax_cross_entropy, squared_error
 from .layers.subsample import Subsample2d, subsample2d
 
 __all__ = [
     "KINDS",
+    "ActivationSpec",
     "CheckResult",
     "ConvSpec",
     "Derivation",
     "LatexBuildError",
     "Layer",
+    "LinearSpec",
+    "LossSpec",
     "MapCombination",
     "OutputError",
     "SizeLimitError",
     "SpecError",
     "Subsample2d",
     "SymderivError",
+    "activation",
     "check",
     "conv1d",
     "conv2d",
@@ -39,8 +54,16 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "identity",
     "layer",
+    "leaky_relu",
+    "linear",
     "map_combination",
+    "relu",
+    "sigmoid",
+    "softmax_cross_entropy",
+    "squared_error",
     "subsample2d",
+    "tanh",
 ]
 __version__ = "0.1.0"

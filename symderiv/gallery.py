@@ -6,8 +6,11 @@ from pathlib import Path
 
 from .core.layer import Layer
 from .latex import compile_pdf
+from .layers.activation import leaky_relu, relu, sigmoid, tanh
 from .layers.combination import map_combination
 from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
+from .layers.dense import linear
+from .layers.loss import softmax_cross_entropy, squared_error
 from .layers.subsample import subsample2d
 
 __all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files"]
@@ -34,6 +37,19 @@ GALLERY: tuple[Layer, ...] = (
     subsample2d(input=(4, 4), scale=2, in_channels=2),
     # Bouvrie's learned map combination: 2 -> 2 maps, alpha = softmax(c).
     map_combination(),
+    # Fully connected, u = Wx + b: the chain rule element by element and the notes' matrix
+    # differential, proved equal; x delta^T (the transpose) refuted.
+    linear(in_features=3, out_features=2),
+    # Activations on a 2x2 map: SymPy's derivative and the notes' form (sigma' = sigma(1 - sigma),
+    # tanh' = 1 - tanh^2, the ReLU step with f'(0) as in PyTorch) proved equal. identity and the
+    # unspecified f (symderiv derive identity / activation) follow the same pattern.
+    sigmoid(input=(2, 2)),
+    tanh(input=(2, 2)),
+    relu(input=(2, 2)),
+    leaky_relu(input=(2, 2), negative_slope="0.01"),
+    # Losses: the notes' squared error, and the softmax cross-entropy given sum_c t = 1.
+    squared_error(input=3),
+    softmax_cross_entropy(input=3),
 )
 
 

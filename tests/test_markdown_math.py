@@ -55,7 +55,7 @@ def test_the_validator_catches_broken_math():
 @pytest.mark.parametrize("path", sorted(ROOT.glob("output/*.md")), ids=lambda p: p.stem)
 def test_gallery_markdown_math_renders(path):
     snippets = _snippets(path.read_text(encoding="utf-8"))
-    assert len(snippets) > 50
+    assert len(snippets) > 15  # the extraction found the math (the smallest sheet has ~30)
     assert _katex_errors(snippets) == []
 
 

@@ -42,6 +42,10 @@ class Claim:
     formula: Formula
     stated_in: str
     expected: bool = True
+    #: A side condition as substitutions (``t[0,2] -> 1 - t[0,0] - t[0,1]`` for
+    #: sum_c t = 1), applied to both the derived element and the closed form
+    #: before they are compared; empty when the claim holds unconditionally.
+    given: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
 
 
 class Layer(ABC):
@@ -119,6 +123,12 @@ class Layer(ABC):
         gradients: tuple[GradientElement, ...],
     ) -> dict[str, Any]:
         """Extra records the sheet shows beside the elements (regroupings, switches, …)."""
+        return {}
+
+    def stand_ins(self) -> dict[str, sympy.Lambda]:
+        """Concrete functions, by name, for the undefined functions of the forward pass
+        (an unspecified activation f), used only where numbers are needed: the numeric
+        check.  Proofs never use them; they hold for every f."""
         return {}
 
     def substitutions(self) -> dict[sympy.Symbol, sympy.Expr]:

@@ -8,6 +8,12 @@ clearly non-zero (evaluated to 30 digits) proves them different, and anything
 else is *undecided*, which never counts as holding.  The first element in
 row-major order where they differ is kept, with both sides, so a refuted
 formula can be shown to the reader.
+
+A claim about an unspecified function f (an activation left symbolic) must
+hold for every f: a point where the difference is non-zero for one concrete f
+(sin, or exp) refutes it; a proof never uses a concrete f.  A claim with a side
+condition (``Claim.given``) is compared after the condition is substituted
+into both sides.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import random
 from collections.abc import Mapping
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from .layer import Claim, Layer
 from .model import ClosedFormCheck, Failure, GradientElement
@@ -33,15 +40,34 @@ def equal_exactly(a: sympy.Expr, b: sympy.Expr) -> bool:
     return a == b or sympy.expand(a - b) == 0
 
 
+_CONCRETE = (sympy.sin, sympy.exp)
+
+
+def _concrete(difference: sympy.Expr) -> list[sympy.Expr]:
+    """``difference`` itself, or when it holds undefined functions of one argument
+    (f(a), f'(a)), one version per concrete choice of them (sin, then exp)."""
+    undefined = {a.func for a in difference.atoms(AppliedUndef)}
+    if not undefined or any(len(a.args) != 1 for a in difference.atoms(AppliedUndef)):
+        return [difference]
+    x = sympy.Dummy("x")
+    return [
+        difference.subs({f: sympy.Lambda(x, g(x)) for f in undefined}).doit() for g in _CONCRETE
+    ]
+
+
 def _probe(difference: sympy.Expr, seed: int) -> bool:
     """Is ``difference`` clearly non-zero at some random point (30 digits)?"""
-    rng = random.Random(seed)
-    symbols = sorted(difference.free_symbols, key=str)
-    for _ in range(3):
-        point = {s: sympy.Rational(rng.randint(-900, 900), 997) for s in symbols}
-        value = difference.evalf(30, subs=point)
-        if value.is_number and value.is_comparable and abs(value) > sympy.Float("1e-20"):
-            return True
+    for candidate in _concrete(difference):
+        rng = random.Random(seed)
+        symbols = sorted(candidate.free_symbols, key=str)
+        for _ in range(3):
+            point = {s: sympy.Rational(rng.randint(-900, 900), 997) for s in symbols}
+            value = candidate.evalf(30, subs=point)
+            if value.is_number and value.is_comparable and abs(value) > sympy.Float("1e-20"):
+                # confirm at twice the precision, so lost digits cannot fake a difference
+                again = candidate.evalf(60, subs=point)
+                if again.is_comparable and abs(again - value) < abs(value) / 1000:
+                    return True
     return False
 
 
@@ -54,10 +80,12 @@ def decide(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
         return True, "expand"
     if difference.is_polynomial():
         return False, "expand"
-    if sympy.cancel(sympy.together(difference)) == 0:
-        return True, "cancel"
+    # A point where the difference is clearly not zero settles it at once; cancel,
+    # which is slow on long rational functions, is left for the equal ones.
     if _probe(difference, seed=0):
         return False, "counterexample"
+    if sympy.cancel(sympy.together(difference)) == 0:
+        return True, "cancel"
     return None, "undecided"
 
 
@@ -86,12 +114,16 @@ def check_claim(
     failure = None
     failures = undecided = 0
     methods = set()
+    given = dict(claim.given)
     for g in derived:
+        lhs, rhs = g.expr, closed[g.index]
+        if given:
+            lhs, rhs = lhs.xreplace(given), rhs.xreplace(given)
         if g.polynomial:
-            verdict: bool | None = equal_exactly(g.expr, closed[g.index])
+            verdict: bool | None = equal_exactly(lhs, rhs)
             method = "expand"
         else:
-            verdict, method = decide(g.expr, closed[g.index])
+            verdict, method = decide(lhs, rhs)
         methods.add(method)
         if verdict is None:
             undecided += 1

@@ -13,7 +13,10 @@ from functools import partial
 
 from ..core.layer import Layer
 from ..exceptions import SpecError
+from . import activation as _activation
 from . import combination as _combination
+from . import dense as _dense
+from . import loss as _loss
 from . import subsample as _subsample
 from .conv import spec as _conv
 
@@ -64,6 +67,38 @@ KINDS: dict[str, Kind] = {
             options=_combination.MAP_COMBINATION_OPTIONS,
             make=_combination.map_combination,
             from_options=_combination.from_options,
+        ),
+        # dense, activation and loss kinds
+        Kind(
+            "linear",
+            "fully-connected layer u = Wx + b (default: 3 inputs, 2 outputs)",
+            _dense.LINEAR_OPTIONS,
+            _dense.linear,
+            _dense.from_options,
+        ),
+        *(
+            Kind(
+                name,
+                fn.summary,
+                _activation.options(name),
+                getattr(_activation, name),
+                partial(_activation.from_options, name),
+            )
+            for name, fn in _activation.ACTIVATIONS.items()
+        ),
+        Kind(
+            "squared_error",
+            "the notes' loss E = 1/2 sum (y - t)^2 (default: 3 features)",
+            _loss.LOSS_OPTIONS,
+            _loss.squared_error,
+            partial(_loss.from_options, "squared_error"),
+        ),
+        Kind(
+            "softmax_cross_entropy",
+            "E = -sum t log softmax(y), given sum_c t = 1 (default: 3 features)",
+            _loss.LOSS_OPTIONS,
+            _loss.softmax_cross_entropy,
+            partial(_loss.from_options, "softmax_cross_entropy"),
         ),
     )
 }

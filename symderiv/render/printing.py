@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
@@ -24,6 +25,17 @@ __all__ = ["SheetLatexPrinter", "SheetTextPrinter", "split_rows", "term_width"]
 LATEX_LETTERS = {"beta": r"\beta", "alpha": r"\alpha"}
 """Tensor names that print as a LaTeX command rather than as themselves."""
 TEXT_LETTERS = {"beta": "β", "alpha": "α"}
+
+
+def _prime_of(expr: sympy.Derivative) -> tuple[sympy.Function, sympy.Expr] | None:
+    """(f, x) when ``expr`` is f'(x): the first derivative of an undefined function
+    of one argument with respect to that argument (an unspecified activation)."""
+    inner = expr.expr
+    if isinstance(inner, AppliedUndef) and len(inner.args) == 1:
+        x = inner.args[0]
+        if tuple(expr.variable_count) == ((x, 1),):
+            return inner.func, x
+    return None
 
 
 class SheetLatexPrinter(LatexPrinter):
@@ -42,6 +54,14 @@ class SheetLatexPrinter(LatexPrinter):
         if sub:
             out += "_{" + self.notation.subscript(sub) + "}"
         return out
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        """f'(x) as the notes write it; any other derivative as SymPy prints it."""
+        prime = _prime_of(expr)
+        if prime is None:
+            return str(super()._print_Derivative(expr))
+        f, x = prime
+        return rf"{self._print(f)}'{{\left({self._print(x)} \right)}}"
 
     def name(self, letter: str, lead: Sequence[int]) -> str:
         """A whole map, e.g. ``A^{(0,1)}`` (the leading indices that are shown)."""
@@ -91,6 +111,13 @@ class SheetTextPrinter(StrPrinter):
                 else "".join(map(str, sub))
             )
         return out
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        prime = _prime_of(expr)
+        if prime is None:
+            return str(super()._print_Derivative(expr))
+        f, x = prime
+        return f"{f}'({self._print(x)})"
 
     def term(self, term: Term) -> str:
         body = "·".join(self._print(f) for f in term.factors)

@@ -183,8 +183,10 @@ class SheetView:
         return split_rows(parts, ROW_BUDGET - reserve, FIRST_ROW_BUDGET - reserve)
 
     def reserve(self, letter: str, index: tuple[int, ...], extra: float = 0.0) -> float:
-        """Width the left-hand side ``dE/d<element>`` takes beyond the classic one's."""
-        return max(0.0, term_width(self.sym(letter, index)) - _PLAIN_LHS) + extra
+        """Width the left-hand side ``dE/d<element>`` takes beyond the classic one's
+        (a loss's one element E has no index)."""
+        name = self.sym(letter, index) if index else letter
+        return max(0.0, term_width(name) - _PLAIN_LHS) + extra
 
     def equation(self, e: Element) -> dict[str, Any]:
         """One element as a display equation: left side, rows, and plain text."""

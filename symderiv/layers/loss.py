@@ -1,0 +1,432 @@
+"""Losses: the notes' squared error and the softmax cross-entropy.
+
+Tensors in PyTorch's layout: the prediction ``y`` and the target ``t``, both
+(N, F).  A loss has no delta: its forward pass is the single element E, which
+the chain rule differentiates directly.
+
+    squared_error:          E = ½ Σ_n Σ_c (y[n,c] − t[n,c])²,           ∂E/∂y = y − t
+    softmax_cross_entropy:  E = −Σ_n Σ_c t[n,c] · log softmax(y[n])_c,   ∂E/∂y = softmax(y) − t
+
+with log softmax(y)_c = y_c − log Σ_k exp(y_k) (PyTorch's ``log_softmax``).  The
+cross-entropy's gradient is softmax(y) − t only given the side condition
+Σ_c t[n,c] = 1 for every sample (each target a probability distribution); the
+proof substitutes t[n,F−1] = 1 − Σ_{c<F−1} t[n,c].  For any t it is
+softmax(y)·Σ_c t[n,c] − t, which is proved too, without the condition.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy
+
+from ..core.layer import Claim, Layer
+from ..core.model import Element
+from ..core.symbols import Notation, SymbolTensor, make_tensor
+from ..formulas.nodes import Apply, Formula, Number, Scale, Sum, SumAll, Var
+from ..render.sheet import tex_escape
+from ._checks import count, count_text, fail, quoting, sizes_text
+
+if TYPE_CHECKING:
+    from ..core.model import ClosedFormCheck, GradientElement
+    from ..render.sheet import SheetView
+
+__all__ = [
+    "LOSSES",
+    "LOSS_OPTIONS",
+    "LossSpec",
+    "from_options",
+    "softmax_cross_entropy",
+    "squared_error",
+]
+
+LOSSES = ("squared_error", "softmax_cross_entropy")
+LOSS_OPTIONS = ("--input", "--batch")
+"""The command-line options of every loss kind."""
+
+NOTES = "the notes"
+GIVEN = "given sum_c t[n,c] = 1"
+ANY_T = "any t"
+NO_CONDITION = "without the side condition sum_c t[n,c] = 1"
+SIGN = "sign flipped: t - y"
+SIGN_CE = "sign flipped: t - softmax(y)"
+NO_HALF = "the 1/2 of E forgotten: 2(y - t)"
+
+_s = sympy.Dummy("s")
+_EXP = Apply("exp", r"\exp", sympy.Lambda(_s, sympy.exp(_s)), Var("y"))
+SOFTMAX: Formula = Scale(Apply("1/", "1/", sympy.Lambda(_s, 1 / _s), SumAll(_EXP, 1)), _EXP)
+"""softmax(y) = exp(y) / sum(exp(y)), one sample's row, from formula nodes."""
+
+
+@dataclass(frozen=True)
+class LossSpec(Layer):
+    """A loss E(y, t) over a batch of ``features``-long predictions and targets.
+
+    Build one with :func:`squared_error` or :func:`softmax_cross_entropy`.
+    """
+
+    loss: str
+    features: int = 3
+    batch: int = 1
+
+    delta = None  # E itself is the one forward element
+
+    def __post_init__(self) -> None:
+        if self.loss not in LOSSES:
+            raise fail("loss", self.loss, f"expected one of {', '.join(LOSSES)}")
+        count(self.features, "features")
+        count(self.batch, "batch")
+        if self.loss == "softmax_cross_entropy" and self.features < 2:
+            raise fail(
+                "features",
+                self.features,
+                "a softmax needs at least 2 features (over one it is the constant 1)",
+            )
+
+    @property
+    def cross_entropy(self) -> bool:
+        return self.loss == "softmax_cross_entropy"
+
+    # ---- the layer protocol ---------------------------------------------
+    @property
+    def kind(self) -> str:
+        return self.loss
+
+    def label(self) -> str:
+        """``squared_error_3``, ``softmax_cross_entropy_4_n2``."""
+        return f"{self.kind}_{self.features}" + (f"_n{self.batch}" if self.batch > 1 else "")
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "features": self.features}
+        if self.cross_entropy:
+            out["side_condition"] = "sum_c t[n,c] = 1"
+        return out
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.batch, self.features)
+
+    def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
+        return {"y": ("prediction", self.shape), "t": ("target", self.shape)}
+
+    def wrt(self) -> tuple[str, ...]:
+        return ("y",)
+
+    def notation(self) -> Notation:
+        return Notation.for_shapes({"y": self.shape, "t": self.shape}, {"y": 1, "t": 1})
+
+    def predicted_terms(self) -> int:
+        """E's parts (each log-sum-exp holds F exponentials), one gradient expression
+        per element with up to F parts, and every claim's parts per element."""
+        elements = self.batch * self.features
+        if self.cross_entropy:
+            forward = elements * (self.features + 2)
+            gradients = elements * (self.features + 2)
+            closed = 4 * elements * (2 * self.features + 4)
+        else:
+            forward = elements * 2
+            gradients = elements * 2
+            closed = 3 * elements * 3
+        return forward + gradients + closed + 2 * elements
+
+    def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
+        """E as one element, in the notes' factored form (not expanded)."""
+        y, t = tensors["y"], tensors["t"]
+        parts = []
+        for n in range(self.batch):
+            if self.cross_entropy:
+                lse = sympy.log(sympy.Add(*(sympy.exp(y[(n, k)]) for k in range(self.features))))
+                parts += [-t[(n, c)] * (y[(n, c)] - lse) for c in range(self.features)]
+            else:
+                half = sympy.Rational(1, 2)
+                parts += [half * (y[(n, c)] - t[(n, c)]) ** 2 for c in range(self.features)]
+        return (Element("E", (), (), sympy.Add(*parts), polynomial=False),)
+
+    def side_condition(self, t: SymbolTensor) -> tuple[tuple[sympy.Symbol, sympy.Expr], ...]:
+        """Σ_c t[n,c] = 1 as substitutions: t[n,F−1] = 1 − Σ_{c<F−1} t[n,c]."""
+        last = self.features - 1
+        return tuple(
+            (t[(n, last)], 1 - sympy.Add(*(t[(n, c)] for c in range(last))))
+            for n in range(self.batch)
+        )
+
+    def claims(self) -> tuple[Claim, ...]:
+        y, t = Var("y"), Var("t")
+        if not self.cross_entropy:
+            return (
+                Claim("y", Sum(y, t, -1), NOTES),
+                Claim("y", Sum(t, y, -1), SIGN, expected=False),
+                Claim("y", Scale(Number(sympy.Integer(2)), Sum(y, t, -1)), NO_HALF, expected=False),
+            )
+        given = self.side_condition(make_tensor("t", "target", self.shape))
+        return (
+            Claim("y", Sum(SOFTMAX, t, -1), GIVEN, given=given),
+            Claim("y", Sum(Scale(SumAll(t, 1), SOFTMAX), t, -1), ANY_T),
+            Claim("y", Sum(SOFTMAX, t, -1), NO_CONDITION, expected=False),
+            Claim("y", Sum(t, SOFTMAX, -1), SIGN_CE, expected=False, given=given),
+        )
+
+    def evaluate(
+        self, claim: Claim, tensors: Mapping[str, SymbolTensor]
+    ) -> dict[tuple[int, ...], sympy.Expr]:
+        """Per sample: y[n] and t[n] as rows."""
+        y, t = tensors["y"].array(), tensors["t"].array()
+        out: dict[tuple[int, ...], sympy.Expr] = {}
+        for n in range(self.batch):
+            value = claim.formula.evaluate({"y": y[n], "t": t[n]})
+            if value.shape != (self.features,):
+                raise ValueError(
+                    f"The formula gives a {value.shape} row, the gradient is ({self.features},)"
+                )
+            for c in range(self.features):
+                out[(n, c)] = value[c]
+        return out
+
+    def random_values(self, seed: int) -> dict[str, np.ndarray]:
+        """y uniform in [-2, 2); t uniform in [-1, 1) for the squared error, and for the
+        cross-entropy a probability distribution per sample (uniform, normalised)."""
+        rng = np.random.default_rng(seed)
+        y = rng.uniform(-2.0, 2.0, self.shape)
+        if not self.cross_entropy:
+            return {"y": y, "t": rng.uniform(-1.0, 1.0, self.shape)}
+        raw = rng.uniform(0.1, 1.0, self.shape)
+        return {"y": y, "t": raw / raw.sum(axis=1, keepdims=True)}
+
+    def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The textbook loops: E and ∂E/∂y, for any t (no side condition assumed)."""
+        y, t = arrays["y"], arrays["t"]
+        E = 0.0
+        dy = np.zeros(self.shape)
+        for n in range(self.batch):
+            if self.cross_entropy:
+                top = max(y[n])
+                total = sum(math.exp(v - top) for v in y[n])
+                lse = top + math.log(total)
+                p = [math.exp(v - lse) for v in y[n]]
+                for c in range(self.features):
+                    E -= t[n, c] * (y[n, c] - lse)
+                    for k in range(self.features):  # d(-t_k log p_k)/dy_c
+                        dy[n, c] += t[n, k] * (p[c] - (1.0 if k == c else 0.0))
+            else:
+                for c in range(self.features):
+                    E += 0.5 * (y[n, c] - t[n, c]) ** 2
+                    dy[n, c] = y[n, c] - t[n, c]
+        return {"E": np.array(E), "y": dy}
+
+    def exhibits(
+        self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
+    ) -> dict[str, Any]:
+        return {}
+
+    def sheet(self, view: SheetView) -> dict[str, Any]:
+        return _sheet(self, view)
+
+
+def squared_error(input: int = 3, batch: int = 1) -> LossSpec:
+    """The notes' loss E = ½ Σ (y − t)² over ``batch`` samples of ``input`` features
+    (PyTorch: ``F.mse_loss(y, t, reduction='sum') / 2``)."""
+    return LossSpec("squared_error", _features(input), batch)
+
+
+def softmax_cross_entropy(input: int = 3, batch: int = 1) -> LossSpec:
+    """E = −Σ t · log softmax(y) over ``batch`` samples of ``input`` features, each target a
+    probability distribution (PyTorch: ``F.cross_entropy(y, t, reduction='sum')``)."""
+    return LossSpec("softmax_cross_entropy", _features(input), batch)
+
+
+def _features(value: object) -> int:
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        return sizes_text(value, "input", 1)[0]
+    return count(value, "input")
+
+
+def from_options(kind: str, typed: Mapping[str, str]) -> LossSpec:
+    """A loss from the options as typed on the command line (only those given)."""
+    shown = {
+        "features": ("--input", typed.get("--input", "3")),
+        "batch": ("--batch", typed.get("--batch", "1")),
+    }
+    return quoting(
+        shown,
+        lambda: LossSpec(
+            kind,
+            sizes_text(shown["features"][1], "--input", 1)[0],
+            count_text(shown["batch"][1], "--batch"),
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------
+# the sheet
+# ---------------------------------------------------------------------------
+
+_SOFTMAX_TEX = r"\operatorname{softmax}(y)"
+
+
+def _closed_form_latex(s: LossSpec, c: ClosedFormCheck) -> str:
+    lhs = r"\frac{\partial E}{\partial y}"
+    if not s.cross_entropy:
+        return rf"{lhs} = {c.formula.latex({'y': 'y', 't': 't'})}"
+    body = {
+        GIVEN: rf"{_SOFTMAX_TEX} - t",
+        ANY_T: rf"{_SOFTMAX_TEX} \sum_{{c}} t_{{c}} - t",
+        NO_CONDITION: rf"{_SOFTMAX_TEX} - t",
+        SIGN_CE: rf"t - {_SOFTMAX_TEX}",
+    }[c.stated_in]
+    return f"{lhs} = {body}"
+
+
+_HEADINGS = {
+    NOTES: r"$\partial E/\partial y$, the notes' sensitivity of the output layer.",
+    SIGN: "A known mistake: the sign flipped.",
+    NO_HALF: r"A known mistake: the $\tfrac{1}{2}$ of $E$ forgotten.",
+    GIVEN: r"$\partial E/\partial y$ given the side condition $\sum_c t_{c} = 1$.",
+    ANY_T: r"$\partial E/\partial y$ for any $t$ (no side condition).",
+    NO_CONDITION: r"The same formula without the side condition $\sum_c t_{c} = 1$.",
+    SIGN_CE: r"A known mistake: the sign flipped (given $\sum_c t_{c} = 1$).",
+}
+
+
+def _sheet(s: LossSpec, view: SheetView) -> dict[str, Any]:
+    d = view.d
+    batch = s.batch > 1
+    sup = "^{(n)}" if batch else ""
+    total = r"\sum_{n} " if batch else ""
+    last = s.features - 1
+    notes: list[str] = []
+    if s.cross_entropy:
+        intro = (
+            "The softmax followed by the cross-entropy (PyTorch: `F.cross_entropy(y, t, "
+            "reduction='sum')`\nwith probability targets):"
+        )
+        definition = (
+            rf"E = -{total}\sum_{{c}} t{sup}_{{c}} \log \operatorname{{softmax}}(y{sup})_{{c}}, "
+            r"\qquad \log \operatorname{softmax}(y)_{c} = y_{c} - \log \sum_{k} e^{y_{k}}"
+        )
+        rest = " - ".join(f"t{sup}_{{{c}}}" for c in range(last))
+        notes.append(
+            r"Side condition: each target is a probability distribution, $\sum_c t"
+            + sup
+            + r"_{c} = 1$"
+            + (" for every sample $n$" if batch else "")
+            + r". The proof of $\operatorname{softmax}(y) - t$ uses it by substituting "
+            + rf"$t{sup}_{{{last}}} = 1 - {rest}$ into both sides; without it the gradient is "
+            r"$\operatorname{softmax}(y) \sum_c t_{c} - t$ (both proved below)."
+        )
+    else:
+        intro = (
+            "The squared error, the notes' loss (PyTorch: `F.mse_loss(y, t, reduction='sum') / 2`):"
+        )
+        definition = (
+            rf"E = \frac{{1}}{{2}} {total}\sum_{{c}} \left(y{sup}_{{c}} - t{sup}_{{c}}\right)^{{2}}"
+        )
+    layer_section = {
+        "kind": "layer",
+        "heading": "The loss",
+        "intro": [intro],
+        "definition": definition,
+        "notes": notes,
+        "size_rules": [],
+        "more_notes": [],
+        "groups": None,
+        "cross_ref": False,
+        "tensors": view.tensor_rows(),
+        "output": {"letter": "E", "shape": "1"},
+        "closing": (
+            "There is no delta: the forward pass is the single element $E$, which the chain "
+            "rule\ndifferentiates directly. Indices start at 0"
+            + (
+                "; a superscript in parentheses gives the sample, the subscript the feature."
+                if batch
+                else "; the subscript gives the feature."
+            )
+        ),
+    }
+    chain = "SymPy differentiates $E$ directly, $\\partial E/\\partial y_{c}$, for every element:"
+    forms = [
+        view.closed_form(c, _closed_form_latex(s, c), _HEADINGS[c.stated_in])
+        for c in d.closed_forms
+    ]
+    legend = None
+    if s.cross_entropy:
+        legend = (
+            "Notation: $\\operatorname{softmax}(y)_{c} = e^{y_{c}} / \\sum_k e^{y_{k}}$, built "
+            "from formula nodes\n(`1/(sum(exp(y))) * exp(y)`), one sample at a time."
+        )
+    decided = {c.decided_by for c in d.closed_forms if c.expected}
+    how = (
+        "as rational functions of the exponentials (SymPy's `cancel`)"
+        if "cancel" in decided
+        else "as expanded expressions (SymPy's `expand`)"
+        if s.cross_entropy
+        else "as expanded polynomials"
+    )
+    sections = [
+        layer_section,
+        {
+            "kind": "elements",
+            "heading": "Forward pass",
+            "intro": "The loss, built as one expression:",
+            "intro_md": None,
+            "layout": "block",
+            "equations": [view.equation(e) for e in d.forward],
+            "after": [],
+        },
+        {
+            "kind": "elements",
+            "heading": "Gradient",
+            "intro": chain,
+            "intro_md": chain,
+            "layout": "block",
+            "equations": [view.equation(g) for g in d.gradients_of("y")],
+            "after": [],
+        },
+        {
+            "kind": "closed_forms",
+            "heading": "Closed forms, proved",
+            "intro": (
+                "Each closed form below was built from formula nodes on one sample's rows $y$ "
+                f"and $t$,\nindependently of the derivation, and compared with the derived "
+                f"elements one by one,\n{how}."
+            ),
+            "legend": legend,
+            "group_note": None,
+            "per_map": False,
+            "forms": forms,
+        },
+        {
+            "kind": "numeric",
+            "heading": "Numeric cross-check",
+            "numeric": view.numeric(),
+            "sampling": (
+                "$y$ uniform in $[-2, 2)$, $t$ random, each row summing to 1"
+                if s.cross_entropy
+                else "$y$ uniform in $[-2, 2)$, $t$ in $[-1, 1)$"
+            ),
+            "verdict": "the gradient above was derived by the chain rule, "
+            + (
+                "the closed forms were\nproved equal to it exactly "
+                "($\\operatorname{softmax}(y) - t$ given $\\sum_c t_{c} = 1$), and the numbers "
+                "agree."
+                if s.cross_entropy
+                else "the notes' closed form was\nproved equal to it exactly, and the numbers "
+                "agree."
+            ),
+        },
+    ]
+    text_title = f"{s.kind}: {s.features} features" + (f", batch {s.batch}" if batch else "")
+    command = f"symderiv derive {s.kind} --input {s.features}" + (
+        f" --batch {s.batch}" if batch else ""
+    )
+    return {
+        "title": tex_escape(text_title),
+        "title_text": text_title,
+        "command": command,
+        "sections": sections,
+    }
