@@ -230,8 +230,11 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
             volume *= k
         if volume > 1:
             yield f"a missing 1/{volume}", Scale(Number(sympy.Rational(1, volume)), formula)
-    if len(scope.target) == 2 and not any(isinstance(n, Transpose) for _, n in _nodes(formula)):
+    if len(scope.target) == 2 and not isinstance(formula, Transpose):
         yield "transposed (rows and columns swapped)", Transpose(formula)
+    for name, shape in scope.maps.items():
+        if shape == ():
+            yield f"a missing factor {name}", Scale(Var(name), formula)
 
 
 def _diagnose(

@@ -165,3 +165,22 @@ def test_a_sheet_shows_the_users_formulas_with_their_verdicts_without_deciding_i
 def test_a_bad_claim_is_refused_before_any_work():
     with pytest.raises(FormulaError, match="unknown name 'K'"):
         symderiv.conv2d().derive(claims=[("K", "conv2(D, K, 'valid')")])
+
+
+@pytest.mark.parametrize(
+    ("layer", "formula", "of", "holds", "repair"),
+    [
+        (symderiv.subsample2d(), "beta * up(delta, 2)", "A", True, None),
+        (symderiv.subsample2d(), "sum(δ .* down(x, 2))", "beta", True, None),
+        (symderiv.subsample2d(), "sum(D)", "b", True, None),
+        (symderiv.subsample2d(), "up(delta, 2)", "A", False, "beta * up(D, 2)"),
+        (symderiv.linear(), "delta @ x^T", "W", True, None),
+        (symderiv.linear(), "W^T @ delta", "A", True, None),
+        (symderiv.linear(), "delta", "b", True, None),
+        (symderiv.linear(in_features=2, out_features=2), "x @ delta^T", "W", False,
+         "(x @ delta^T)^T"),
+    ],
+)
+def test_subsampling_and_fully_connected_formulas(layer, formula, of, holds, repair):
+    r = check(layer, formula, of)
+    assert (r.holds, r.repair) == (holds, repair)

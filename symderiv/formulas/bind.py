@@ -76,6 +76,8 @@ class Scope:
     target: Shape
     of: str
     functions: Mapping[str, tuple[str, sympy.Lambda, sympy.Lambda]] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=lambda: dict(ALIASES))
+    hint: str = "x = A, w = k = K, delta = δ = D"
 
 
 def _number(value: Fraction) -> Number:
@@ -118,7 +120,7 @@ class _Binder:
         raise self.fail(node, "an expression symderiv cannot read")
 
     def name(self, node: Name) -> Var:
-        name = ALIASES.get(node.name, node.name)
+        name = self.scope.aliases.get(node.name, node.name)
         if name in self.scope.maps:
             return Var(name)
         if node.name in self.scope.functions or name in ("rot180", "conv2", "xcorr"):
@@ -127,7 +129,7 @@ class _Binder:
         raise self.fail(
             node,
             f"unknown name {node.name!r}; a formula for dE/d{self.scope.of} may use {usable} "
-            "(x = A, w = k = K, delta = δ = D)",
+            f"({self.scope.hint})",
         )
 
     def binop(self, node: BinOp) -> Formula:

@@ -35,6 +35,7 @@ from ._checks import count, count_text, quoting
 
 if TYPE_CHECKING:
     from ..core.model import ClosedFormCheck, GradientElement
+    from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
 __all__ = ["LINEAR_OPTIONS", "LinearSpec", "differential", "from_options", "linear"]
@@ -208,6 +209,20 @@ class LinearSpec(Layer):
             for n, i in product(range(n_), range(i_)):
                 out[(n, i)] = parts[n][i, 0]
         return out
+
+    def scope(self, of: str) -> Scope:
+        """One sample, x and δ as columns, as in the notes (``delta @ x^T``)."""
+        from ..formulas.bind import Scope
+
+        i_, o_ = self.in_features, self.out_features
+        target = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1)}[of]
+        return Scope(
+            maps={"x": (i_, 1), "delta": (o_, 1), "W": (o_, i_)},
+            target=target,
+            of=of,
+            aliases={"A": "x", "D": "delta", "d": "delta", "w": "W"},
+            hint="x = A (a column), delta = δ = D (a column)",
+        )
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, W, b and D, drawn in that order."""

@@ -38,6 +38,7 @@ from .conv.spec import count_text
 if TYPE_CHECKING:
     from ..core.model import ClosedFormCheck
     from ..core.symbols import SymbolTensor
+    from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
 __all__ = ["SUBSAMPLE_OPTIONS", "Subsample2d", "from_options", "subsample2d"]
@@ -191,6 +192,15 @@ class Subsample2d(Layer):
             else:
                 raise ValueError(f"no closed form for {claim.of!r}")
         return out
+
+    def scope(self, of: str) -> Scope:
+        """One map j: A_j, D_j and the scalar β_j; dE/dA_j is a map, dE/dβ_j and dE/db_j
+        are scalars (the layer sums them over the batch)."""
+        from ..formulas.bind import Scope
+
+        maps = {"A": self.input, "D": self.output, "beta": ()}
+        return Scope(maps=maps, target=self.input if of == "A" else (), of=of,
+                     hint="x = A, delta = δ = D, β = beta")
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, beta, b and D, drawn in that order."""
