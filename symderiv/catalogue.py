@@ -16,6 +16,9 @@ from typing import Any
 from .checker import CheckResult, check
 from .core.layer import Layer
 from .layers.conv import conv1d, conv2d
+from .layers.dense import linear
+from .layers.loss import squared_error
+from .layers.subsample import subsample2d
 
 __all__ = ["CATALOGUE", "Entry", "Verdict", "run"]
 
@@ -176,6 +179,87 @@ CATALOGUE: tuple[Entry, ...] = (
         of="A",
         layer=lambda: conv2d(input=(5, 5), kernel=(3, 3), stride=2, padding=1),
         convention="correlation",
+    ),
+    Entry(
+        key="subsampling-bias",
+        source=BOUVRIE,
+        stated="∂E/∂b_j = Σ_{u,v} (δ_j)_{uv}",
+        stated_tex=r"\frac{\partial E}{\partial b_j} = \sum_{u,v} (\delta_j)_{uv}",
+        formula="sum(delta)",
+        of="b",
+        layer=lambda: subsample2d(),
+        convention=None,
+    ),
+    Entry(
+        key="subsampling-beta",
+        source=BOUVRIE,
+        stated="∂E/∂β_j = Σ_{u,v} (δ_j ∘ down(x_j^{l-1}))_{uv}",
+        stated_tex=(
+            r"\frac{\partial E}{\partial \beta_j} = "
+            r"\sum_{u,v} (\delta_j \circ \operatorname{down}(x_j^{l-1}))_{uv}"
+        ),
+        formula="sum(δ .* down(x, 2))",
+        of="beta",
+        layer=lambda: subsample2d(),
+        convention=None,
+    ),
+    Entry(
+        key="subsampling-sensitivity",
+        source=BOUVRIE,
+        stated="δ_j^l = β_j^{l+1} (f′(u_j^l) ∘ up(δ_j^{l+1}))",
+        stated_tex=(
+            r"\delta_j^{l} = \beta_j^{l+1} "
+            r"\left(f'(u_j^{l}) \circ \operatorname{up}(\delta_j^{l+1})\right)"
+        ),
+        formula="beta * up(delta, 2)",
+        of="A",
+        layer=lambda: subsample2d(),
+        convention=None,
+        reading="the gradient that reaches the subsampling layer's input; the factor f′(u) is "
+        "the activation layer's own rule, checked on its sheet",
+    ),
+    Entry(
+        key="fully-connected-weights",
+        source=NOTES_002,
+        stated="∂E/∂W = δ xᵀ",
+        stated_tex=r"\frac{\partial E}{\partial W} = \delta\, x^{\mathsf{T}}",
+        formula="delta @ x^T",
+        of="W",
+        layer=lambda: linear(),
+        convention=None,
+        reading="x and δ are one sample's columns; the layer sums over the batch",
+    ),
+    Entry(
+        key="fully-connected-delta",
+        source=NOTES_002,
+        stated="δ^{l-1} = (Wᵀ δ^l) ∘ f′(u^{l-1})",
+        stated_tex=r"\delta^{l-1} = (W^{\mathsf{T}} \delta^{l}) \circ f'(u^{l-1})",
+        formula="W^T @ delta",
+        of="A",
+        layer=lambda: linear(),
+        convention=None,
+        reading="the factor f′(u) is the activation layer's own rule, checked on its sheet",
+    ),
+    Entry(
+        key="output-delta",
+        source=NOTES_002,
+        stated="δ^L = f′(u^L) ∘ (y − t)",
+        stated_tex=r"\delta^{L} = f'(u^{L}) \circ (y - t)",
+        formula="y - t",
+        of="y",
+        layer=lambda: squared_error(),
+        convention=None,
+        reading="for E = ½ Σ (y − t)²; the factor f′(u) is the activation layer's own rule",
+    ),
+    Entry(
+        key="fully-connected-transposed",
+        source=WILD,
+        stated="∂E/∂W = x δᵀ",
+        stated_tex=r"\frac{\partial E}{\partial W} = x\, \delta^{\mathsf{T}}",
+        formula="x @ delta^T",
+        of="W",
+        layer=lambda: linear(in_features=2, out_features=2),
+        convention=None,
     ),
     Entry(
         key="kernel-without-flip",

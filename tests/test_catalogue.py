@@ -23,6 +23,13 @@ EXPECTED = {  # key: (holds in the stated convention, holds in the other one)
     "transposed-padding": (True, False),
     "missing-zero-insertion": (False, False),
     "kernel-without-flip": (False, False),
+    "subsampling-bias": (True,),
+    "subsampling-beta": (True,),
+    "subsampling-sensitivity": (True,),
+    "fully-connected-weights": (True,),
+    "fully-connected-delta": (True,),
+    "output-delta": (True,),
+    "fully-connected-transposed": (False,),
 }
 
 
@@ -40,6 +47,21 @@ def test_the_notes_kernel_formula_fails_for_the_correlation_expansion_at_k00():
 def _torch_gradient(layer, letter: str, arrays: dict[str, np.ndarray]) -> np.ndarray:
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
+    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in arrays.items()}
+    if layer.kind == "subsample2d":
+        A, beta, b, D = t["A"], t["beta"], t["b"], t["D"].detach()
+        (n, c, h, w), (sh, sw) = A.shape, layer.scale
+        blocks = A.reshape(n, c, h // sh, sh, w // sw, sw).sum((3, 5))
+        Z = beta[:, None, None] * blocks + b[:, None, None]
+        (Z * D).sum().backward()
+        return t[letter].grad.numpy()
+    if layer.kind == "linear":
+        Z = F.linear(t["A"], t["W"], t["b"])
+        (Z * t["D"].detach()).sum().backward()
+        return t[letter].grad.numpy()
+    if layer.kind == "squared_error":
+        (0.5 * ((t["y"] - t["t"]) ** 2).sum()).backward()
+        return t[letter].grad.numpy()
     A = torch.tensor(arrays["A"], dtype=torch.float64, requires_grad=True)
     K = torch.tensor(arrays["K"], dtype=torch.float64, requires_grad=True)
     b = torch.tensor(arrays["b"], dtype=torch.float64, requires_grad=True)

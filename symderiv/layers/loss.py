@@ -33,6 +33,7 @@ from ._checks import count, count_text, fail, quoting, sizes_text
 
 if TYPE_CHECKING:
     from ..core.model import ClosedFormCheck, GradientElement
+    from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
 __all__ = [
@@ -185,6 +186,20 @@ class LossSpec(Layer):
             for c in range(self.features):
                 out[(n, c)] = value[c]
         return out
+
+    def scope(self, of: str) -> Scope:
+        """One sample's y and t as rows (the squared error; the cross-entropy's softmax is
+        not in the formula language yet)."""
+        from ..exceptions import SpecError
+        from ..formulas.bind import Scope
+
+        if self.cross_entropy:
+            raise SpecError(
+                "softmax_cross_entropy: checking formulas needs softmax(), which the formula "
+                "language does not have yet; the sheet proves softmax(y) - t"
+            )
+        shape = (self.features,)
+        return Scope(maps={"y": shape, "t": shape}, target=shape, of=of, aliases={}, hint="y, t")
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """y uniform in [-2, 2); t uniform in [-1, 1) for the squared error, and for the
