@@ -16,7 +16,7 @@ import click
 
 from .core.layer import DEFAULT_MAX_TERMS
 from .core.model import Derivation
-from .core.pipeline import check_size
+from .core.pipeline import check_size, user_claims
 from .exceptions import OutputError, SpecError, SymderivError
 from .gallery import GALLERY, catalogue_files, gallery_files
 from .layers import KINDS, from_options
@@ -166,12 +166,28 @@ def cli() -> None:
     metavar="T",
     help="Refuse derivations predicted to build more terms than this.",
 )
+@click.option(
+    "--claim",
+    "claims",
+    multiple=True,
+    metavar="FORMULA",
+    help="A formula of yours to prove on the sheet too (repeatable; each with a --for).",
+)
+@click.option(
+    "--for",
+    "claims_for",
+    multiple=True,
+    metavar="TENSOR",
+    help="The gradient each --claim gives: K, b, A (or the kind's own letters).",
+)
 def derive(
     layer: str,
     formats: str,
     output: str | None,
     force: bool,
     max_terms: str,
+    claims: tuple[str, ...],
+    claims_for: tuple[str, ...],
     **options: str | None,
 ) -> None:
     """Derive, prove and write the backpropagation sheet of one LAYER.
@@ -189,6 +205,13 @@ def derive(
         raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
     fmts = _formats(formats)
     spec = from_options(layer, typed)
+    if len(claims) != len(claims_for):
+        raise SpecError(
+            f"--claim given {len(claims)} time(s) and --for {len(claims_for)}: give each "
+            "--claim FORMULA its --for TENSOR"
+        )
+    paired = tuple(zip(claims_for, claims, strict=True))
+    user_claims(spec, paired)  # a formula that cannot be read is refused before any work
     limit = count_text(max_terms, "--max-terms")
     targets, folder = _targets(output, fmts, spec.label())
     if "pdf" in fmts:
@@ -201,7 +224,7 @@ def derive(
     check_size(spec, limit)
     if targets is not None:  # before the (possibly long) work
         check_targets(targets.values(), force=force, folder_exists=folder is None)
-    derivation = spec.derive(max_terms=limit, progress=True)
+    derivation = spec.derive(max_terms=limit, progress=True, claims=paired)
     rendered = {fmt: render_format(derivation, fmt) for fmt in fmts}
     if targets is None:
         write_stdout(rendered[fmts[0]])
@@ -370,7 +393,7 @@ def catalogue(fmt: str) -> None:
 
 
 # check takes every layer option of derive (the same objects, so they cannot drift apart)
-_NOT_LAYER = {"layer", "formats", "output", "force", "max_terms"}
+_NOT_LAYER = {"layer", "formats", "output", "force", "max_terms", "claims", "claims_for"}
 check.params.extend(p for p in derive.params if p.name not in _NOT_LAYER)
 
 

@@ -152,3 +152,34 @@ def test_readme_check_examples_print_what_the_readme_says(command, shown, status
 
     r = CliRunner().invoke(cli, shlex.split(command)[1:])
     assert (r.stdout + r.stderr, r.exit_code) == (shown, status)
+
+
+def test_derive_proves_the_users_claims_on_the_sheet(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(
+        cli,
+        ["derive", "--format", "md", "-o", "sheet.md",
+         "--claim", "rot180(conv2(x, rot180(δ), 'valid'))", "--for", "K",
+         "--claim", "D * K", "--for", "A"],
+    )
+    assert r.exit_code == 0, r.stderr  # the user's refuted formula does not fail the layer
+    md = (tmp_path / "sheet.md").read_text()
+    assert md.count("**Your formula for") == 2
+    assert md.splitlines()[0].endswith(
+        "--claim 'rot180(conv2(A, rot180(D), '\"'\"'valid'\"'\"'))' --for K "
+        "--claim 'conv2(D, K, '\"'\"'full'\"'\"')' --for A -->"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--claim", "D * K"], "--claim given 1 time(s) and --for 0: give each --claim FORMULA its --for TENSOR"),
+        (["--claim", "D", "--for", "Q"], "--for 'Q': conv2d has gradients of K, b, A"),
+    ],
+)
+def test_bad_claims_are_refused_before_any_work(args, message, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["derive", *args])
+    assert (r.exit_code, r.stderr) == (2, f"symderiv: error: {message}\n")
+    assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ LaTeX keeps and Markdown joins with a space.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from typing import Any
 
@@ -276,6 +277,9 @@ class SheetView:
     def build(self) -> dict[str, Any]:
         """Everything the templates read: the shared header and the layer's sections."""
         content = self.layer.sheet(self)
+        for c in self.d.closed_forms:  # the user's formulas are part of how to regenerate it
+            if c.stated_in == USER_CLAIM:
+                content["command"] += f" --claim {shlex.quote(c.formula.text())} --for {c.of}"
         return {
             "marker": MARKER,
             "version": package_version(),
