@@ -15,17 +15,32 @@ from .layers.conv import (
     conv_transpose2d,
     conv_transpose3d,
 )
+from .layers.pool import (
+    AvgPoolSpec,
+    MaxPoolSpec,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)
 
 __all__ = [
     "KINDS",
+    "AvgPoolSpec",
     "ConvSpec",
     "Derivation",
     "LatexBuildError",
     "Layer",
+    "MaxPoolSpec",
     "OutputError",
     "SizeLimitError",
     "SpecError",
     "SymderivError",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
     "conv1d",
     "conv2d",
     "conv3d",
@@ -33,5 +48,8 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "layer",
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
 ]
 __version__ = "0.1.0"

@@ -7,6 +7,7 @@ from pathlib import Path
 from .core.layer import Layer
 from .latex import compile_pdf
 from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
+from .layers.pool import avg_pool2d, max_pool2d
 
 __all__ = ["GALLERY", "gallery_files"]
 
@@ -28,6 +29,14 @@ GALLERY: tuple[Layer, ...] = (
     conv3d(input=(3, 3, 3), kernel=(2, 2, 2)),
     # Transposed (an upsampling layer, x2): input gradient is a strided convolution of D.
     conv_transpose2d(input=(3, 3), kernel=(3, 3), stride=2, padding=1, output_padding=1),
+    # Mean pooling, the notes' example: 4×4 input, 2×2 windows; dE/dA = up(D)/k².
+    avg_pool2d(input=(4, 4), kernel=(2, 2)),
+    # Overlapping mean pooling (stride 2 < window 3): each element sums its windows' deltas.
+    avg_pool2d(input=(5, 5), kernel=(3, 3), stride=2),
+    # Max pooling with ties (seed 3: a two-way and a three-way tie), PyTorch's rule...
+    max_pool2d(input=(4, 4), kernel=(2, 2), seed=3, ties="first"),
+    # ... and the same values with the delta shared among tied maxima.
+    max_pool2d(input=(4, 4), kernel=(2, 2), seed=3, ties="split"),
 )
 
 

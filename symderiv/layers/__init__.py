@@ -14,6 +14,7 @@ from functools import partial
 from ..core.layer import Layer
 from ..exceptions import SpecError
 from .conv import spec as _conv
+from .pool import spec as _pool
 
 __all__ = ["KINDS", "Kind", "from_options", "layer"]
 
@@ -48,6 +49,23 @@ KINDS: dict[str, Kind] = {
         _conv_kind("conv_transpose1d", "1-D transposed convolution"),
         _conv_kind("conv_transpose2d", "2-D transposed convolution"),
         _conv_kind("conv_transpose3d", "3-D transposed convolution"),
+        *(
+            Kind(
+                name=name,
+                summary=summary,
+                options=_pool.MAX_POOL_OPTIONS if name.startswith("max") else _pool.POOL_OPTIONS,
+                make=_pool.MAKERS[name],
+                from_options=partial(_pool.from_options, name),
+            )
+            for name, summary in (
+                ("avg_pool1d", "1-D mean pooling"),
+                ("avg_pool2d", "2-D mean pooling (default: the notes' 4x4 input, 2x2 window)"),
+                ("avg_pool3d", "3-D mean pooling"),
+                ("max_pool1d", "1-D max pooling, with switches"),
+                ("max_pool2d", "2-D max pooling, with switches (default: 4x4 input, 2x2 window)"),
+                ("max_pool3d", "3-D max pooling, with switches"),
+            )
+        ),
     )
 }
 """Every layer kind, by its command-line name."""
