@@ -102,7 +102,8 @@ def test_several_formats_name_a_folder(run, tmp_path):
         (
             ["conv4d"],
             "layer 'conv4d': expected one of conv1d, conv2d, conv3d, conv_transpose1d, "
-            "conv_transpose2d, conv_transpose3d",
+            "conv_transpose2d, conv_transpose3d, avg_pool1d, avg_pool2d, avg_pool3d, "
+            "max_pool1d, max_pool2d, max_pool3d",
         ),
         (
             ["--max-terms", "100"],
