@@ -143,7 +143,7 @@ def test_the_notes_form_and_its_mistakes():
     shown = forms(d)
     assert [f["text"] for f in shown] == [
         "1/4 * up(D, 2)",
-        "1/4 * (xcorr(pad(zero_insert(D, 2), 1), ones(2,2)))",
+        "xcorr(pad(zero_insert(D, 2), 1), 1/4 * ones(2,2))",
         "1/2 * up(D, 2)",
         "up(D, 2)",
     ]
@@ -151,8 +151,8 @@ def test_the_notes_form_and_its_mistakes():
         r"\frac{\partial E}{\partial A} = \frac{1}{4}\, D \otimes \mathbf{1}_{2 \times 2}"
     )
     assert shown[1]["latex"] == (
-        r"\frac{\partial E}{\partial A} = \frac{1}{4}\, \left(\operatorname{pad}_{1}\left("
-        r"\operatorname{ins}_{2}\left(D\right)\right) \star \mathbf{1}_{2 \times 2}\right)"
+        r"\frac{\partial E}{\partial A} = \operatorname{pad}_{1}\left(\operatorname{ins}_{2}"
+        r"\left(D\right)\right) \star \frac{1}{4}\, \mathbf{1}_{2 \times 2}"
     )
     notes, general, by_k, undivided = d.closed_forms
     assert (notes.holds, notes.checked, general.holds) == (True, 16, True)
@@ -182,8 +182,8 @@ def test_overlapping_windows_refute_the_tiling_form_at_the_first_overlap():
     assert general.holds
     assert general.stated_in == "general"
     assert forms(d)[0]["latex"] == (
-        r"\frac{\partial E}{\partial A} = \frac{1}{9}\, \left(\operatorname{pad}_{2}\left("
-        r"\operatorname{ins}_{2}\left(D\right)\right) \star \mathbf{1}_{3 \times 3}\right)"
+        r"\frac{\partial E}{\partial A} = \operatorname{pad}_{2}\left(\operatorname{ins}_{2}"
+        r"\left(D\right)\right) \star \frac{1}{9}\, \mathbf{1}_{3 \times 3}"
     )
     assert tiling.formula.text() == "crop(1/9 * up(D, 3), 0, 1)"
     assert (tiling.holds, tiling.failures, tiling.checked) == (False, 9, 25)

@@ -7,9 +7,9 @@ Mean pooling (every window divided by its size k², the kernel's volume):
   padding):  dE/dA = (1/k²) · D ⊗ 1_{k×k}, padded with zeros where the input
   is not a multiple of the kernel;
 * the general form, for any stride and padding: the sum over the windows that
-  contain each element, i.e. D zero-inserted by the stride, bordered by k−1
-  zeros (and the a unread trailing cells), correlated with a block of ones,
-  cropped by the padding and divided by k².
+  contain each element, divided by k², i.e. D zero-inserted by the stride,
+  bordered by k−1 zeros (and the a unread trailing cells), correlated with the
+  averaging kernel (1/k²)·1 (a block of ones scaled), cropped by the padding.
 
 Known mistakes, refuted with their first failing element: dividing by k
 instead of k², up-sampling without dividing, the notes' form where the
@@ -76,8 +76,9 @@ def notes_form(spec: PoolSpec, scale: sympy.Rational) -> Formula:
 
 
 def general_form(spec: PoolSpec, scale: sympy.Rational) -> Formula:
-    """scale · crop_P(pad_{k−1, k−1+a}(ins_s(D)) ⋆ 1_k): every delta added into every
-    cell of its window (the transposed convolution of D with a block of ones)."""
+    """crop_P(pad_{k−1, k−1+a}(ins_s(D)) ⋆ scale·1_k): every delta, times ``scale``, added
+    into every cell of its window (the transposed convolution of D with the averaging
+    kernel scale·1_k)."""
     n = spec.ndim
     delta: Formula = Var("D")
     if any(s > 1 for s in spec.stride):
@@ -86,10 +87,11 @@ def general_form(spec: PoolSpec, scale: sympy.Rational) -> Formula:
     after = tuple(r + a for r, a in zip(reach, spec.trailing(), strict=True))
     if any(reach) or any(after):
         delta = Pad(delta, reach, after)
-    out: Formula = Xcorr(delta, Ones(spec.kernel), (1,) * n, (1,) * n)
+    ones = _scaled(scale, Ones(shape=spec.kernel))
+    out: Formula = Xcorr(delta, ones, (1,) * n, (1,) * n)
     if any(spec.padding):
         out = Crop(out, spec.padding, spec.padding)
-    return _scaled(scale, out)
+    return out
 
 
 def _avg_claims(spec: PoolSpec) -> tuple[Claim, ...]:

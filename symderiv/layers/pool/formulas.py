@@ -17,16 +17,20 @@ from itertools import product
 import numpy as np
 import sympy
 
-from ...formulas.nodes import Formula
+from ...formulas.nodes import Formula, Var
 
 __all__ = ["Ones", "Route"]
 
 
 @dataclass(frozen=True)
-class Ones(Formula):
-    """A block of ones of ``shape``, ``ones(3,3)``, printed as the notes' 1_{3×3}."""
+class Ones(Var):
+    """A block of ones of ``shape``, ``ones(3,3)``, printed as the notes' 1_{3×3}.
 
-    shape: tuple[int, ...]
+    A leaf bound to nothing: it subclasses :class:`Var` only so that it prints
+    as an operand that needs no parentheses (``1/9 * ones(3,3)``)."""
+
+    name: str = "ones"
+    shape: tuple[int, ...] = ()
 
     def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
         out = np.empty(self.shape, dtype=object)

@@ -129,18 +129,19 @@ def _geometry_notes(spec: PoolSpec) -> list[str]:
     elif any(s > k for s, k in zip(spec.stride, spec.kernel, strict=True)):
         notes.append("The windows leave gaps (the stride is larger than the window).")
     if any(spec.padding):
+        amount = _per_axis(spec.padding)
         if isinstance(spec, MaxPoolSpec):
+            cells = "cell" if amount == "1" else "cells"
             notes.append(
-                r"The input is bordered by $" + _per_axis(spec.padding) + r"$ cells of "
-                r"$-\infty$ on each side, as in PyTorch: a padded cell never holds the maximum, "
-                r"and it has no switch in the sum."
+                rf"The input is bordered by ${amount}$ {cells} of $-\infty$ on each side, as in "
+                r"PyTorch: a padded cell never holds the maximum, and it has no switch in the sum."
             )
         else:
+            zeros = "zero" if amount == "1" else "zeros"
             notes.append(
-                r"The input is bordered by $" + _per_axis(spec.padding) + r"$ zeros on each "
-                r"side; they count in the window size (PyTorch's "
-                r"\texttt{count\_include\_pad=True}), so every output divides by "
-                rf"${spec.window}$ however many of its cells are padding."
+                rf"The input is bordered by ${amount}$ {zeros} on each side. The padding counts "
+                rf"in the window size, so every output divides by ${spec.window}$ however many "
+                r"of its cells are padding."
             )
     if spec.in_channels > 1 or spec.batch > 1:
         notes.append("Every map is pooled on its own.")
@@ -270,6 +271,14 @@ def _numeric_section(view: SheetView, sampling: str, verdict: str) -> dict[str, 
     }
 
 
+def _form(view: SheetView, c: ClosedFormCheck, heading: str) -> dict[str, Any]:
+    """One closed form for the sheet; its code line (often long, with per-axis
+    numbers) is set ragged-right in LaTeX so that it can never overflow the page."""
+    form = view.closed_form(c, rf"{_lhs(view)} = {c.formula.latex(_names(view))}", heading)
+    form["ragged"] = True
+    return form
+
+
 def _lhs(view: SheetView) -> str:
     return rf"\frac{{\partial E}}{{\partial {view.map_name('A', ('n', 'c'))}}}"
 
@@ -324,6 +333,7 @@ def _mistake(stated_in: str) -> str:
         ("up(δ)", "$\\operatorname{up}(\\delta)$"),
         ("δ/k²", "$\\delta/k^2$"),
         ("δ/k³", "$\\delta/k^3$"),
+        ("δ/k", "$\\delta/k$"),
     ):
         stated_in = stated_in.replace(plain, math)
     text = re.sub(
@@ -404,10 +414,7 @@ def avg_sheet(s: AvgPoolSpec, view: SheetView) -> dict[str, Any]:
         after.append(layouts)
     index = ("," if d.notation.commas else "").join(_IN[s.ndim])
     after.append({"kind": "activation_delta", "index": index})
-    forms = [
-        view.closed_form(c, rf"{_lhs(view)} = {c.formula.latex(_names(view))}", _avg_heading(s, c))
-        for c in d.closed_forms
-    ]
+    forms = [_form(view, c, _avg_heading(s, c)) for c in d.closed_forms]
     name = volume_name(s)
     size_words = (
         f"the window size is ${s.window}$"
@@ -657,10 +664,7 @@ def max_sheet(s: MaxPoolSpec, view: SheetView) -> dict[str, Any]:
         "delta\nto the maximum of its window (SymPy substituted the switches after "
         "differentiating):"
     )
-    forms = [
-        view.closed_form(c, rf"{_lhs(view)} = {c.formula.latex(_names(view))}", _max_heading(s, c))
-        for c in d.closed_forms
-    ]
+    forms = [_form(view, c, _max_heading(s, c)) for c in d.closed_forms]
     sections = [
         _layer_section(s, view, intro, []),
         _forward_section(view),
