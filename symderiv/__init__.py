@@ -28,11 +28,22 @@ from .layers.conv import (
 )
 from .layers.dense import LinearSpec, linear
 from .layers.loss import LossSpec, softmax_cross_entropy, squared_error
+from .layers.pool import (
+    AvgPoolSpec,
+    MaxPoolSpec,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)
 from .layers.subsample import Subsample2d, subsample2d
 
 __all__ = [
     "KINDS",
     "ActivationSpec",
+    "AvgPoolSpec",
     "CheckResult",
     "ConvSpec",
     "Derivation",
@@ -41,12 +52,16 @@ __all__ = [
     "LinearSpec",
     "LossSpec",
     "MapCombination",
+    "MaxPoolSpec",
     "OutputError",
     "SizeLimitError",
     "SpecError",
     "Subsample2d",
     "SymderivError",
     "activation",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
     "check",
     "conv1d",
     "conv2d",
@@ -59,6 +74,9 @@ __all__ = [
     "leaky_relu",
     "linear",
     "map_combination",
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
     "relu",
     "sigmoid",
     "softmax_cross_entropy",

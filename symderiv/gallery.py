@@ -11,6 +11,7 @@ from .layers.combination import map_combination
 from .layers.conv import conv1d, conv2d, conv3d, conv_transpose2d
 from .layers.dense import linear
 from .layers.loss import softmax_cross_entropy, squared_error
+from .layers.pool import avg_pool2d, max_pool2d
 from .layers.subsample import subsample2d
 
 __all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files"]
@@ -50,6 +51,14 @@ GALLERY: tuple[Layer, ...] = (
     # Losses: the notes' squared error, and the softmax cross-entropy given sum_c t = 1.
     squared_error(input=3),
     softmax_cross_entropy(input=3),
+    # Mean pooling, the notes' example: 4×4 input, 2×2 windows; dE/dA = up(D)/k².
+    avg_pool2d(input=(4, 4), kernel=(2, 2)),
+    # Overlapping mean pooling (stride 2 < window 3): each element sums its windows' deltas.
+    avg_pool2d(input=(5, 5), kernel=(3, 3), stride=2),
+    # Max pooling with ties (seed 3: a two-way and a three-way tie), PyTorch's rule...
+    max_pool2d(input=(4, 4), kernel=(2, 2), seed=3, ties="first"),
+    # ... and the same values with the delta shared among tied maxima.
+    max_pool2d(input=(4, 4), kernel=(2, 2), seed=3, ties="split"),
 )
 
 

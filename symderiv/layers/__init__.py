@@ -19,6 +19,7 @@ from . import dense as _dense
 from . import loss as _loss
 from . import subsample as _subsample
 from .conv import spec as _conv
+from .pool import spec as _pool
 
 __all__ = ["KINDS", "Kind", "from_options", "layer"]
 
@@ -99,6 +100,23 @@ KINDS: dict[str, Kind] = {
             _loss.LOSS_OPTIONS,
             _loss.softmax_cross_entropy,
             partial(_loss.from_options, "softmax_cross_entropy"),
+        ),
+        *(
+            Kind(
+                name=name,
+                summary=summary,
+                options=_pool.MAX_POOL_OPTIONS if name.startswith("max") else _pool.POOL_OPTIONS,
+                make=_pool.MAKERS[name],
+                from_options=partial(_pool.from_options, name),
+            )
+            for name, summary in (
+                ("avg_pool1d", "1-D mean pooling"),
+                ("avg_pool2d", "2-D mean pooling (default: the notes' 4x4 input, 2x2 window)"),
+                ("avg_pool3d", "3-D mean pooling"),
+                ("max_pool1d", "1-D max pooling, with switches"),
+                ("max_pool2d", "2-D max pooling, with switches (default: 4x4 input, 2x2 window)"),
+                ("max_pool3d", "3-D max pooling, with switches"),
+            )
         ),
     )
 }
