@@ -18,6 +18,7 @@ from .core.layer import Layer
 from .layers.conv import conv1d, conv2d
 from .layers.dense import linear
 from .layers.loss import squared_error
+from .layers.pool import avg_pool2d
 from .layers.subsample import subsample2d
 
 __all__ = ["CATALOGUE", "Entry", "Verdict", "run"]
@@ -179,6 +180,30 @@ CATALOGUE: tuple[Entry, ...] = (
         of="A",
         layer=lambda: conv2d(input=(5, 5), kernel=(3, 3), stride=2, padding=1),
         convention="correlation",
+    ),
+    Entry(
+        key="mean-pooling",
+        source=NOTES_002,
+        stated="δ^l = up(δ^{l+1}) / k², up(x) = x ⊗ 1_{k×k}",
+        stated_tex=(
+            r"\delta^{l} = \frac{1}{k^2} \operatorname{up}(\delta^{l+1}), \quad "
+            r"\operatorname{up}(x) = x \otimes \mathbf{1}_{k \times k}"
+        ),
+        formula="up(delta, 2) / 4",
+        of="A",
+        layer=lambda: avg_pool2d(),
+        convention=None,
+        reading="the gradient that reaches the pooling layer's input, for 2×2 windows that tile it",
+    ),
+    Entry(
+        key="mean-pooling-divided-by-k",
+        source=WILD,
+        stated="δ^l = up(δ^{l+1}) / k",
+        stated_tex=r"\delta^{l} = \frac{1}{k} \operatorname{up}(\delta^{l+1})",
+        formula="up(delta, 2) / 2",
+        of="A",
+        layer=lambda: avg_pool2d(),
+        convention=None,
     ),
     Entry(
         key="subsampling-bias",

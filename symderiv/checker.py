@@ -230,6 +230,15 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
             volume *= k
         if volume > 1:
             yield f"a missing 1/{volume}", Scale(Number(sympy.Rational(1, volume)), formula)
+        side = kernel[0]
+        if len(kernel) > 1 and len(set(kernel)) == 1 and side > 1:
+            for path, node in _nodes(formula):
+                if isinstance(node, Scale) and isinstance(node.factor, Number):
+                    smaller = Number(sympy.Rational(node.factor.value) / side)
+                    yield (
+                        f"divided by {side} where the window has {volume} cells (1/k, not 1/k²)",
+                        _replace_at(formula, path, Scale(smaller, node.arg)),
+                    )
     if len(scope.target) == 2 and not isinstance(formula, Transpose):
         yield "transposed (rows and columns swapped)", Transpose(formula)
     for name, shape in scope.maps.items():

@@ -23,6 +23,8 @@ EXPECTED = {  # key: (holds in the stated convention, holds in the other one)
     "transposed-padding": (True, False),
     "missing-zero-insertion": (False, False),
     "kernel-without-flip": (False, False),
+    "mean-pooling": (True,),
+    "mean-pooling-divided-by-k": (False,),
     "subsampling-bias": (True,),
     "subsampling-beta": (True,),
     "subsampling-sensitivity": (True,),
@@ -57,6 +59,10 @@ def _torch_gradient(layer, letter: str, arrays: dict[str, np.ndarray]) -> np.nda
         return t[letter].grad.numpy()
     if layer.kind == "linear":
         Z = F.linear(t["A"], t["W"], t["b"])
+        (Z * t["D"].detach()).sum().backward()
+        return t[letter].grad.numpy()
+    if layer.kind == "avg_pool2d":
+        Z = F.avg_pool2d(t["A"], layer.kernel, layer.stride, layer.padding)
         (Z * t["D"].detach()).sum().backward()
         return t[letter].grad.numpy()
     if layer.kind == "squared_error":

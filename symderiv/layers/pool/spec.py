@@ -40,6 +40,7 @@ from ...sizes import conv_output_size, parse_size
 if TYPE_CHECKING:
     from ...core.model import Derivation, Element, GradientElement
     from ...core.symbols import SymbolTensor
+    from ...formulas.bind import Scope
     from ...render.sheet import SheetView
 
 __all__ = [
@@ -319,6 +320,12 @@ class AvgPoolSpec(PoolSpec):
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "count_include_pad": True}
+
+    def scope(self, of: str) -> Scope:
+        """One map: a formula for dE/dA reads that map's D (``up(D, 2) / 4``)."""
+        from ...formulas.bind import Scope
+
+        return Scope(maps={"D": self.output}, target=self.input, of=of)
 
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         shapes = self.shapes()
