@@ -92,3 +92,19 @@ def test_nesting_and_length_are_limited_before_any_recursion():
     with pytest.raises(FormulaSyntaxError, match="a formula of 20,000 characters"):
         parse("(" * 10_000 + ")" * 10_000)
     assert parse("(" * 40 + "A" + ")" * 40) == Name(40, "A")
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "shown"),
+    [("y^2 - t", 3, "^2"), ("sum(D^{2})", 7, "^{2}"), ("D^(1)", 3, "^(1)")],
+)
+def test_a_number_as_superscript_is_a_power_and_refused_not_taken_for_a_layer(text, column, shown):
+    # y^2 once read as y with a layer index 2, so "y^2 - t" was proved to "hold" as y - t
+    with pytest.raises(FormulaSyntaxError) as err:
+        parse(text)
+    assert str(err.value).split("\n")[0] == (
+        f"formula {text!r}: a power such as {shown} is not in the formula language (a "
+        f"superscript names a layer, such as l or {{l+1}}) at column {column}"
+    )
+    assert parse("z^L") == Name(0, "z", "L")
+    assert parse("δ^{l-1}") == Name(0, "delta", "l-1")

@@ -16,7 +16,8 @@ Grammar (lowest precedence first)::
     postfix  := primary ("^T" | "^" super)*
     primary  := NUMBER | STRING | NAME [prime] ["(" args ")"] | "(" formula ")"
     args     := formula ("," formula)*
-    super    := NAME | NUMBER | "{" tokens "}" | "(" tokens ")"    (a layer index such as l+1)
+    super    := NAME | "{" tokens "}" | "(" tokens ")"    (a layer index such as l+1; a
+                                                          number alone would be a power: refused)
 
 A superscript other than ``T`` names a layer (``δ^{l+1}``, ``z^l``) and is kept,
 not evaluated.  Limits: 2,000 characters and 50 levels of nesting.
@@ -301,13 +302,20 @@ class _Parser:
         return node
 
     def superscript(self) -> str:
-        """``l``, ``2``, ``{l+1}`` or ``(l-1)``: kept as text."""
-        if self.tok.kind in ("name", "num"):
+        """``l``, ``L``, ``{l+1}`` or ``(l-1)``: kept as text.  A bare number is refused:
+        ``y^2`` reads as a power, which the language does not have, so taking it for a
+        layer index would silently check ``y`` in its place."""
+        if self.at("num"):
+            raise self.error(
+                f"a power such as ^{self.tok.text} is not in the formula language (a superscript "
+                "names a layer, such as l or {l+1})"
+            )
+        if self.at("name"):
             return self.take().text
         for open_, close in (("{", "}"), ("(", ")")):
             if self.at("op", open_):
                 start = self.take()
-                parts = []
+                parts, named = [], False
                 while not self.at("op", close):
                     if self.tok.kind == "end" or self.at("op", open_):
                         raise self.error(
@@ -317,10 +325,17 @@ class _Parser:
                     sign = self.at("op", "+") or self.at("op", "-")
                     if not (self.tok.kind in ("name", "num") or sign):
                         raise self.error("a superscript holds a layer index such as l+1")
+                    named = named or self.at("name")
                     parts.append(self.take().text)
                 self.take()
                 if not parts:
                     raise self.error("an empty superscript", start)
+                if not named:
+                    raise self.error(
+                        f"a power such as ^{open_}{''.join(parts)}{close} is not in the formula "
+                        "language (a superscript names a layer, such as l or {l+1})",
+                        start,
+                    )
                 return "".join(parts)
         raise self.error("expected T or a layer index after '^'")
 
