@@ -187,3 +187,18 @@ def test_a_bad_claim_is_refused_before_any_work():
 def test_subsampling_and_fully_connected_formulas(layer, formula, of, holds, repair):
     r = check(layer, formula, of)
     assert (r.holds, r.repair) == (holds, repair)
+
+
+@pytest.mark.parametrize(
+    ("formula", "at"), [("sum(pad(D, 3000))", "a 6003×6003 map"), ("sum(up(D, 10000))", "a 30000×30000 map")]
+)
+def test_a_formula_too_large_to_evaluate_is_refused_when_bound(classic, formula, at):
+    # pad(D, 3000) once took half a minute and 2 GB, up(D, 10000) more memory than there is
+    from symderiv.formulas.bind import bind
+
+    with pytest.raises(FormulaError) as err:
+        bind(formula, classic.scope("b"))
+    assert str(err.value) == (
+        f"formula {formula!r}: {at}, more than the 1,000,000 elements symderiv evaluates "
+        "(at column 5)"
+    )

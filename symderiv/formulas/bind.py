@@ -12,6 +12,7 @@ formula where both modes would fit is refused as ambiguous.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -41,12 +42,23 @@ from .nodes import (
 )
 from .parse import BinOp, Call, Name, Neg, Node, Num, Str, Transposed, parse
 
-__all__ = ["ALIASES", "FormulaError", "Scope", "TargetShapeError", "bind", "shape_of"]
+__all__ = [
+    "ALIASES",
+    "MAX_ELEMENTS",
+    "FormulaError",
+    "Scope",
+    "TargetShapeError",
+    "bind",
+    "shape_of",
+]
 
 ALIASES = {"x": "A", "w": "K", "k": "K", "delta": "D", "d": "D"}
 """The notes' names for a layer's tensors."""
 
 Shape = tuple[int, ...]
+
+MAX_ELEMENTS = 1_000_000
+"""The most elements any map inside a formula may have (each is a SymPy expression)."""
 
 
 class FormulaError(SymderivError, ValueError):
@@ -94,10 +106,19 @@ class _Binder:
 
     # -- shapes ------------------------------------------------------------
     def shape(self, f: Formula, node: Node) -> Shape:
+        """``f``'s shape; a map of more than :data:`MAX_ELEMENTS` elements (``pad(D, 5000)``)
+        is refused here, before evaluating it would build it symbol by symbol."""
         try:
-            return shape_of(f, self.scope.maps)
+            shape = shape_of(f, self.scope.maps)
         except ValueError as exc:
             raise self.fail(node, str(exc)) from None
+        if math.prod(shape) > MAX_ELEMENTS:
+            raise self.fail(
+                node,
+                f"a {_shape(shape)} map, more than the {MAX_ELEMENTS:,} elements symderiv "
+                "evaluates",
+            )
+        return shape
 
     # -- binding -----------------------------------------------------------
     def bind(self, node: Node) -> Formula:
