@@ -378,6 +378,7 @@ def _view(results: list[tuple[Entry, list[Verdict]]], fmt: str) -> dict[str, Any
                 "stated_tex": entry.stated_tex,
                 "formula": entry.formula,
                 "of": entry.of,
+                "of_tex": {"beta": r"\beta"}.get(entry.of, entry.of),
                 "stated_for": entry.convention,
                 "reading": entry.reading,
                 "verdicts": [

@@ -119,3 +119,16 @@ def test_the_catalogue_compiles_cleanly():
 
     build = compile_pdf(render("tex", RESULTS))
     assert build.pdf.startswith(b"%PDF-")
+
+
+def test_the_markdown_lists_each_verdict_on_its_own_line_and_names_beta_in_tex():
+    shown = [(e, vs) for e, vs in RESULTS if e.key in ("bias", "subsampling-beta")]
+    md = render("md", shown)
+    assert (
+        "- `conv2d_4x4_k2x2_correlation`: **holds**, at its one element.\n"
+        "- `conv2d_4x4_k2x2_convolution`: **holds**, at its one element.\n"
+    ) in md
+    assert "for $`\\partial E/\\partial \\beta`$" in md
+    assert "\\partial beta" not in md + render("tex", shown)
+    refuted = render("md", [(e, vs) for e, vs in RESULTS if e.key == "kernel-rot180-outside"])
+    assert ", not for this correlation layer.\n\n  ```math\n" in refuted
