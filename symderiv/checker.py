@@ -186,6 +186,14 @@ def _nodes(f: Formula, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
             yield from _nodes(value, (*path, field.name))
 
 
+def _per_axis(uniform: str, per_axis: str, amounts: tuple[int, ...]) -> str:
+    """``dilate(D, 2)`` when every axis has the same amount, else ``D zero-inserted by 2×1``
+    (the formula language's dilate and pad take one amount for every axis)."""
+    if len(set(amounts)) == 1:
+        return uniform.format(amounts[0])
+    return per_axis.format("×".join(map(str, amounts)))
+
+
 def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str, Formula]]:
     """Single changes to the formula, each with the mistake it would mend."""
     for path, node in _nodes(formula):
@@ -213,7 +221,9 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
         for path, node in _nodes(formula):
             if isinstance(node, Var) and node.name == "D":
                 yield (
-                    f"a missing zero insertion for the stride (dilate(D, {stride[0]}))",
+                    "a missing zero insertion for the stride ("
+                    + _per_axis("dilate(D, {})", "D zero-inserted by {}", stride)
+                    + ")",
                     _replace_at(formula, path, ZeroInsert(node, tuple(stride))),
                 )
     kernel = getattr(layer, "kernel", None)
@@ -222,7 +232,9 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
             if isinstance(node, Var) and node.name == "D":
                 reach = tuple(k - 1 for k in kernel)
                 yield (
-                    f"a missing zero padding of D (pad(D, {reach[0]}))",
+                    "a missing zero padding of D ("
+                    + _per_axis("pad(D, {})", "D padded by {} zeros", reach)
+                    + ")",
                     _replace_at(formula, path, Pad(node, reach, reach)),
                 )
         volume = 1

@@ -202,3 +202,16 @@ def test_a_formula_too_large_to_evaluate_is_refused_when_bound(classic, formula,
         f"formula {formula!r}: {at}, more than the 1,000,000 elements symderiv evaluates "
         "(at column 5)"
     )
+
+
+def test_a_repair_on_a_stride_or_kernel_that_differs_per_axis_names_every_axis():
+    # the message once said dilate(D, 2) for a 2x1 stride (and pad(D, 1) for a 2x3 kernel)
+    from symderiv.checker import _per_axis
+
+    strided = symderiv.conv2d(input=(5, 5), kernel=(3, 3), stride=(2, 1))
+    r = check(strided, "conv2(D, K, 'full')", "A")
+    assert r.diagnosis.startswith(
+        "a missing zero insertion for the stride (D zero-inserted by 2×1); as written,"
+    )
+    assert _per_axis("pad(D, {})", "D padded by {} zeros", (1, 2)) == "D padded by 1×2 zeros"
+    assert _per_axis("pad(D, {})", "D padded by {} zeros", (2, 2)) == "pad(D, 2)"
