@@ -388,6 +388,7 @@ def _view(results: list[tuple[Entry, list[Verdict]]], fmt: str) -> dict[str, Any
                         "holds": v.result.holds,
                         "checked": v.result.checked,
                         "failures": v.result.failures,
+                        "undecided": v.result.undecided,
                         "diagnosis": v.result.diagnosis,
                         "reason": v.result.reason,
                         "counterexample": _counterexample(v, fmt),
@@ -421,7 +422,13 @@ def render(fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None) -
             lines.append(f"{e['key']}: {e['stated']}  [{e['source']}]")
             lines.append(f"  read as dE/d{e['of']} = {e['formula']}")
             for v in e["verdicts"]:
-                verdict = "holds" if v["holds"] else "does not hold"
+                verdict = (
+                    "holds"
+                    if v["holds"]
+                    else "undecided (not claimed to hold)"
+                    if v["undecided"] and not v["failures"]
+                    else "does not hold"
+                )
                 where = f"{v['convention']} convention, " if v["convention"] else ""
                 lines.append(f"  {where}{v['layer']}: {verdict}")
                 c = v["counterexample"]

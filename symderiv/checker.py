@@ -95,7 +95,8 @@ class CheckResult:
         if self.formula.text() != self.text:
             lines.append(f"  read as {self.formula.text()} (one map pair; the layer sums the rest)")
         if self.holds:
-            lines.append(f"  holds: proved equal to the derivation at all {self.checked} elements")
+            at = "its one element" if self.checked == 1 else f"all {self.checked} elements"
+            lines.append(f"  holds: proved equal to the derivation at {at}")
             return "\n".join(lines) + "\n"
         if self.failures:
             lines.append(
@@ -240,7 +241,7 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
         volume = 1
         for k in kernel:
             volume *= k
-        if volume > 1:
+        if volume > 1 and layer.kind.startswith("avg_pool"):  # a mean over the window
             yield f"a missing 1/{volume}", Scale(Number(sympy.Rational(1, volume)), formula)
         side = kernel[0]
         if len(kernel) > 1 and len(set(kernel)) == 1 and side > 1:

@@ -85,7 +85,7 @@ def test_a_missing_zero_insertion_is_found_although_it_changes_the_shape():
         "a missing zero insertion for the stride (dilate(D, 2)); as written, it gives a 5 map, "
         "but dE/dA is 7 per map (at column 1)"
     )
-    assert r.repair == "conv(zero_insert(D, 2), K, 'full')"
+    assert r.repair == "conv(dilate(D, 2), K, 'full')"
     assert check(layer, "conv(dilate(D, 2), K, 'full')", "A").holds
 
 
@@ -215,3 +215,13 @@ def test_a_repair_on_a_stride_or_kernel_that_differs_per_axis_names_every_axis()
     )
     assert _per_axis("pad(D, {})", "D padded by {} zeros", (1, 2)) == "D padded by 1×2 zeros"
     assert _per_axis("pad(D, {})", "D padded by {} zeros", (2, 2)) == "pad(D, 2)"
+
+
+def test_a_negative_number_divides_and_the_window_mean_is_only_tried_for_mean_pooling(classic):
+    assert check(classic, "sum(D) / -1 * -1", "b").holds
+    r = check(classic, "4 * conv2(D, K, 'full')", "A")
+    assert not r.holds
+    assert r.diagnosis is None  # not "a missing 1/4": a convolution is no mean over its window
+    assert check(symderiv.conv2d(input=(3, 3), kernel=(3, 3)), "sum(D)", "b").to_text().endswith(
+        "holds: proved equal to the derivation at its one element\n"
+    )

@@ -32,7 +32,7 @@ def _formulas(d):
                     "A",
                     "correlation",
                     True,
-                    "crop(xcorr(pad(zero_insert(D, 2), 2, 3), rot180(K)), 1, 1)",
+                    "crop(xcorr(pad(dilate(D, 2), 2, 3), rot180(K)), 1, 1)",
                 ),
                 (
                     "K",
@@ -40,7 +40,7 @@ def _formulas(d):
                     False,
                     "rot180(crop(xcorr(pad(A, 1), D, stride=1, dilation=2), 0, 1))",
                 ),
-                ("A", "convolution", False, "crop(xcorr(pad(zero_insert(D, 2), 2, 3), K), 1, 1)"),
+                ("A", "convolution", False, "crop(xcorr(pad(dilate(D, 2), 2, 3), K), 1, 1)"),
             ],
         ),
         (
@@ -48,9 +48,9 @@ def _formulas(d):
             [
                 ("K", "correlation", True, "xcorr(A, D, stride=2, dilation=1)"),
                 ("b", "both", True, "sum(D)"),
-                ("A", "correlation", True, "xcorr(pad(D, 2), rot180(zero_insert(K, 2)))"),
+                ("A", "correlation", True, "xcorr(pad(D, 2), rot180(dilate(K, 2)))"),
                 ("K", "convolution", False, "rot180(xcorr(A, D, stride=2, dilation=1))"),
-                ("A", "convolution", False, "xcorr(pad(D, 2), zero_insert(K, 2))"),
+                ("A", "convolution", False, "xcorr(pad(D, 2), dilate(K, 2))"),
             ],
         ),
         (

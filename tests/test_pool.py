@@ -143,7 +143,7 @@ def test_the_notes_form_and_its_mistakes():
     shown = forms(d)
     assert [f["text"] for f in shown] == [
         "1/4 * up(D, 2)",
-        "xcorr(pad(zero_insert(D, 2), 1), 1/4 * ones(2,2))",
+        "xcorr(pad(dilate(D, 2), 1), 1/4 * ones(2,2))",
         "1/2 * up(D, 2)",
         "up(D, 2)",
     ]

@@ -97,6 +97,8 @@ def check_claim(
 ) -> ClosedFormCheck:
     """Evaluate ``claim`` and compare it with every derived element of ``claim.of``."""
     derived = [g for g in gradients if g.tensor == claim.of]
+    if not derived:  # nothing to compare: never an empty "holds"
+        raise ValueError(f"no derived gradient of {claim.of!r} to check the formula against")
     try:
         closed = layer.evaluate(claim, tensors)
     except ValueError as exc:

@@ -129,6 +129,8 @@ class _Binder:
         if isinstance(node, Name):
             return self.name(node)
         if isinstance(node, Neg):
+            if isinstance(node.arg, Num):  # a negative number, not -1 times a map
+                return _number(-node.arg.value)
             return Scale(Number(sympy.Integer(-1)), self.bind(node.arg))
         if isinstance(node, Transposed):
             inner = self.bind(node.arg)

@@ -195,7 +195,7 @@ class ZeroInsert(Formula):
         return ops.zero_insert(self.arg.evaluate(env), self.step)
 
     def text(self) -> str:
-        return f"zero_insert({self.arg.text()}, {_tuple_text(self.step)})"
+        return f"dilate({self.arg.text()}, {_tuple_text(self.step)})"  # as users write it
 
     def latex(self, names: Mapping[str, str]) -> str:
         step = _tuple_latex(self.step)
