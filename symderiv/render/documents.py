@@ -17,7 +17,8 @@ from typing import Any
 import jinja2
 import sympy
 
-from ..core.model import Derivation, Element, Term
+from ..core.chain import to_terms
+from ..core.model import ClosedFormCheck, Derivation, Element, Term
 from ..marker import MARKER, package_version
 from .sheet import SheetView, md_math, prose_md, prose_tex, tex_escape
 
@@ -77,13 +78,42 @@ def _term_json(term: Term) -> dict[str, Any]:
     return {"coeff": str(term.coeff), "factors": [f.name for f in term.factors]}
 
 
+def _terms_text(terms: tuple[Term, ...]) -> str:
+    """SymPy's ``str()`` of a sum, terms in the order given.
+
+    Never SymPy's ordered printing of a long sum: it sorts with a quadratic cost
+    (53 s and 7.7 GB for 15,876 terms); ``order="none"`` keeps ours and is linear."""
+    if not terms:
+        return "0"
+    return sympy.sstr(sympy.Add(*(t.expr() for t in terms), evaluate=False), order="none")
+
+
 def _expansion(e: Element) -> str:
     """SymPy's ``str()`` of the element, terms in display order."""
     if not e.polynomial:
         return sympy.sstr(e.expr, order="none")
-    if not e.terms:
-        return "0"
-    return sympy.sstr(sympy.Add(*(t.expr() for t in e.terms), evaluate=False), order="none")
+    return _terms_text(e.terms)
+
+
+def _failure_json(d: Derivation, c: ClosedFormCheck) -> dict[str, Any] | None:
+    """The first element where a closed form fails: the derived side as its expansion
+    prints it, the closed form's side in natural order (both deterministic, both linear)."""
+    f = c.first_failure
+    if f is None:
+        return None
+    derived = d.gradient(c.of, f.index)
+    if f.reason:
+        closed = sympy.sstr(f.closed, order="none")
+    elif derived.polynomial:
+        closed = _terms_text(to_terms(f.closed))
+    else:
+        closed = sympy.sstr(f.closed, order="none")
+    return {
+        "index": list(f.index),
+        "derived": _expansion(derived),
+        "closed": closed,
+        "reason": f.reason or None,
+    }
 
 
 def _element_json(e: Element) -> dict[str, Any]:
@@ -112,14 +142,7 @@ def json_document(d: Derivation) -> dict[str, Any]:
                 "failures": c.failures,
                 **({} if c.decided_by == "expand" else {"decided_by": c.decided_by}),
                 **({"undecided": c.undecided} if c.undecided else {}),
-                "first_failure": None
-                if c.first_failure is None
-                else {
-                    "index": list(c.first_failure.index),
-                    "derived": sympy.sstr(c.first_failure.derived),
-                    "closed": sympy.sstr(c.first_failure.closed),
-                    "reason": c.first_failure.reason or None,
-                },
+                "first_failure": _failure_json(d, c),
             }
             for c in d.closed_forms
         ],
