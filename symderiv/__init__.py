@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from .core.layer import Layer
 from .core.model import Derivation
-from .exceptions import LatexBuildError, OutputError, SizeLimitError, SpecError, SymderivError
+from .exceptions import (
+    LatexBuildError,
+    OutputError,
+    SizeLimitError,
+    SpecError,
+    SpecTypeError,
+    SymderivError,
+)
 from .layers import KINDS, layer
 from .layers.conv import (
     ConvSpec,
@@ -25,6 +32,7 @@ __all__ = [
     "OutputError",
     "SizeLimitError",
     "SpecError",
+    "SpecTypeError",
     "SymderivError",
     "conv1d",
     "conv2d",

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 import re
 
-from .exceptions import SpecError
+from .exceptions import SpecError, SpecTypeError, quoted
 
-__all__ = ["conv_output_size", "parse_size", "transposed_output_size"]
+__all__ = [
+    "MAX_DIGITS",
+    "conv_output_size",
+    "number",
+    "parse_size",
+    "transposed_output_size",
+]
+
+MAX_DIGITS = 100
+"""No number symderiv takes has more digits: a longer one is refused before it is
+converted (Python converts at most 4300), and products of sizes stay printable."""
 
 
 def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
@@ -23,6 +33,22 @@ def transposed_output_size(
 ) -> int:
     """A transposed convolution's output: ``(n-1)s - 2p + d(k-1) + output_padding + 1``."""
     return (n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1
+
+
+def _check_digits(piece: str, text: str, option: str) -> None:
+    digits = piece.strip().lstrip("-")
+    if len(digits) > MAX_DIGITS:
+        raise SpecError(
+            f"{option} {quoted(text)}: a number of {len(digits):,} digits; "
+            f"symderiv takes at most {MAX_DIGITS}"
+        )
+
+
+def number(text: str, option: str) -> int:
+    """The integer in ``text`` (already checked to be digits), refused quoting ``text``
+    when it has more than :data:`MAX_DIGITS` digits, before Python converts it."""
+    _check_digits(text, text, option)
+    return int(text)
 
 
 _SIZE_RE = re.compile(r"^\s*(-?[0-9]+)(\s*[xX×]\s*-?[0-9]+)*\s*$")
@@ -45,16 +71,23 @@ def parse_size(text: str, option: str, ndim: int, *, minimum: int = 1) -> tuple[
         expected = (
             f"expected {ndim} integers joined by 'x' (or one for every axis), such as {example!r}"
         )
+    if not isinstance(text, str):
+        raise SpecTypeError(f"{option} {quoted(text)}: {expected}")
     if not _SIZE_RE.match(text):
-        raise SpecError(f"{option} {text!r}: {expected}")
-    parts = tuple(int(p) for p in re.split(r"[xX×]", text.strip()))
+        raise SpecError(f"{option} {quoted(text)}: {expected}")
+    pieces = re.split(r"[xX×]", text.strip())
+    for piece in pieces:
+        _check_digits(piece, text, option)
+    parts = tuple(int(p) for p in pieces)
     if len(parts) == 1:
         parts = parts * ndim
     if len(parts) != ndim:
         values = "values" if ndim > 1 else "value"
-        raise SpecError(f"{option} {text!r}: a {ndim}-D layer takes {ndim} {values}; {expected}")
+        raise SpecError(
+            f"{option} {quoted(text)}: a {ndim}-D layer takes {ndim} {values}; {expected}"
+        )
     noun = "size" if option in ("--input", "--kernel") else "value"
     for p in parts:
         if p < minimum:
-            raise SpecError(f"{option} {text!r}: every {noun} must be at least {minimum}")
+            raise SpecError(f"{option} {quoted(text)}: every {noun} must be at least {minimum}")
     return parts

@@ -3,10 +3,11 @@ symbols → forward pass → chain rule → closed forms → proof → numeric c
 
 from __future__ import annotations
 
+import operator
 import sys
 from collections.abc import Callable
 
-from ..exceptions import SizeLimitError
+from ..exceptions import SizeLimitError, SpecError, SpecTypeError, quoted
 from .chain import derive_gradients
 from .layer import DEFAULT_MAX_TERMS, Layer
 from .model import Derivation
@@ -14,9 +15,32 @@ from .numeric import numeric_check
 from .prove import check_claim
 from .symbols import make_tensor
 
-__all__ = ["check_size", "derive"]
+__all__ = ["check_size", "derive", "max_terms_value"]
 
 _PROGRESS_FROM = 20_000  # predicted terms above which progress is shown on stderr
+
+
+def max_terms_value(max_terms: object) -> int:
+    """``max_terms`` checked: a positive integer (not a bool, a float or a string)."""
+    if isinstance(max_terms, bool):  # True is an int to Python, not a limit
+        value = None
+    else:
+        try:
+            value = operator.index(max_terms)  # type: ignore[arg-type]
+        except TypeError:
+            value = None
+    rule = f"expected a positive integer, such as {DEFAULT_MAX_TERMS}"
+    if value is None:
+        raise SpecTypeError(f"max_terms {quoted(max_terms)}: {rule}", field="max_terms", rule=rule)
+    if value < 1:
+        raise SpecError(f"max_terms {quoted(max_terms)}: {rule}", field="max_terms", rule=rule)
+    return value
+
+
+def _layer(layer: object) -> Layer:
+    if not isinstance(layer, Layer):
+        raise SpecTypeError(f"layer {quoted(layer)}: expected a layer, such as symderiv.conv2d()")
+    return layer
 
 
 def check_size(layer: Layer, max_terms: int = DEFAULT_MAX_TERMS) -> int:
@@ -24,11 +48,13 @@ def check_size(layer: Layer, max_terms: int = DEFAULT_MAX_TERMS) -> int:
 
     The prediction is arithmetic, so absurd sizes are refused at once rather
     than built."""
+    limit = max_terms_value(max_terms)
+    layer = _layer(layer)
     predicted = layer.predicted_terms()
-    if predicted > max_terms:
+    if predicted > limit:
         raise SizeLimitError(
             f"{layer.label()}: the derivation would build {predicted:,} terms, more than the "
-            f"limit of {max_terms:,}; raise it with --max-terms {predicted} "
+            f"limit of {limit:,}; raise it with --max-terms {predicted} "
             f"(or max_terms={predicted} in Python) if you have the time and memory"
         )
     return predicted
@@ -53,6 +79,8 @@ def derive(
     layer: Layer, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False
 ) -> Derivation:
     """Derive every gradient of ``layer``, prove its closed forms, cross-check numerically."""
+    if not isinstance(progress, bool):
+        raise SpecTypeError(f"progress {quoted(progress)}: expected True or False")
     predicted = check_size(layer, max_terms)
     report = _reporter(progress and predicted >= _PROGRESS_FROM)
     tensors = {

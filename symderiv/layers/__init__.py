@@ -7,12 +7,13 @@ typed on the command line.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
 from ..core.layer import Layer
-from ..exceptions import SpecError
+from ..exceptions import SpecError, SpecTypeError, quoted
 from .conv import spec as _conv
 
 __all__ = ["KINDS", "Kind", "from_options", "layer"]
@@ -54,24 +55,43 @@ KINDS: dict[str, Kind] = {
 
 
 def _kind(name: object) -> Kind:
-    if not isinstance(name, str) or name not in KINDS:
-        raise SpecError(f"layer {name!r}: expected one of {', '.join(KINDS)}")
+    if not isinstance(name, str):
+        raise SpecTypeError(
+            f"layer {quoted(name)}: expected the name of a kind, one of {', '.join(KINDS)}"
+        )
+    if name not in KINDS:
+        raise SpecError(f"layer {quoted(name)}: expected one of {', '.join(KINDS)}")
     return KINDS[name]
 
 
 def layer(kind: str, *args: object, **kw: object) -> Layer:
-    """A layer of ``kind`` (a key of :data:`KINDS`) from Python values."""
-    return _kind(kind).make(*args, **kw)
+    """A layer of ``kind`` (a key of :data:`KINDS`) from Python values.
+
+    Arguments the kind's constructor does not take raise
+    :class:`~symderiv.exceptions.SpecTypeError` (a :class:`TypeError`); values it
+    refuses, :class:`~symderiv.exceptions.SpecError` (a :class:`ValueError`)."""
+    k = _kind(kind)
+    try:
+        inspect.signature(k.make).bind(*args, **kw)
+    except TypeError as exc:
+        raise SpecTypeError(f"layer({kind!r}, ...): {exc}") from None
+    return k.make(*args, **kw)
 
 
 def from_options(kind: str, typed: Mapping[str, str]) -> Layer:
     """A layer of ``kind`` from the command-line options given, as typed
     (``{"--input": "4x4"}``); an option the kind does not take is an error."""
     k = _kind(kind)
+    if not isinstance(typed, Mapping) or not all(
+        isinstance(o, str) and isinstance(t, str) for o, t in typed.items()
+    ):
+        raise SpecTypeError(
+            f"options {quoted(typed)}: expected option texts, such as {{'--input': '4x4'}}"
+        )
     for option in typed:
         if option not in k.options:
             raise SpecError(
-                f"{option} {typed[option]!r}: {kind} has no such option; it takes "
+                f"{option} {quoted(typed[option])}: {kind} has no such option; it takes "
                 + ", ".join(k.options)
             )
     return k.from_options(typed)
