@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .core.layer import Layer
-from .core.model import Derivation
 from .exceptions import (
     LatexBuildError,
     OutputError,
@@ -43,3 +44,16 @@ __all__ = [
     "layer",
 ]
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .core.model import Derivation
+
+
+def __getattr__(name: str) -> Any:
+    # Derivation (and with it SymPy) is imported when first used, so that a command
+    # that is refused (bad input, over the size limit) never waits for SymPy to load.
+    if name == "Derivation":
+        from .core.model import Derivation
+
+        return Derivation
+    raise AttributeError(f"module 'symderiv' has no attribute {name!r}")

@@ -11,18 +11,20 @@ import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .core.layer import DEFAULT_MAX_TERMS
-from .core.model import Derivation
 from .core.pipeline import check_size
 from .exceptions import OutputError, SpecError, SymderivError, quoted
 from .gallery import GALLERY, gallery_files
 from .layers import KINDS, from_options
 from .layers.conv.spec import CONVENTIONS, count_text
 from .output import check_targets, write_files
+
+if TYPE_CHECKING:
+    from .core.model import Derivation
 
 __all__ = ["cli", "main"]
 
@@ -231,7 +233,8 @@ def cli() -> None:
     default=str(DEFAULT_MAX_TERMS),
     show_default=True,
     metavar="T",
-    help="Refuse derivations predicted to build more terms than this.",
+    help="Refuse derivations whose predicted work (symbols made, terms built, array cells "
+    "and products visited) is larger than this.",
 )
 def derive(
     layer: str,

@@ -12,6 +12,7 @@ from .exceptions import SpecError, SpecTypeError, quoted
 __all__ = [
     "MAX_DIGITS",
     "conv_output_size",
+    "linked_pairs",
     "number",
     "parse_size",
     "transposed_output_size",
@@ -33,6 +34,44 @@ def transposed_output_size(
 ) -> int:
     """A transposed convolution's output: ``(n-1)s - 2p + d(k-1) + output_padding + 1``."""
     return (n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1
+
+
+def _floor_sum(n: int, m: int, a: int, b: int) -> int:
+    """sum_{i<n} floor((a·i + b) / m) for n, a, b >= 0 and m >= 1, in O(log)."""
+    total = 0
+    while True:
+        if a >= m:
+            total += n * (n - 1) // 2 * (a // m)
+            a %= m
+        if b >= m:
+            total += n * (b // m)
+            b %= m
+        y_max = a * n + b
+        if y_max < m:
+            return total
+        n, b = divmod(y_max, m)
+        m, a = a, m
+
+
+def _pairs_below(t: int, s: int, d: int, k: int) -> int:
+    """#{(x, p): x >= 0, 0 <= p < k, s·x + d·p <= t}."""
+    if t < 0:
+        return 0
+    last = min(k - 1, t // d)  # p = 0 .. last, each with floor((t - d·p)/s) + 1 values of x
+    return _floor_sum(last + 1, s, d, t - d * last) + last + 1
+
+
+def linked_pairs(n: int, k: int, s: int, d: int, lo: int, hi: int) -> int:
+    """#{(x, p): 0 <= x < n, 0 <= p < k, lo <= s·x + d·p < hi}, in O(log) of the sizes.
+
+    For a direct layer's axis (x an output, p a kernel index, lo = pad, hi = pad + H)
+    it is the number of taps that read the input; for a transposed one (x an input)
+    the number that land in the output."""
+
+    def upto(t: int) -> int:  # pairs with x < n and s·x + d·p <= t
+        return _pairs_below(t, s, d, k) - _pairs_below(t - s * n, s, d, k)
+
+    return max(0, upto(hi - 1) - upto(lo - 1))
 
 
 def _check_digits(piece: str, text: str, option: str) -> None:

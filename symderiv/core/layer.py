@@ -14,17 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import sympy
-
 if TYPE_CHECKING:
+    import numpy as np
+    import sympy
+
     from ..formulas.nodes import Formula
     from .model import Derivation, Element, GradientElement
     from .symbols import Notation, SymbolTensor
 
 __all__ = ["DEFAULT_MAX_TERMS", "Claim", "Layer"]
 
-DEFAULT_MAX_TERMS = 300_000
+DEFAULT_MAX_TERMS = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,12 @@ class Layer(ABC):
 
     @abstractmethod
     def predicted_terms(self) -> int:
-        """Terms (products visited) the whole derivation builds, predicted from the sizes."""
+        """The work the whole derivation does, predicted from the sizes without building
+        anything: symbols made (one per tensor element), terms built by the forward pass,
+        the chain rule and the closed forms, array cells filled and products visited by
+        the operators, and what the sheets render.  It must never be below the steps
+        :mod:`symderiv.core.work` counts when the derivation runs (the size limit
+        ``max_terms`` is compared with it)."""
 
     @abstractmethod
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
@@ -134,7 +139,12 @@ class Layer(ABC):
         return {}
 
     def derive(self, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False) -> Derivation:
-        """Derive, prove and cross-check every gradient of this layer."""
+        """Derive, prove and cross-check every gradient of this layer.
+
+        ``max_terms`` (a positive int) bounds :meth:`predicted_terms`; a layer above it is
+        refused with :class:`~symderiv.exceptions.SizeLimitError` before anything is built,
+        and a ``max_terms`` that is not a positive int raises
+        :class:`~symderiv.exceptions.SpecTypeError` or :class:`~symderiv.exceptions.SpecError`."""
         from .pipeline import derive
 
         return derive(self, max_terms=max_terms, progress=progress)

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 import sympy
 
+from ..core import work
 from ..core.chain import to_terms
 from ..core.model import ClosedFormCheck, Derivation, Element, Term
 from ..marker import MARKER, package_version
@@ -64,13 +65,40 @@ def environment() -> jinja2.Environment:
 # ---------------------------------------------------------------------------
 
 
+def _size(e: Element) -> int:
+    return len(e.terms) if e.polynomial else len(sympy.Add.make_args(e.expr))
+
+
+def rendered_items(d: Derivation) -> int:
+    """What one rendering walks: every element and term, the contributions, the sheet's
+    per-tensor passes over the gradients, the exhibits' cells and the refuted forms'
+    first failures (counted by :mod:`symderiv.core.work` as the stage ``render``)."""
+    items = sum(1 + _size(e) for e in d.forward)
+    items += sum(1 + _size(g) + len(g.contributions) for g in d.gradients)
+    items += (len(d.layer.wrt()) + 2) * len(d.gradients)
+    items += sum(1 + sum(map(len, t.patch)) for r in d.regroupings for t in r.terms)
+    items += sum(sum(map(len, m.rows)) for m in d.delta_maps)
+    for c in d.closed_forms:
+        if c.first_failure is not None:
+            f = c.first_failure
+            items += len(sympy.Add.make_args(f.derived)) + len(sympy.Add.make_args(f.closed))
+    return items
+
+
+def _count_rendering(d: Derivation) -> None:
+    if work.active():
+        work.add("render", rendered_items(d))
+
+
 def render_tex(d: Derivation) -> str:
     """The standalone LaTeX article."""
+    _count_rendering(d)
     return environment().get_template("sheet.tex.j2").render(**SheetView(d).build())
 
 
 def render_md(d: Derivation) -> str:
     """The GitHub Markdown sheet (```math blocks, $`...`$ inline)."""
+    _count_rendering(d)
     return environment().get_template("sheet.md.j2").render(**SheetView(d).build())
 
 
@@ -176,4 +204,5 @@ def _dump(value: Any, indent: int = 0, width: int = 100) -> str:
 
 def render_json(d: Derivation) -> str:
     """The ``symderiv/1`` JSON text (values that fit in 100 characters on one line)."""
+    _count_rendering(d)
     return _dump(json_document(d)) + "\n"

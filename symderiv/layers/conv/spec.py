@@ -14,17 +14,24 @@ from dataclasses import dataclass, field
 from math import prod
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import sympy
-
+from ...core import work
 from ...core.layer import Claim, Layer
-from ...core.symbols import Notation
-from ...exceptions import SizeLimitError, SpecError, SpecTypeError, quoted
-from ...sizes import MAX_DIGITS, conv_output_size, number, parse_size, transposed_output_size
+from ...exceptions import SpecError, SpecTypeError, quoted
+from ...sizes import (
+    MAX_DIGITS,
+    conv_output_size,
+    linked_pairs,
+    number,
+    parse_size,
+    transposed_output_size,
+)
 
 if TYPE_CHECKING:
+    import numpy as np
+    import sympy
+
     from ...core.model import Element, GradientElement
-    from ...core.symbols import SymbolTensor
+    from ...core.symbols import Notation, SymbolTensor
     from ...render.sheet import SheetView
 
 __all__ = [
@@ -258,28 +265,53 @@ class ConvSpec(Layer):
         """Output maps per group."""
         return self.out_channels // self.groups
 
+    def _axis(self, axis: int) -> tuple[int, int, int, int, int, int]:
+        """(input size, output size, kernel size, stride, dilation, padding) of one axis."""
+        return (
+            self.input[axis],
+            self.output[axis],
+            self.kernel[axis],
+            self.stride[axis],
+            self.dilation[axis],
+            self.padding[axis],
+        )
+
+    def _kernel_range(self, axis: int, x: int) -> range:
+        """The kernel indices p that link x (a direct layer's output, a transposed layer's
+        input) to a position inside the other side: 0 <= s·x + d·p − pad < size."""
+        h, o, k, s, d, pad = self._axis(axis)
+        size = o if self.transposed else h
+        lo = max(0, -(-(pad - s * x) // d))  # ceil((pad − s·x) / d)
+        hi = min(k - 1, (size - 1 + pad - s * x) // d)
+        return range(lo, hi + 1)
+
     def taps(self, axis: int) -> tuple[tuple[int, int, int], ...]:
         """Every (input index, output index, kernel index) linked on one axis.
 
         Direct layer: output u reads input s·u + d·p − pad.  Transposed layer:
-        input i writes output s·i + d·p − pad.  Positions in the padding are left out.
+        input i writes output s·i + d·p − pad.  Positions in the padding are left out;
+        the kernel indices of each u (or i) are solved for, so the cost is the taps found
+        plus one step per index, never the taps that land in the padding.
         """
-        h, o = self.input[axis], self.output[axis]
-        s, d, pad, k = self.stride[axis], self.dilation[axis], self.padding[axis], self.kernel[axis]
-        out = []
+        h, o, _, s, d, pad = self._axis(axis)
+        out: list[tuple[int, int, int]] = []
         if self.transposed:
             for i in range(h):
-                for p in range(k):
-                    y = s * i + d * p - pad
-                    if 0 <= y < o:
-                        out.append((i, y, p))
+                out.extend((i, s * i + d * p - pad, p) for p in self._kernel_range(axis, i))
         else:
             for u in range(o):
-                for p in range(k):
-                    i = s * u + d * p - pad
-                    if 0 <= i < h:
-                        out.append((i, u, p))
+                out.extend((s * u + d * p - pad, u, p) for p in self._kernel_range(axis, u))
+        work.add("geometry", (h if self.transposed else o) + len(out))
         return tuple(out)
+
+    def reads(self, axis: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """For each output index on one axis, the (kernel index, input index) pairs that
+        reach it, kernel index ascending (the order of the forward pass's terms)."""
+        per_output: list[list[tuple[int, int]]] = [[] for _ in range(self.output[axis])]
+        for i, y, p in self.taps(axis):
+            per_output[y].append((p, i))
+        work.add("geometry", self.output[axis])
+        return tuple(tuple(sorted(pairs)) for pairs in per_output)
 
     def unread_input(self) -> tuple[tuple[int, ...], ...]:
         """Per axis, the input indices no output depends on (their gradient is exactly 0)."""
@@ -348,18 +380,12 @@ class ConvSpec(Layer):
         }
 
     def tap_count(self, axis: int) -> int:
-        """``len(self.taps(axis))``, counted arithmetically in O(k): for each kernel
-        index p, the x in [0, n) with 0 <= s·x + d·p − pad < m, where x runs over the
-        outputs of a direct layer (m = input size) or the inputs of a transposed one."""
-        h, o = self.input[axis], self.output[axis]
+        """``len(self.taps(axis))``, counted arithmetically in O(log) of the sizes: the
+        (x, p) with 0 <= s·x + d·p − pad < m, where x runs over the outputs of a direct
+        layer (m = input size) or the inputs of a transposed one (m = output size)."""
+        h, o, k, s, d, pad = self._axis(axis)
         n, m = (h, o) if self.transposed else (o, h)
-        s, d, pad = self.stride[axis], self.dilation[axis], self.padding[axis]
-        total = 0
-        for p in range(self.kernel[axis]):
-            lo = max(0, -((d * p - pad) // s))  # ceil((pad − d·p) / s)
-            hi = min(n - 1, (m - 1 + pad - d * p) // s)
-            total += max(0, hi - lo + 1)
-        return total
+        return linked_pairs(n, k, s, d, pad, pad + m)
 
     def products(self) -> int:
         """Number of A·K products in the forward pass (taps landing on padding excluded)."""
@@ -368,22 +394,18 @@ class ConvSpec(Layer):
             self.batch * self.groups * per_group * prod(self.tap_count(a) for a in range(self.ndim))
         )
 
+    def predicted_work(self) -> dict[str, int]:
+        """The steps every stage of the derivation and its four renderings takes at most,
+        by stage (the stages :mod:`symderiv.core.work` counts), from the sizes alone."""
+        from .size import predicted_work
+
+        return predicted_work(self)
+
     def predicted_terms(self) -> int:
-        """Terms the whole derivation builds: the forward pass, the K, b and A
-        gradients, and the closed forms that are proved against them."""
-        if max(self.kernel) > _MAX_KERNEL_AXIS:
-            raise SizeLimitError(
-                f"{self.label()}: a kernel of {max(self.kernel):,} taps on one axis is beyond "
-                f"what symderiv derives (at most {_MAX_KERNEL_AXIS:,})"
-            )
-        p = self.products()
-        bias = self.batch * self.out_channels * prod(self.output)
-        forward = p + bias
-        gradients = 2 * p + bias
-        # The K and A closed forms of both conventions have as many terms as the
-        # gradients they are compared with; the bias closed form is built once.
-        closed = 2 * (2 * p) + bias
-        return forward + gradients + closed
+        """Everything the derivation builds and visits, predicted from the sizes (never
+        below what is really done): symbols, forward and gradient terms, the cells and
+        products of the closed forms, the proofs, the numeric check, the sheets."""
+        return sum(self.predicted_work().values())
 
     def nondefault(self) -> list[tuple[str, str, str]]:
         """The settings that differ from a plain layer's, in a fixed order, as
@@ -431,6 +453,8 @@ class ConvSpec(Layer):
         return ("K", "b", "A")
 
     def notation(self) -> Notation:
+        from ...core.symbols import Notation
+
         return Notation.for_shapes(self.shapes(), self.ndim)
 
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
@@ -452,6 +476,8 @@ class ConvSpec(Layer):
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, K, b and D, drawn in that order."""
+        import numpy as np
+
         rng = np.random.default_rng(seed)
         shapes = self.shapes()
         return {letter: rng.uniform(-1.0, 1.0, shapes[letter]) for letter in ("A", "K", "b", "D")}
@@ -480,7 +506,6 @@ class ConvSpec(Layer):
 
 
 ROLES = {"A": "input", "K": "kernel", "b": "bias", "D": "delta"}
-_MAX_KERNEL_AXIS = 1_000_000
 
 
 Size = int | str | Sequence[int]
