@@ -103,7 +103,8 @@ def parse_size(text: str, option: str, ndim: int, *, minimum: int = 1) -> tuple[
     quoting ``text`` when it is malformed, has the wrong number of axes, or holds
     a number below ``minimum``.
     """
-    example = "x".join([_EXAMPLE_VALUE.get(option, "2")] * ndim)
+    key = "--" + option.lstrip("-").replace("_", "-")  # "input" (Python) as "--input"
+    example = "x".join([_EXAMPLE_VALUE.get(key, "2")] * ndim)
     if ndim == 1:
         expected = f"expected an integer, such as {example!r}"
     else:
