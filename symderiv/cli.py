@@ -7,21 +7,24 @@ input, with exit status 2; nothing is written unless everything could be.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .core.layer import DEFAULT_MAX_TERMS
-from .core.model import Derivation
 from .core.pipeline import check_size, user_claims
-from .exceptions import OutputError, SpecError, SymderivError
-from .gallery import GALLERY, catalogue_files, gallery_files
+from .exceptions import OutputError, SpecError, SymderivError, quoted
 from .layers import KINDS, from_options
 from .layers.conv.spec import CONVENTIONS, count_text
 from .output import check_targets, write_files, write_stdout
+
+if TYPE_CHECKING:
+    from .core.model import Derivation
 
 __all__ = ["cli", "main"]
 
@@ -34,9 +37,75 @@ def _formats(text: str) -> list[str]:
     bad = [f for f in names if f not in FORMATS]
     if bad or not names:
         raise SpecError(
-            f"--format {text!r}: expected a comma-separated list of {', '.join(FORMATS)}"
+            f"--format {quoted(text)}: expected a comma-separated list of {', '.join(FORMATS)}"
         )
     return list(dict.fromkeys(names))
+
+
+def _given(option: str, text: str | None) -> None:
+    """An option given an empty text is an error, never taken as "not given"."""
+    if text is not None and not text.strip():
+        raise SpecError(f"{option} {quoted(text)}: empty; give a value or leave the option out")
+
+
+def _limits(near: Path) -> tuple[int, int]:
+    """(NAME_MAX, PATH_MAX) in bytes for the file system around ``near``."""
+    for where in (near, *near.parents, Path(".")):
+        try:
+            return os.pathconf(where, "PC_NAME_MAX"), os.pathconf(where, "PC_PATH_MAX")
+        except (OSError, ValueError):
+            continue
+    return 255, 4096
+
+
+def _check_length(path: Path, option: str, typed: str | None) -> None:
+    """Refuse a path whose name (any part) or whole is longer than the file system takes,
+    before anything touches it (the system would say "File name too long")."""
+    name_max, path_max = _limits(path.parent)
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            where = f"{option} {quoted(typed)}: " if typed is not None else ""
+            origin = "" if typed is not None else " (made from the layer's settings)"
+            raise SpecError(
+                f"{where}the file name {quoted(part)}{origin} is {size:,} bytes long; a name "
+                f"may have at most {name_max}"
+                + ("" if typed is not None else ": name the output with --output")
+            )
+    size = len(os.fsencode(os.path.abspath(path)))
+    if size >= path_max:
+        raise SpecError(
+            f"{option} {quoted(typed if typed is not None else str(path))}: the path is "
+            f"{size:,} bytes long; a path may have at most {path_max - 1}"
+        )
+
+
+def _kind(path: Path) -> str:
+    """``folder``, ``file``, ``missing``, or why the path cannot be looked at."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    except NotADirectoryError:
+        return "missing"  # a part of it is a file: _folder_problem names that part
+    except OSError as exc:
+        return exc.strerror or "cannot be read"
+    return "folder" if stat.S_ISDIR(info.st_mode) else "file"
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why files cannot be written into ``folder`` (None when it is a folder): the first
+    part of it that is a file, or the folder that does not exist."""
+    for part in (*reversed(folder.parents), folder):
+        kind = _kind(part)
+        if kind == "folder":
+            continue
+        if kind == "file":
+            return f"{str(part)!r} is a file, not a folder"
+        if kind == "missing":
+            return f"{str(folder)!r} does not exist"
+        return f"{str(part)!r} cannot be reached: {kind}"
+    return None
 
 
 def render_format(derivation: Derivation, fmt: str) -> bytes:
@@ -164,7 +233,8 @@ def cli() -> None:
     default=str(DEFAULT_MAX_TERMS),
     show_default=True,
     metavar="T",
-    help="Refuse derivations predicted to build more terms than this.",
+    help="Refuse derivations whose predicted work (symbols made, terms built, array cells "
+    "and products visited) is larger than this.",
 )
 @click.option(
     "--claim",
@@ -202,7 +272,10 @@ def derive(
         if value is not None
     }
     if layer not in KINDS:
-        raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
+        raise SpecError(f"layer {quoted(layer)}: expected one of {', '.join(KINDS)}")
+    for option, text in (*typed.items(), ("--format", formats), ("--output", output)):
+        _given(option, text)
+    _given("--max-terms", max_terms)
     fmts = _formats(formats)
     spec = from_options(layer, typed)
     if len(claims) != len(claims_for):
@@ -211,7 +284,8 @@ def derive(
             "--claim FORMULA its --for TENSOR"
         )
     paired = tuple(zip(claims_for, claims, strict=True))
-    user_claims(spec, paired)  # a formula that cannot be read is refused before any work
+    if paired:  # a formula that cannot be read is refused before any work
+        user_claims(spec, paired)
     limit = count_text(max_terms, "--max-terms")
     targets, folder = _targets(output, fmts, spec.label())
     if "pdf" in fmts:
@@ -248,7 +322,10 @@ def derive(
 def _targets(
     output: str | None, fmts: Sequence[str], stem: str
 ) -> tuple[dict[str, Path] | None, Path | None]:
-    """Where each format goes (``None`` for standard output), and a folder to create."""
+    """Where each format goes (``None`` for standard output), and a folder to create.
+
+    Only looks at the file system, never changes it; every name is checked for length
+    first, so nothing is created for a run that cannot write its files."""
     if output == "-":
         if len(fmts) != 1:
             raise SpecError(
@@ -257,27 +334,41 @@ def _targets(
         return None, None
     if output is None:
         folder = Path("output")
-        return {f: folder / f"{stem}.{f}" for f in fmts}, folder
+        targets = {f: folder / f"{stem}.{f}" for f in fmts}
+        for target in targets.values():
+            _check_length(target, "--output", None)
+        problem = None if _kind(folder) == "missing" else _folder_problem(folder)
+        if problem is not None:
+            raise SpecError(f"no --output given, and {problem}; name one with --output")
+        return targets, None if _kind(folder) == "folder" else folder
     path = Path(output)
-    if len(fmts) == 1 and not path.is_dir():
-        parent = path.parent
-        if not parent.is_dir():
-            what = "is a file, not a folder" if parent.exists() else "does not exist"
-            raise SpecError(f"--output {output!r}: {str(parent)!r} {what}")
+    _check_length(path, "--output", output)
+    kind = _kind(path)
+    if len(fmts) == 1 and kind != "folder":
+        problem = _folder_problem(path.parent)
+        if problem is not None:
+            raise SpecError(f"--output {quoted(output)}: {problem}")
         return {fmts[0]: path}, None
-    if path.exists() and not path.is_dir():
+    if kind == "file":
         raise SpecError(
-            f"--output {output!r} is a file, but {len(fmts)} formats were asked for: name a folder"
+            f"--output {quoted(output)} is a file, but {len(fmts)} formats were asked for: "
+            "name a folder"
         )
-    if not path.exists():
+    if kind == "missing":
         if path.suffix.lstrip(".").lower() in FORMATS:
             raise SpecError(
-                f"--output {output!r} looks like a file name, but {len(fmts)} formats were asked "
-                "for: name a folder, or ask for one --format"
+                f"--output {quoted(output)} looks like a file name, but {len(fmts)} formats "
+                "were asked for: name a folder, or ask for one --format"
             )
-        if not path.parent.is_dir():
-            raise SpecError(f"--output {output!r}: {str(path.parent)!r} does not exist")
-    return {f: path / f"{stem}.{f}" for f in fmts}, path
+        problem = _folder_problem(path.parent)
+        if problem is not None:
+            raise SpecError(f"--output {quoted(output)}: {problem}")
+    elif kind != "folder":
+        raise SpecError(f"--output {quoted(output)}: cannot be reached: {kind}")
+    targets = {f: path / f"{stem}.{f}" for f in fmts}
+    for target in targets.values():
+        _check_length(target, "--output", output)
+    return targets, None if kind == "folder" else path
 
 
 @cli.command()
@@ -293,14 +384,35 @@ def _targets(
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 def gallery(output: str, no_pdf: bool, force: bool) -> None:
     """Regenerate the gallery of example sheets (tex, md, json and pdf)."""
+    from .gallery import GALLERY, catalogue_files, gallery_files
+    _given("--output", output)
     folder = Path(output)
+    _check_length(folder, "--output", output)
+    kind = _kind(folder)
+    if kind == "file":
+        raise SpecError(f"--output {quoted(output)} is a file, not a folder")
+    if kind == "missing":  # created with its parents, unless one of them is a file
+        for part in reversed(folder.parents):
+            if _kind(part) == "file":
+                raise SpecError(f"--output {quoted(output)}: {str(part)!r} is a file, not a folder")
+    elif kind != "folder":
+        raise SpecError(f"--output {quoted(output)}: cannot be reached: {kind}")
+    suffixes = ("tex", "md", "json") if no_pdf else ("tex", "md", "json", "pdf")
+    targets = [folder / f"{spec.label()}.{suffix}" for spec in GALLERY for suffix in suffixes]
+    for target in targets:
+        _check_length(target, "--output", output)
+    if kind == "folder":  # before the (long) work, as derive does
+        check_targets(targets, force=force)
     files: dict[Path, bytes] = {}
     for i, spec in enumerate(GALLERY, 1):
         click.echo(f"symderiv: [{i}/{len(GALLERY)}] {spec.label()}", err=True)
         files.update(gallery_files(spec, folder, pdf=not no_pdf))
     click.echo("symderiv: the catalogue of published identities", err=True)
     files.update(catalogue_files(folder, pdf=not no_pdf))
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder {str(folder)!r}: {exc.strerror}") from None
     write_files(files, force=force)  # all rendered first: nothing is written on failure
     click.echo(f"symderiv: wrote {len(files)} files into {folder}", err=True)
 

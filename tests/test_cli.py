@@ -107,9 +107,9 @@ def test_several_formats_name_a_folder(run, tmp_path):
         ),
         (
             ["--max-terms", "100"],
-            "conv2d_4x4_k2x2_correlation: the derivation would build 279 "
-            "terms, more than the limit of 100; raise it with --max-terms 279 (or max_terms=279 in "
-            "Python) if you have the time and memory",
+            "conv2d_4x4_k2x2_correlation: the derivation would do 4,360 steps of work (symbols, "
+            "terms, array cells, products visited), more than the limit of 100; raise it with "
+            "--max-terms 4360 (or max_terms=4360 in Python) if you have the time and memory",
         ),
     ],
 )

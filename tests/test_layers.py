@@ -240,9 +240,10 @@ def test_transposed_json_uses_pytorch_layout():
                 "--out-channels",
                 "16",
             ],
-            "conv3d_6x6x6_k3x3x3_c16_m16_correlation: the derivation would build 3,099,648 terms, "
-            "more than the limit of 300,000; raise it with --max-terms 3099648 (or "
-            "max_terms=3099648 in Python) if you have the time and memory",
+            "conv3d_6x6x6_k3x3x3_c16_m16_correlation: the derivation would do 22,078,668 steps "
+            "of work (symbols, terms, array cells, products visited), more than the limit of "
+            "3,000,000; raise it with --max-terms 22078668 (or max_terms=22078668 in Python) if "
+            "you have the time and memory",
         ),
     ],
 )

@@ -781,5 +781,5 @@ def test_huge_layers_are_refused_before_anything_is_built():
     from symderiv.exceptions import SizeLimitError
 
     spec = symderiv.max_pool2d(input=(100_000, 100_000), kernel=2)
-    with pytest.raises(SizeLimitError, match="the derivation would build"):
+    with pytest.raises(SizeLimitError, match=r"the derivation would do [0-9,]+ steps of work"):
         spec.derive()

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import sympy
-
 if TYPE_CHECKING:
+    import numpy as np
+    import sympy
+
     from ..formulas.bind import Scope
     from ..formulas.nodes import Formula
     from .model import Derivation, Element, GradientElement
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_TERMS", "Claim", "Layer"]
 
-DEFAULT_MAX_TERMS = 300_000
+DEFAULT_MAX_TERMS = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,12 @@ class Layer(ABC):
 
     @abstractmethod
     def predicted_terms(self) -> int:
-        """Terms (products visited) the whole derivation builds, predicted from the sizes."""
+        """The work the whole derivation does, predicted from the sizes without building
+        anything: symbols made (one per tensor element), terms built by the forward pass,
+        the chain rule and the closed forms, array cells filled and products visited by
+        the operators, and what the sheets render.  It must never be below the steps
+        :mod:`symderiv.core.work` counts when the derivation runs (the size limit
+        ``max_terms`` is compared with it)."""
 
     @abstractmethod
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
@@ -159,7 +164,12 @@ class Layer(ABC):
         claims: Sequence[tuple[str, str]] = (),
     ) -> Derivation:
         """Derive, prove and cross-check every gradient of this layer; ``claims`` are
-        (of, formula) pairs of the user's own, shown on the sheet with their verdicts."""
+        (of, formula) pairs of the user's own, shown on the sheet with their verdicts.
+
+        ``max_terms`` (a positive int) bounds :meth:`predicted_terms`; a layer above it is
+        refused with :class:`~symderiv.exceptions.SizeLimitError` before anything is built,
+        and a ``max_terms`` that is not a positive int raises
+        :class:`~symderiv.exceptions.SpecTypeError` or :class:`~symderiv.exceptions.SpecError`."""
         from .pipeline import derive
 
         return derive(self, max_terms=max_terms, progress=progress, claims=claims)

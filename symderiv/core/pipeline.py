@@ -1,35 +1,68 @@
 """The whole pipeline, the same for every layer kind:
-symbols → forward pass → chain rule → closed forms → proof → numeric check → data."""
+symbols → forward pass → chain rule → closed forms → proof → numeric check → data.
+
+The size check comes first and imports nothing heavy (no SymPy), so a layer over
+the limit is refused at once, whatever its sizes.
+"""
 
 from __future__ import annotations
 
+import operator
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from math import prod
+from typing import TYPE_CHECKING
 
-from ..exceptions import SizeLimitError, SpecError
-from .chain import derive_gradients
+from ..exceptions import SizeLimitError, SpecError, SpecTypeError, quoted
+from . import work
 from .layer import DEFAULT_MAX_TERMS, Claim, Layer
-from .model import Derivation
-from .numeric import numeric_check
-from .prove import check_claim
-from .symbols import make_tensor
 
-__all__ = ["USER_CLAIM", "check_size", "derive", "user_claims"]
+if TYPE_CHECKING:
+    from .model import Derivation, Element, GradientElement
+
+__all__ = ["USER_CLAIM", "check_size", "derive", "max_terms_value", "user_claims"]
 
 _PROGRESS_FROM = 20_000  # predicted terms above which progress is shown on stderr
 
 
-def check_size(layer: Layer, max_terms: int = DEFAULT_MAX_TERMS) -> int:
-    """Predict the number of terms; raise :class:`SizeLimitError` above ``max_terms``.
+def max_terms_value(max_terms: object) -> int:
+    """``max_terms`` checked: a positive integer (not a bool, a float or a string)."""
+    if isinstance(max_terms, bool):  # True is an int to Python, not a limit
+        value = None
+    else:
+        try:
+            value = operator.index(max_terms)  # type: ignore[arg-type]
+        except TypeError:
+            value = None
+    rule = f"expected a positive integer, such as {DEFAULT_MAX_TERMS}"
+    if value is None:
+        raise SpecTypeError(f"max_terms {quoted(max_terms)}: {rule}", field="max_terms", rule=rule)
+    if value < 1:
+        raise SpecError(f"max_terms {quoted(max_terms)}: {rule}", field="max_terms", rule=rule)
+    return value
 
-    The prediction is arithmetic, so absurd sizes are refused at once rather
-    than built."""
-    predicted = layer.predicted_terms()
-    if predicted > max_terms:
+
+def _layer(layer: object) -> Layer:
+    if not isinstance(layer, Layer):
+        raise SpecTypeError(f"layer {quoted(layer)}: expected a layer, such as symderiv.conv2d()")
+    return layer
+
+
+def check_size(layer: Layer, max_terms: int = DEFAULT_MAX_TERMS) -> int:
+    """Predict the work of the derivation; raise :class:`SizeLimitError` above ``max_terms``.
+
+    The prediction is arithmetic on the sizes (never below the symbols made, one per
+    tensor element), so absurd sizes are refused at once rather than built."""
+    limit = max_terms_value(max_terms)
+    layer = _layer(layer)
+    symbols = sum(prod(shape) for _, shape in layer.tensors().values())
+    predicted = max(symbols, layer.predicted_terms())
+    if predicted > limit:
         raise SizeLimitError(
-            f"{layer.label()}: the derivation would build {predicted:,} terms, more than the "
-            f"limit of {max_terms:,}; raise it with --max-terms {predicted} "
-            f"(or max_terms={predicted} in Python) if you have the time and memory"
+            f"{layer.label()}: the derivation would do {predicted:,} steps of work (symbols, "
+            f"terms, array cells, products visited), more than the limit of {limit:,}; raise "
+            f"it with --max-terms {predicted} (or max_terms={predicted} in Python) if you have "
+            "the time and memory"
         )
     return predicted
 
@@ -67,6 +100,26 @@ def user_claims(layer: Layer, claims: Sequence[tuple[str, str]]) -> tuple[Claim,
     return tuple(out)
 
 
+def _walk(elements: Iterable[Element]) -> int:
+    """Steps of one pass over elements, term by term and factor by factor."""
+    import sympy
+
+    steps = 0
+    for e in elements:
+        steps += 1
+        if e.polynomial:
+            steps += sum(1 + len(t.factors) for t in e.terms)
+        else:
+            steps += sum(1 + len(a.free_symbols) for a in sympy.Add.make_args(e.expr))
+    return steps
+
+
+def _chain_steps(forward: tuple[Element, ...], gradients: tuple[GradientElement, ...]) -> int:
+    """What the chain rule walks: every forward term and its symbols (the contribution
+    table), then per element differentiated its contributions and its terms."""
+    return _walk(forward) + sum(1 + len(g.contributions) + len(g.terms) for g in gradients)
+
+
 def derive(
     layer: Layer,
     *,
@@ -76,8 +129,16 @@ def derive(
 ) -> Derivation:
     """Derive every gradient of ``layer``, prove its closed forms (and any of the user's
     ``claims``, as (of, formula) pairs), cross-check numerically."""
-    extra = user_claims(layer, claims)  # bad formulas are refused before any work
+    if not isinstance(progress, bool):
+        raise SpecTypeError(f"progress {quoted(progress)}: expected True or False")
     predicted = check_size(layer, max_terms)
+    extra = user_claims(layer, claims)  # a formula that cannot be read: refused before work
+    from .chain import derive_gradients
+    from .model import Derivation
+    from .numeric import numeric_check
+    from .prove import check_claim
+    from .symbols import make_tensor
+
     report = _reporter(progress and predicted >= _PROGRESS_FROM)
     tensors = {
         letter: make_tensor(letter, role, shape)
@@ -93,12 +154,21 @@ def derive(
         progress=lambda i, n: report("chain rule", i, n),
         substitutions=layer.substitutions(),
     )
+    if work.active():
+        work.add("chain rule", _chain_steps(forward, gradients))
     checks = []
     all_claims = layer.claims() + extra
     for i, claim in enumerate(all_claims, 1):
         checks.append(check_claim(layer, claim, tensors, gradients))
+        if work.active():
+            compared = [g for g in gradients if g.tensor == claim.of]
+            work.add("proofs", len(gradients) + sum(1 + len(g.terms) for g in compared))
         report("closed forms", i, len(all_claims))
     numeric = numeric_check(layer, tensors.values(), forward, gradients)
+    if work.active():
+        symbols = sum(len(t.elements) for t in tensors.values())
+        scans = len(layer.wrt()) * len(gradients)
+        work.add("numeric", symbols + scans + _walk(forward) + _walk(gradients))
     return Derivation(
         layer=layer,
         notation=layer.notation(),

@@ -16,6 +16,8 @@ from itertools import product
 import numpy as np
 import sympy
 
+from . import work
+
 __all__ = [
     "TENSOR_ORDER",
     "Notation",
@@ -78,6 +80,7 @@ class SymbolTensor:
 
     def array(self) -> np.ndarray:
         """The symbols as a numpy object array of this tensor's shape."""
+        work.add("arrays", len(self.elements))
         out = np.empty(len(self.elements), dtype=object)
         out[:] = self.elements
         return out.reshape(self.shape)
@@ -96,11 +99,13 @@ class SymbolTensor:
 
 
 def make_tensor(letter: str, role: str, shape: tuple[int, ...]) -> SymbolTensor:
-    """All the symbols of one tensor, named ``letter[i,j,...]``."""
+    """All the symbols of one tensor, named ``letter[i,j,...]`` (the caller has checked
+    the size: every element is made)."""
     symbols = tuple(
         sympy.Symbol(element_name(letter, index), real=True)
         for index in product(*(range(n) for n in shape))
     )
+    work.add("symbols", len(symbols))
     return SymbolTensor(letter=letter, role=role, shape=shape, elements=symbols)
 
 

@@ -9,17 +9,27 @@ derivation is a real check of one against the other.
     valid: the part of ``full`` that needs no zero outside X, i = ny-1 .. nx-1
 ``xcorr`` is the valid cross-correlation with stride and dilation:
     C[u] = sum_p X[s·u + d·p] · Y[p]
+
+Both visit only the products that can be non-zero: on each axis they find
+where each operand can be non-zero (an arithmetic progression for a padded,
+zero-inserted or rotated map) and solve for the taps that meet, so the zeros
+of a zero-inserted delta or a dilated kernel are never visited.  Every
+operator reports the cells it fills and the products it visits to
+:mod:`symderiv.core.work`; :mod:`symderiv.formulas.cost` predicts those counts
+from shapes alone, before anything is built.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import product
+from itertools import pairwise, product
+from math import gcd
 
 import numpy as np
 import sympy
 
-from ..sizes import conv_output_size
+from ..core import work
+from .cost import Support, cells, conv_shape, normal, xcorr_shape
 
 __all__ = [
     "add",
@@ -40,9 +50,11 @@ __all__ = [
 ]
 
 _ZERO = sympy.Integer(0)
+_STAGE = "operators"
 
 
 def _zeros(shape: Sequence[int]) -> np.ndarray:
+    work.add(_STAGE, cells(shape))
     out = np.empty(tuple(shape), dtype=object)
     out.fill(_ZERO)
     return out
@@ -54,42 +66,116 @@ def _indices(shape: Sequence[int]) -> product:
 
 def rot180(X: np.ndarray) -> np.ndarray:
     """Reverse every axis (a 180° rotation of a matrix; a scalar stays as it is)."""
+    work.add(_STAGE, X.size)
     if X.ndim == 0:
         return X.copy()
     return X[tuple(slice(None, None, -1) for _ in range(X.ndim))].copy()
 
 
-def conv(X: np.ndarray, Y: np.ndarray, mode: str) -> np.ndarray:
-    """True convolution of two arrays of the same rank, ``mode`` 'full', 'valid' or 'same'."""
-    if X.ndim != Y.ndim:
-        raise ValueError(f"conv of rank {X.ndim} with rank {Y.ndim}")
-    if mode == "full":
-        shape = tuple(a + b - 1 for a, b in zip(X.shape, Y.shape, strict=True))
-        shift = (0,) * X.ndim
-    elif mode == "valid":
-        if any(b > a for a, b in zip(X.shape, Y.shape, strict=True)):
-            raise ValueError(f"valid conv of {X.shape} with the larger {Y.shape}")
-        shape = tuple(a - b + 1 for a, b in zip(X.shape, Y.shape, strict=True))
-        shift = tuple(b - 1 for b in Y.shape)
-    elif mode == "same":  # MATLAB: the central part of 'full', as large as X
-        full = conv(X, Y, "full")
-        return full[
-            tuple(slice(b // 2, b // 2 + a) for a, b in zip(X.shape, Y.shape, strict=True))
-        ].copy()
-    else:
-        raise ValueError(f"conv mode {mode!r}: expected 'full', 'valid' or 'same'")
-    out = _zeros(shape)
-    for i in _indices(shape):
-        terms = []
-        # C[i] = sum_j X[i + shift - j] · Y[j], over the j that keep the X index inside X
-        for j in _indices(Y.shape):
-            k = tuple(a + s - b for a, s, b in zip(i, shift, j, strict=True))
-            if all(0 <= kk < n for kk, n in zip(k, X.shape, strict=True)):
-                xk, yj = X[k], Y[j]
-                if xk != 0 and yj != 0:
-                    terms.append(xk * yj)
-        out[i] = sympy.Add(*terms)
+def _axis_supports(X: np.ndarray) -> list[list[int]]:
+    """Per axis, the indices where X has a non-zero entry (one scan of X)."""
+    work.add(_STAGE, X.size)
+    mask = (
+        np.frompyfunc(lambda v: v != 0, 1, 1)(X).astype(bool)
+        if X.size
+        else np.zeros(X.shape, dtype=bool)
+    )
+    out = []
+    for axis in range(X.ndim):
+        others = tuple(a for a in range(X.ndim) if a != axis)
+        out.append(np.flatnonzero(mask.any(axis=others) if others else mask).tolist())
     return out
+
+
+def _progression(indices: list[int]) -> Support | None:
+    """``indices`` (ascending) as an arithmetic progression, or None when they are not one."""
+    if len(indices) < 2:
+        return normal((indices[0] if indices else 0, 1, len(indices)))
+    step = indices[1] - indices[0]
+    if any(b - a != step for a, b in pairwise(indices)):
+        return None
+    return (indices[0], step, len(indices))
+
+
+def _hits(c: int, d: int, y: Support, x: Support) -> list[int]:
+    """The p = y0 + ys·t (t < yc), ascending, for which c + d·p is one of the
+    x0 + xs·j (j < xc): solved, never searched."""
+    y0, ys, yc = y
+    x0, xs, xc = x
+    if not yc or not xc:
+        return []
+    a = d * ys  # c + d·y0 + a·t = x0 + xs·j
+    r = x0 - c - d * y0  # so a·t ≡ r (mod xs), with r <= a·t <= r + xs·(xc - 1)
+    t_lo = max(0, -(-r // a))
+    t_hi = min(yc - 1, (r + xs * (xc - 1)) // a)
+    if t_lo > t_hi:
+        return []
+    g = gcd(a, xs)
+    if r % g:
+        return []
+    m = xs // g
+    t0 = (r // g) * pow(a // g, -1, m) % m if m > 1 else 0
+    first = t_lo + (t0 - t_lo) % m
+    return [y0 + ys * t for t in range(first, t_hi + 1, m)]
+
+
+def _correlate(
+    X: np.ndarray,
+    Y: np.ndarray,
+    shape: tuple[int, ...],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    offset: Sequence[int],
+) -> np.ndarray:
+    """C[u] = sum_p X[s·u + d·p + offset] · Y[p], over the p for which both factors can
+    be non-zero (found per axis, so the cost is the products that meet, not the taps)."""
+    xsup, ysup = _axis_supports(X), _axis_supports(Y)
+    lists: list[list[list[int]]] = []
+    steps = 0
+    for a, n in enumerate(shape):
+        s, d, off = stride[a], dilation[a], offset[a]
+        xp, yp = _progression(xsup[a]), _progression(ysup[a])
+        per_u = []
+        if xp is not None and yp is not None:
+            for u in range(n):
+                hits = _hits(s * u + off, d, yp, xp)
+                per_u.append(hits)
+                steps += 1 + len(hits)
+        else:  # a scattered support (only numbers with zeros inside have one)
+            xset = set(xsup[a])
+            for u in range(n):
+                per_u.append([p for p in ysup[a] if s * u + off + d * p in xset])
+                steps += 1 + len(ysup[a])
+        lists.append(per_u)
+    out = _zeros(shape)
+    steps += cells(shape)
+    for u in _indices(shape):
+        terms = []
+        for p in product(*(lists[a][ua] for a, ua in enumerate(u))):
+            steps += 1
+            x = X[
+                tuple(
+                    s * ui + d * pi + o
+                    for ui, pi, s, d, o in zip(u, p, stride, dilation, offset, strict=True)
+                )
+            ]
+            yp = Y[p]
+            if x != 0 and yp != 0:
+                terms.append(x * yp)
+        out[u] = sympy.Add(*terms)
+    work.add(_STAGE, steps)
+    return out
+
+
+def conv(X: np.ndarray, Y: np.ndarray, mode: str) -> np.ndarray:
+    """True convolution of two arrays of the same rank, ``mode`` 'full', 'valid' or
+    'same' (MATLAB's: the central part of 'full', as large as X).
+
+    C[i] = sum_j X[i + shift - j] · Y[j] = sum_q X[i + shift - (ny-1) + q] · rot180(Y)[q]
+    (shift 0 for 'full', ny - 1 for 'valid')."""
+    shape, offset = conv_shape(X.shape, Y.shape, mode, X.ndim, Y.ndim)
+    n = X.ndim
+    return _correlate(X, rot180(Y), shape, (1,) * n, (1,) * n, offset)
 
 
 def xcorr(
@@ -99,25 +185,8 @@ def xcorr(
     dilation: Sequence[int] | None = None,
 ) -> np.ndarray:
     """Valid cross-correlation, C[u] = sum_p X[s·u + d·p] · Y[p]."""
-    s = tuple(stride or (1,) * X.ndim)
-    d = tuple(dilation or (1,) * X.ndim)
-    natural = tuple(
-        conv_output_size(nx, ny, ss, 0, dd)
-        for nx, ny, ss, dd in zip(X.shape, Y.shape, s, d, strict=True)
-    )
-    shape = natural
-    if any(n < 1 for n in shape):
-        raise ValueError(f"xcorr of {X.shape} with {Y.shape} (stride {s}, dilation {d}) is empty")
-    out = _zeros(shape)
-    for u in _indices(shape):
-        terms = []
-        for p in _indices(Y.shape):
-            yp = Y[p]
-            x = X[tuple(ss * ui + dd * pi for ui, pi, ss, dd in zip(u, p, s, d, strict=True))]
-            if yp != 0 and x != 0:
-                terms.append(x * yp)
-        out[u] = sympy.Add(*terms)
-    return out
+    shape, s, d = xcorr_shape(X.shape, Y.shape, stride, dilation)
+    return _correlate(X, Y, shape, s, d, (0,) * X.ndim)
 
 
 def pad(X: np.ndarray, before: Sequence[int], after: Sequence[int] | None = None) -> np.ndarray:
@@ -140,11 +209,14 @@ def zero_insert(X: np.ndarray, step: Sequence[int]) -> np.ndarray:
 def crop(X: np.ndarray, before: Sequence[int], after: Sequence[int] | None = None) -> np.ndarray:
     """Remove ``before[i]`` entries at the start and ``after[i]`` at the end of axis i."""
     after = before if after is None else after
-    return X[tuple(slice(b, n - a) for b, a, n in zip(before, after, X.shape, strict=True))].copy()
+    out = X[tuple(slice(b, n - a) for b, a, n in zip(before, after, X.shape, strict=True))].copy()
+    work.add(_STAGE, out.size)
+    return out
 
 
 def sum_all(X: np.ndarray) -> sympy.Expr:
     """The sum of every entry."""
+    work.add(_STAGE, X.size)
     return sympy.Add(*X.ravel().tolist())
 
 
@@ -154,6 +226,7 @@ def up(X: np.ndarray, factor: Sequence[int]) -> np.ndarray:
     out = X
     for axis, f in enumerate(factor):
         out = np.repeat(out, f, axis=axis)
+    work.add(_STAGE, out.size)
     return out.copy()
 
 
@@ -165,15 +238,23 @@ def down(X: np.ndarray, factor: Sequence[int]) -> np.ndarray:
         raise ValueError(f"down of {X.shape} by blocks of {tuple(factor)}: sizes do not divide")
     shape = tuple(n // f for n, f in zip(X.shape, factor, strict=True))
     out = _zeros(shape)
+    work.add(_STAGE, X.size)
     for i in _indices(shape):
         block = X[tuple(slice(a * f, (a + 1) * f) for a, f in zip(i, factor, strict=True))]
         out[i] = sympy.Add(*block.ravel().tolist())
     return out
 
 
+def _elementwise(shape: Sequence[int]) -> np.ndarray:
+    """The output of an element-wise operator: one step per cell, besides the filling."""
+    out = _zeros(shape)
+    work.add(_STAGE, out.size)
+    return out
+
+
 def scale(c: sympy.Expr, X: np.ndarray) -> np.ndarray:
     """Every entry times the scalar ``c``."""
-    out = _zeros(X.shape)
+    out = _elementwise(X.shape)
     for i in _indices(X.shape):
         out[i] = c * X[i]
     return out
@@ -183,7 +264,7 @@ def hadamard(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """The element-wise product of two arrays of one shape."""
     if X.shape != Y.shape:
         raise ValueError(f"element-wise product of {X.shape} and {Y.shape}")
-    out = _zeros(X.shape)
+    out = _elementwise(X.shape)
     for i in _indices(X.shape):
         out[i] = X[i] * Y[i]
     return out
@@ -193,7 +274,7 @@ def add(X: np.ndarray, Y: np.ndarray, sign: int = 1) -> np.ndarray:
     """X + Y (``sign=-1``: X − Y) for arrays of one shape."""
     if X.shape != Y.shape:
         raise ValueError(f"sum of {X.shape} and {Y.shape}")
-    out = _zeros(X.shape)
+    out = _elementwise(X.shape)
     for i in _indices(X.shape):
         out[i] = X[i] + sign * Y[i]
     return out
@@ -204,6 +285,7 @@ def matmul(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[0]:
         raise ValueError(f"matrix product of {X.shape} and {Y.shape}")
     out = _zeros((X.shape[0], Y.shape[1]))
+    work.add(_STAGE, out.size * (1 + X.shape[1]))
     for i, j in _indices(out.shape):
         out[i, j] = sympy.Add(*(X[i, k] * Y[k, j] for k in range(X.shape[1])))
     return out
@@ -211,12 +293,13 @@ def matmul(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 def transpose(X: np.ndarray) -> np.ndarray:
     """Rows and columns swapped (every axis reversed in order)."""
+    work.add(_STAGE, X.size)
     return X.T.copy()
 
 
 def apply(f: sympy.Lambda, X: np.ndarray) -> np.ndarray:
     """``f`` applied to every entry."""
-    out = _zeros(X.shape)
+    out = _elementwise(X.shape)
     for i in _indices(X.shape):
         out[i] = f(X[i])
     return out

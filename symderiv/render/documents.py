@@ -17,7 +17,9 @@ from typing import Any
 import jinja2
 import sympy
 
-from ..core.model import Derivation, Element, Term
+from ..core import work
+from ..core.chain import to_terms
+from ..core.model import ClosedFormCheck, Derivation, Element, Term
 from ..marker import MARKER, package_version
 from .sheet import SheetView, md_math, prose_md, prose_tex, tex_code, tex_escape, tex_text
 
@@ -66,13 +68,40 @@ def environment() -> jinja2.Environment:
 # ---------------------------------------------------------------------------
 
 
+def _size(e: Element) -> int:
+    return len(e.terms) if e.polynomial else len(sympy.Add.make_args(e.expr))
+
+
+def rendered_items(d: Derivation) -> int:
+    """What one rendering walks: every element and term, the contributions, the sheet's
+    per-tensor passes over the gradients, the exhibits' cells and the refuted forms'
+    first failures (counted by :mod:`symderiv.core.work` as the stage ``render``)."""
+    items = sum(1 + _size(e) for e in d.forward)
+    items += sum(1 + _size(g) + len(g.contributions) for g in d.gradients)
+    items += (len(d.layer.wrt()) + 2) * len(d.gradients)
+    items += sum(1 + sum(map(len, t.patch)) for r in d.regroupings for t in r.terms)
+    items += sum(sum(map(len, m.rows)) for m in d.delta_maps)
+    for c in d.closed_forms:
+        if c.first_failure is not None:
+            f = c.first_failure
+            items += len(sympy.Add.make_args(f.derived)) + len(sympy.Add.make_args(f.closed))
+    return items
+
+
+def _count_rendering(d: Derivation) -> None:
+    if work.active():
+        work.add("render", rendered_items(d))
+
+
 def render_tex(d: Derivation) -> str:
     """The standalone LaTeX article."""
+    _count_rendering(d)
     return environment().get_template("sheet.tex.j2").render(**SheetView(d).build())
 
 
 def render_md(d: Derivation) -> str:
     """The GitHub Markdown sheet (```math blocks, $`...`$ inline)."""
+    _count_rendering(d)
     return environment().get_template("sheet.md.j2").render(**SheetView(d).build())
 
 
@@ -80,13 +109,42 @@ def _term_json(term: Term) -> dict[str, Any]:
     return {"coeff": str(term.coeff), "factors": [f.name for f in term.factors]}
 
 
+def _terms_text(terms: tuple[Term, ...]) -> str:
+    """SymPy's ``str()`` of a sum, terms in the order given.
+
+    Never SymPy's ordered printing of a long sum: it sorts with a quadratic cost
+    (53 s and 7.7 GB for 15,876 terms); ``order="none"`` keeps ours and is linear."""
+    if not terms:
+        return "0"
+    return sympy.sstr(sympy.Add(*(t.expr() for t in terms), evaluate=False), order="none")
+
+
 def _expansion(e: Element) -> str:
     """SymPy's ``str()`` of the element, terms in display order."""
     if not e.polynomial:
         return sympy.sstr(e.expr, order="none")
-    if not e.terms:
-        return "0"
-    return sympy.sstr(sympy.Add(*(t.expr() for t in e.terms), evaluate=False), order="none")
+    return _terms_text(e.terms)
+
+
+def _failure_json(d: Derivation, c: ClosedFormCheck) -> dict[str, Any] | None:
+    """The first element where a closed form fails: the derived side as its expansion
+    prints it, the closed form's side in natural order (both deterministic, both linear)."""
+    f = c.first_failure
+    if f is None:
+        return None
+    derived = d.gradient(c.of, f.index)
+    if f.reason:
+        closed = sympy.sstr(f.closed, order="none")
+    elif derived.polynomial:
+        closed = _terms_text(to_terms(f.closed))
+    else:
+        closed = sympy.sstr(f.closed, order="none")
+    return {
+        "index": list(f.index),
+        "derived": _expansion(derived),
+        "closed": closed,
+        "reason": f.reason or None,
+    }
 
 
 def _element_json(e: Element) -> dict[str, Any]:
@@ -115,14 +173,7 @@ def json_document(d: Derivation) -> dict[str, Any]:
                 "failures": c.failures,
                 **({} if c.decided_by == "expand" else {"decided_by": c.decided_by}),
                 **({"undecided": c.undecided} if c.undecided else {}),
-                "first_failure": None
-                if c.first_failure is None
-                else {
-                    "index": list(c.first_failure.index),
-                    "derived": sympy.sstr(c.first_failure.derived),
-                    "closed": sympy.sstr(c.first_failure.closed),
-                    "reason": c.first_failure.reason or None,
-                },
+                "first_failure": _failure_json(d, c),
             }
             for c in d.closed_forms
         ],
@@ -156,4 +207,5 @@ def _dump(value: Any, indent: int = 0, width: int = 100) -> str:
 
 def render_json(d: Derivation) -> str:
     """The ``symderiv/1`` JSON text (values that fit in 100 characters on one line)."""
+    _count_rendering(d)
     return _dump(json_document(d)) + "\n"

@@ -24,16 +24,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from itertools import product
+from math import prod
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import sympy
-
+from ...core import work
 from ...core.layer import Claim
-from ...core.symbols import SymbolTensor
-from ...formulas.nodes import Conv, Crop, Formula, Pad, Rot180, SumAll, Var, Xcorr, ZeroInsert
-from ...formulas.operators import pad, zero_insert
 from ...sizes import conv_output_size
 from .spec import ConvSpec
+
+if TYPE_CHECKING:
+    import numpy as np
+    import sympy
+
+    from ...core.symbols import SymbolTensor
+    from ...formulas.nodes import Formula
+
+
+def _nodes() -> Any:
+    """The formula nodes (imported when a formula is built, not when a layer is priced)."""
+    from ...formulas import nodes
+
+    return nodes
+
 
 __all__ = ["claims", "delta_layout", "evaluate_claim"]
 
@@ -43,6 +55,7 @@ def _other(convention: str) -> str:
 
 
 def _cropped_xcorr(
+    n: Any,
     x: Formula,
     y: Formula,
     stride: tuple[int, ...],
@@ -53,89 +66,104 @@ def _cropped_xcorr(
 ) -> Formula:
     """x ⋆ y, with the trailing entries beyond ``wanted`` cropped (explicitly, when any)."""
     natural = tuple(
-        conv_output_size(n, k, s, 0, d)
-        for n, k, s, d in zip(x_size, y_size, stride, dilation, strict=True)
+        conv_output_size(size, k, s, 0, d)
+        for size, k, s, d in zip(x_size, y_size, stride, dilation, strict=True)
     )
-    out: Formula = Xcorr(x, y, stride, dilation)
-    extra = tuple(n - w for n, w in zip(natural, wanted, strict=True))
+    out: Formula = n.Xcorr(x, y, stride, dilation)
+    extra = tuple(size - w for size, w in zip(natural, wanted, strict=True))
     if any(extra):
-        out = Crop(out, (0,) * len(extra), extra)
+        out = n.Crop(out, (0,) * len(extra), extra)
     return out
 
 
-def kernel_formula(spec: ConvSpec, convention: str) -> Formula:
-    """dE/dK for one kernel map, in the given convention."""
+def kernel_formula(spec: ConvSpec, convention: str, nodes: Any = None) -> Formula:
+    """dE/dK for one kernel map, in the given convention (built from ``nodes``, by
+    default :mod:`symderiv.formulas.nodes`; :class:`~symderiv.formulas.cost.CostNodes`
+    builds its price instead)."""
+    f = nodes or _nodes()
     n = spec.ndim
     if spec.transposed:
         # dE/dK[p] = sum_i A[i] · D[s·i + d·p − pad]: correlate the padded delta with A,
         # stepping d along p and s along i.
         padded = tuple(o + 2 * p for o, p in zip(spec.output, spec.padding, strict=True))
-        delta: Formula = Var("D")
+        delta: Formula = f.Var("D")
         if any(spec.padding):
-            delta = Pad(delta, spec.padding, spec.padding)
+            delta = f.Pad(delta, spec.padding, spec.padding)
         base = _cropped_xcorr(
-            delta, Var("A"), spec.dilation, spec.stride, padded, spec.input, spec.kernel
+            f, delta, f.Var("A"), spec.dilation, spec.stride, padded, spec.input, spec.kernel
         )
     elif spec.simple_geometry:
-        base = Conv(Var("A"), Rot180(Var("D")), "valid", n)
+        base = f.Conv(f.Var("A"), f.Rot180(f.Var("D")), "valid", n)
     else:
         # Stride and dilation swap roles: dE/dK[p] = sum_u Ã[s·u + d·p] D[u]
         # steps d along the output (p) and s along the summed index (u).
-        source: Formula = Var("A")
+        source: Formula = f.Var("A")
         if any(spec.padding):
-            source = Pad(source, spec.padding, spec.padding)
+            source = f.Pad(source, spec.padding, spec.padding)
         padded = tuple(h + 2 * p for h, p in zip(spec.input, spec.padding, strict=True))
         base = _cropped_xcorr(
-            source, Var("D"), spec.dilation, spec.stride, padded, spec.output, spec.kernel
+            f, source, f.Var("D"), spec.dilation, spec.stride, padded, spec.output, spec.kernel
         )
-    return Rot180(base) if convention == "convolution" else base
+    return f.Rot180(base) if convention == "convolution" else base
 
 
-def input_formula(spec: ConvSpec, convention: str) -> Formula:
-    """dE/dA for one input map, in the given convention."""
+def input_formula(spec: ConvSpec, convention: str, nodes: Any = None) -> Formula:
+    """dE/dA for one input map, in the given convention (built from ``nodes``, as
+    :func:`kernel_formula`)."""
+    f = nodes or _nodes()
     n = spec.ndim
-    kernel: Formula = Var("K") if convention == "correlation" else Rot180(Var("K"))
+    kernel: Formula = f.Var("K") if convention == "correlation" else f.Rot180(f.Var("K"))
     if spec.transposed:
         # The input gradient of a transposed convolution is the ordinary strided
         # convolution of D: dE/dA[i] = sum_p D[s·i + d·p − pad] · K[p].
-        delta: Formula = Var("D")
+        delta: Formula = f.Var("D")
         if any(spec.padding):
-            delta = Pad(delta, spec.padding, spec.padding)
+            delta = f.Pad(delta, spec.padding, spec.padding)
         padded = tuple(o + 2 * p for o, p in zip(spec.output, spec.padding, strict=True))
         return _cropped_xcorr(
-            delta, kernel, spec.stride, spec.dilation, padded, spec.kernel, spec.input
+            f, delta, kernel, spec.stride, spec.dilation, padded, spec.kernel, spec.input
         )
     if spec.simple_geometry:
-        return Conv(Var("D"), kernel, "full", n)
+        return f.Conv(f.Var("D"), kernel, "full", n)
     # The transposed convolution of D: insert s-1 zeros, pad by d(k-1) (and the
     # a trailing rows no output reads), correlate with rot180 of the dilated
     # kernel, then crop the layer's padding.
-    delta = Var("D")
+    delta = f.Var("D")
     if any(s > 1 for s in spec.stride):
-        delta = ZeroInsert(delta, spec.stride)
+        delta = f.ZeroInsert(delta, spec.stride)
     reach = tuple(d * (k - 1) for d, k in zip(spec.dilation, spec.kernel, strict=True))
     after = tuple(r + a for r, a in zip(reach, spec.trailing(), strict=True))
     if any(reach) or any(after):
-        delta = Pad(delta, reach, after)
-    dilated: Formula = Var("K")
+        delta = f.Pad(delta, reach, after)
+    dilated: Formula = f.Var("K")
     if any(d > 1 for d in spec.dilation):
-        dilated = ZeroInsert(dilated, spec.dilation)
-    flipped = Rot180(dilated) if convention == "correlation" else dilated
-    full: Formula = Xcorr(delta, flipped, (1,) * n, (1,) * n)
+        dilated = f.ZeroInsert(dilated, spec.dilation)
+    flipped = f.Rot180(dilated) if convention == "correlation" else dilated
+    full: Formula = f.Xcorr(delta, flipped, (1,) * n, (1,) * n)
     if any(spec.padding):
-        full = Crop(full, spec.padding, spec.padding)
+        full = f.Crop(full, spec.padding, spec.padding)
     return full
+
+
+def claim_formulas(spec: ConvSpec, nodes: Any = None) -> tuple[tuple[str, Any, str, bool], ...]:
+    """(gradient, formula, where it is stated, expected to hold) for every claim, the
+    formulas built from ``nodes`` (see :func:`kernel_formula`)."""
+    f = nodes or _nodes()
+    own, other = spec.convention, _other(spec.convention)
+    return (
+        ("K", kernel_formula(spec, own, f), own, True),
+        ("b", f.SumAll(f.Var("D"), spec.ndim), "both", True),
+        ("A", input_formula(spec, own, f), own, True),
+        ("K", kernel_formula(spec, other, f), other, False),
+        ("A", input_formula(spec, other, f), other, False),
+    )
 
 
 def claims(spec: ConvSpec) -> tuple[Claim, ...]:
     """The closed forms to prove for this layer, then those of the other convention."""
-    own, other = spec.convention, _other(spec.convention)
-    return (
-        Claim("K", kernel_formula(spec, own), own),
-        Claim("b", SumAll(Var("D"), spec.ndim), "both"),
-        Claim("A", input_formula(spec, own), own),
-        Claim("K", kernel_formula(spec, other), other, expected=False),
-        Claim("A", input_formula(spec, other), other, expected=False),
+    return tuple(
+        Claim(of, formula, stated_in, expected=expected)
+        for of, formula, stated_in, expected in claim_formulas(spec)
     )
 
 
@@ -143,8 +171,17 @@ def _maps(*sizes: int) -> Iterator[tuple[int, ...]]:
     return product(*(range(s) for s in sizes))
 
 
-def _slice(t: SymbolTensor, lead: tuple[int, ...]) -> np.ndarray:
-    return t.array()[lead]
+class _Maps:
+    """The tensors as arrays, each built once (a map is then a view, not a copy)."""
+
+    def __init__(self, tensors: Mapping[str, SymbolTensor]) -> None:
+        self.tensors = tensors
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def __call__(self, letter: str, lead: tuple[int, ...]) -> np.ndarray:
+        if letter not in self.arrays:
+            self.arrays[letter] = self.tensors[letter].array()
+        return self.arrays[letter][lead]
 
 
 def evaluate_claim(
@@ -154,7 +191,9 @@ def evaluate_claim(
 
     Raises ``ValueError`` when the formula's maps do not have the gradient's shape.
     """
-    A, K, D = tensors["A"], tensors["K"], tensors["D"]
+    import sympy
+
+    the = _Maps(tensors)
     cin_group, cout_group = spec.cin_group, spec.cout_group
     out: dict[tuple[int, ...], sympy.Expr] = {}
 
@@ -164,12 +203,13 @@ def evaluate_claim(
                 raise ValueError(f"The formula gives a {part.shape} map, the gradient is {shape}")
         for pos in _maps(*shape):
             out[lead + pos] = sympy.Add(*(part[pos] for part in parts))
+        work.add("closed forms", prod(shape) * (1 + len(parts)))
 
     if claim.of == "K" and spec.transposed:
         for c, oo in _maps(spec.in_channels, cout_group):
             o = (c // cin_group) * cout_group + oo
             parts = [
-                claim.formula.evaluate({"A": _slice(A, (n, c)), "D": _slice(D, (n, o))})
+                claim.formula.evaluate({"A": the("A", (n, c)), "D": the("D", (n, o))})
                 for n in range(spec.batch)
             ]
             accumulate((c, oo), parts, spec.kernel)
@@ -177,13 +217,13 @@ def evaluate_claim(
         for m, c in _maps(spec.out_channels, cin_group):
             c_in = (m // cout_group) * cin_group + c
             parts = [
-                claim.formula.evaluate({"A": _slice(A, (n, c_in)), "D": _slice(D, (n, m))})
+                claim.formula.evaluate({"A": the("A", (n, c_in)), "D": the("D", (n, m))})
                 for n in range(spec.batch)
             ]
             accumulate((m, c), parts, spec.kernel)
     elif claim.of == "b":
         for (m,) in _maps(spec.out_channels):
-            parts = [claim.formula.evaluate({"D": _slice(D, (n, m))}) for n in range(spec.batch)]
+            parts = [claim.formula.evaluate({"D": the("D", (n, m))}) for n in range(spec.batch)]
             accumulate((m,), parts, ())
     elif claim.of == "A":
         for n, c in _maps(spec.batch, spec.in_channels):
@@ -191,10 +231,10 @@ def evaluate_claim(
             parts = []
             for m in range(group * cout_group, (group + 1) * cout_group):
                 if spec.transposed:
-                    kernel = _slice(K, (c, m - group * cout_group))
+                    kernel = the("K", (c, m - group * cout_group))
                 else:
-                    kernel = _slice(K, (m, c - group * cin_group))
-                parts.append(claim.formula.evaluate({"D": _slice(D, (n, m)), "K": kernel}))
+                    kernel = the("K", (m, c - group * cin_group))
+                parts.append(claim.formula.evaluate({"D": the("D", (n, m)), "K": kernel}))
             accumulate((n, c), parts, spec.input)
     else:
         raise ValueError(f"no closed form for {claim.of!r}")
@@ -213,8 +253,11 @@ def delta_layout(
         before = tuple(d * (k - 1) for d, k in zip(spec.dilation, spec.kernel, strict=True))
         after = tuple(r + a for r, a in zip(before, spec.trailing(), strict=True))
         step = spec.stride
+    from ...formulas.operators import pad, zero_insert
+
     maps = []
+    the = _Maps({"D": D})
     for n, m in _maps(spec.batch, spec.out_channels):
-        grid = pad(zero_insert(_slice(D, (n, m)), step), before, after)
+        grid = pad(zero_insert(the("D", (n, m)), step), before, after)
         maps.append(((n, m), before, grid))
     return tuple(maps)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import sympy
 
+from ...core import work
 from ...core.model import DeltaMap, GradientElement, PatchTerm, Regrouping
 from ...core.symbols import SymbolTensor, natural_key, parse_name
 from .closed_forms import delta_layout
@@ -28,12 +29,15 @@ def regroup_kernel(gradients: Iterable[GradientElement], K: SymbolTensor) -> tup
         return ()
     rows, cols = (1, spatial[0]) if len(spatial) == 1 else spatial
     by_map: dict[tuple[int, ...], dict[sympy.Symbol, dict[tuple[int, ...], list[sympy.Expr]]]] = {}
+    steps = 0
     for g in gradients:
+        steps += 1
         if g.tensor != "K":
             continue
         kmap, pos = g.index[:2], g.index[2:]
         per_delta = by_map.setdefault(kmap, {})
         for term in g.terms:
+            steps += 1 + len(term.factors)
             deltas = [f for f in term.factors if parse_name(str(f))[0] == "D"]
             if len(deltas) != 1:
                 raise ValueError(f"kernel gradient term without exactly one delta: {term}")
@@ -51,7 +55,9 @@ def regroup_kernel(gradients: Iterable[GradientElement], K: SymbolTensor) -> tup
 
             patch = tuple(tuple(cell(r, c) for c in range(cols)) for r in range(rows))
             patch_terms.append(PatchTerm(delta=delta, patch=patch))
+            steps += 1 + rows * cols
         out.append(Regrouping(kernel_map=kmap, terms=tuple(patch_terms)))
+    work.add("exhibits", steps)
     return tuple(out)
 
 
@@ -59,11 +65,13 @@ def delta_maps(spec: ConvSpec, D: SymbolTensor) -> tuple[DeltaMap, ...]:
     """The padded delta maps of a 1-D or 2-D layer (3-D ones do not print as matrices)."""
     if spec.ndim > 2:
         return ()
+    maps = delta_layout(spec, D)
+    work.add("exhibits", sum(grid.size for _, _, grid in maps))
     return tuple(
         DeltaMap(
             delta_map=lead,
             border=border,
             rows=tuple(tuple(row) for row in (grid if grid.ndim == 2 else grid[None, :])),
         )
-        for lead, border, grid in delta_layout(spec, D)
+        for lead, border, grid in maps
     )

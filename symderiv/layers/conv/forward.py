@@ -21,6 +21,7 @@ from itertools import product
 
 import sympy
 
+from ...core import work
 from ...core.model import Element, Term
 from ...core.symbols import SymbolTensor
 from .spec import ConvSpec
@@ -33,68 +34,35 @@ _ONE = sympy.Integer(1)
 def build_forward(
     spec: ConvSpec, A: SymbolTensor, K: SymbolTensor, b: SymbolTensor
 ) -> tuple[Element, ...]:
-    """Every element of Z, row-major over (n, o, *spatial)."""
-    if spec.transposed:
-        return _build_transposed(spec, A, K, b)
+    """Every element of Z, row-major over (n, o, *spatial).
+
+    The taps of each output are found per axis (:meth:`ConvSpec.reads`), so no tap
+    that lands on a padding zero, and no kernel index that misses the stride, is
+    ever visited: the work is the products built, plus one step per element."""
     cin_group, cout_group = spec.cin_group, spec.cout_group
     flip = spec.convention == "convolution"
-    kernel_offsets = list(product(*(range(k) for k in spec.kernel)))
+    reads = [spec.reads(a) for a in range(spec.ndim)]
     out: list[Element] = []
-    for n, o, *u in product(
-        range(spec.batch), range(spec.out_channels), *(range(h) for h in spec.output)
-    ):
-        c0 = (o // cout_group) * cin_group
-        terms: list[Term] = []
-        for c in range(cin_group):
-            for p in kernel_offsets:
-                pos = tuple(
-                    ui * s + pi * d - pad
-                    for ui, pi, s, d, pad in zip(
-                        u, p, spec.stride, spec.dilation, spec.padding, strict=True
-                    )
-                )
-                if not all(0 <= x < h for x, h in zip(pos, spec.input, strict=True)):
-                    continue  # the tap reads a padding zero
-                kp = tuple(k - 1 - pi for k, pi in zip(spec.kernel, p, strict=True)) if flip else p
-                terms.append(Term(_ONE, (A[(n, c0 + c, *pos)], K[(o, c, *kp)])))
-        terms.append(Term(_ONE, (b[(o,)],)))
-        expr = sympy.Add(*(t.expr() for t in terms))
-        out.append(Element(tensor="Z", index=(n, o, *u), terms=tuple(terms), expr=expr))
-    return tuple(out)
-
-
-def _build_transposed(
-    spec: ConvSpec, A: SymbolTensor, K: SymbolTensor, b: SymbolTensor
-) -> tuple[Element, ...]:
-    cin_group, cout_group = spec.cin_group, spec.cout_group
-    flip = spec.convention == "convolution"
-    kernel_offsets = list(product(*(range(k) for k in spec.kernel)))
-    out: list[Element] = []
+    steps = 0
     for n, o, *y in product(
         range(spec.batch), range(spec.out_channels), *(range(h) for h in spec.output)
     ):
         group = o // cout_group
+        c0 = group * cin_group
+        # (kernel index, input index) per axis, kernel indices row-major
+        spatial = list(product(*(reads[a][ya] for a, ya in enumerate(y))))
         terms: list[Term] = []
-        for c in range(cin_group):
-            c_in = group * cin_group + c
-            for p in kernel_offsets:
-                pos = []
-                for yi, pi, s, d, pad, h in zip(
-                    y, p, spec.stride, spec.dilation, spec.padding, spec.input, strict=True
-                ):
-                    shifted = yi + pad - d * pi  # = s·i
-                    if shifted % s or not 0 <= shifted // s < h:
-                        break
-                    pos.append(shifted // s)
-                else:
-                    kp = (
-                        tuple(k - 1 - pi for k, pi in zip(spec.kernel, p, strict=True))
-                        if flip
-                        else p
-                    )
-                    factors = (A[(n, c_in, *pos)], K[(c_in, o - group * cout_group, *kp)])
-                    terms.append(Term(_ONE, factors))
+        for c in range(cin_group) if spatial else ():
+            # K is (C_in, C_out/groups, *kernel) when transposed, else (C_out, C_in/groups, ...)
+            lead = (c0 + c, o - group * cout_group) if spec.transposed else (o, c)
+            for tap in spatial:
+                p = tuple(pi for pi, _ in tap)
+                pos = tuple(i for _, i in tap)
+                kp = tuple(k - 1 - pi for k, pi in zip(spec.kernel, p, strict=True)) if flip else p
+                terms.append(Term(_ONE, (A[(n, c0 + c, *pos)], K[(*lead, *kp)])))
         terms.append(Term(_ONE, (b[(o,)],)))
+        steps += 1 + len(spatial) + len(terms)
         expr = sympy.Add(*(t.expr() for t in terms))
         out.append(Element(tensor="Z", index=(n, o, *y), terms=tuple(terms), expr=expr))
+    work.add("forward", steps)
     return tuple(out)

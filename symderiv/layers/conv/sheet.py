@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core import work
 from ...core.model import ClosedFormCheck
 from ...core.pipeline import USER_CLAIM
 from ...formulas.nodes import CONV_NAMES, Crop, Pad, Xcorr, ZeroInsert
@@ -330,6 +331,7 @@ class ConvSheet:
         if s.groups == 1:
             return None
         cin, cout = s.in_channels // s.groups, s.out_channels // s.groups
+        work.add("render", s.in_channels * s.out_channels)
         rows = []
         if s.transposed:  # rows: input maps c, columns: output maps o
             for c in range(s.in_channels):

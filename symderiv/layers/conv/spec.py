@@ -7,23 +7,31 @@ bias ``b`` (C_out), output ``Z`` and delta ``D = dE/dZ`` (N, C_out, *out).
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from math import prod
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import sympy
-
+from ...core import work
 from ...core.layer import Claim, Layer
-from ...core.symbols import Notation
-from ...exceptions import SizeLimitError, SpecError
-from ...sizes import conv_output_size, parse_size, transposed_output_size
+from ...exceptions import SpecError, SpecTypeError, quoted
+from ...sizes import (
+    MAX_DIGITS,
+    conv_output_size,
+    linked_pairs,
+    number,
+    parse_size,
+    transposed_output_size,
+)
 
 if TYPE_CHECKING:
+    import numpy as np
+    import sympy
+
     from ...core.model import Element, GradientElement
-    from ...core.symbols import SymbolTensor
+    from ...core.symbols import Notation, SymbolTensor
     from ...formulas.bind import Scope
     from ...render.sheet import SheetView
 
@@ -45,30 +53,51 @@ CONVENTIONS = ("correlation", "convolution")
 """``correlation``: Z[u] = sum_p A[u+p] K[p] (PyTorch).
 ``convolution``: Z[u] = sum_p A[u+p] K[k-1-p] (MATLAB ``conv2``, Bouvrie)."""
 
-def _axes(value: int | Sequence[int], name: str, ndim: int, minimum: int) -> tuple[int, ...]:
-    """Normalise an int-or-tuple parameter to one value per spatial axis."""
+_LIMIT = 10**MAX_DIGITS
+
+
+def _integer(value: object) -> int | None:
+    """``value`` as a Python int when it is an integer (an int, or a numpy integer), not a
+    bool; else None."""
     if isinstance(value, bool):
-        raise _fail(name, value, f"expected an integer or {ndim} integers")
-    if isinstance(value, int):
-        values: tuple[int, ...] = (value,) * ndim
+        return None
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _axes(value: object, name: str, ndim: int, minimum: int) -> tuple[int, ...]:
+    """Normalise an int-or-sequence parameter to one value per spatial axis.
+
+    A size is an integer or a list/tuple of them: a dict, a set, a string or any other
+    iterable is refused (a dict would give its keys, a set no order)."""
+    one = _integer(value)
+    if one is not None:
+        values: tuple[int, ...] = (one,) * ndim
+    elif isinstance(value, (tuple, list, range)):
+        items = [_integer(v) for v in value]
+        if any(v is None for v in items):
+            raise _fail(
+                name, value, f"expected {ndim} integers, one per spatial axis", SpecTypeError
+            )
+        if len(items) != ndim:
+            raise _fail(name, value, f"expected {ndim} integers, one per spatial axis")
+        values = tuple(v for v in items if v is not None)
     else:
-        try:
-            values = tuple(value)
-        except TypeError:
-            raise _fail(name, value, f"expected an integer or {ndim} integers") from None
-    if len(values) != ndim or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in values
-    ):
-        raise _fail(name, value, f"expected {ndim} integers, one per spatial axis")
+        what = f"an integer or {ndim} integers" if ndim > 1 else "an integer"
+        raise _fail(name, value, f"expected {what}, not a {type(value).__name__}", SpecTypeError)
     for v in values:
         if v < minimum:
             raise _fail(name, value, f"every value must be at least {minimum}")
+        if v >= _LIMIT:
+            raise _fail(name, value, f"every value must have at most {MAX_DIGITS} digits")
     return values
 
 
-def _fail(field: str, value: object, rule: str) -> SpecError:
+def _fail(field: str, value: object, rule: str, kind: type[SpecError] = SpecError) -> SpecError:
     """``field value: rule``, remembering the field and the rule."""
-    return SpecError(f"{field} {value!r}: {rule}", field=field, rule=rule)
+    return kind(f"{field} {quoted(value)}: {rule}", field=field, rule=rule)
 
 
 def _text(values: tuple[int, ...]) -> str:
@@ -77,15 +106,20 @@ def _text(values: tuple[int, ...]) -> str:
 
 def count_text(text: str, option: str) -> int:
     """A positive integer typed on the command line."""
-    if not re.fullmatch(r"\s*[0-9]+\s*", text) or int(text) < 1:
-        raise SpecError(f"{option} {text!r}: expected a positive integer, such as 2")
+    if not re.fullmatch(r"\s*[0-9]+\s*", text) or number(text, option) < 1:
+        raise SpecError(f"{option} {quoted(text)}: expected a positive integer, such as 2")
     return int(text)
 
 
-def _count(value: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+def _count(value: object, name: str) -> int:
+    v = _integer(value)
+    if v is None:
+        raise _fail(name, value, "expected a positive integer", SpecTypeError)
+    if v < 1:
         raise _fail(name, value, "expected a positive integer")
-    return value
+    if v >= _LIMIT:
+        raise _fail(name, value, f"expected a positive integer of at most {MAX_DIGITS} digits")
+    return v
 
 
 @dataclass(frozen=True)
@@ -113,12 +147,9 @@ class ConvSpec(Layer):
     output_padding: tuple[int, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        try:
-            ndim = len(self.input)
-        except TypeError:
-            raise SpecError(f"input {self.input!r}: expected 1, 2 or 3 spatial sizes") from None
-        if ndim not in (1, 2, 3):
-            raise SpecError(f"input {self.input!r}: expected 1, 2 or 3 spatial sizes")
+        if not isinstance(self.input, (tuple, list, range)) or len(self.input) not in (1, 2, 3):
+            raise _fail("input", self.input, "expected 1, 2 or 3 spatial sizes", SpecTypeError)
+        ndim = len(self.input)
         object.__setattr__(self, "input", _axes(self.input, "input", ndim, 1))
         object.__setattr__(self, "kernel", _axes(self.kernel, "kernel", ndim, 1))
         for name, neutral, minimum in (
@@ -130,10 +161,15 @@ class ConvSpec(Layer):
             value = getattr(self, name)
             value = neutral if isinstance(value, tuple) and value == () else value
             object.__setattr__(self, name, _axes(value, name, ndim, minimum))
-        _count(self.in_channels, "in_channels")
-        _count(self.out_channels, "out_channels")
-        _count(self.batch, "batch")
-        _count(self.groups, "groups")
+        for name in ("in_channels", "out_channels", "batch", "groups"):
+            object.__setattr__(self, name, _count(getattr(self, name), name))
+        if not isinstance(self.convention, str):
+            raise _fail(
+                "convention",
+                self.convention,
+                f"expected one of {', '.join(CONVENTIONS)}",
+                SpecTypeError,
+            )
         if self.convention not in CONVENTIONS:
             raise _fail("convention", self.convention, f"expected one of {', '.join(CONVENTIONS)}")
         for channels, name in (
@@ -148,7 +184,7 @@ class ConvSpec(Layer):
                     "channels must split evenly into groups",
                 )
         if not isinstance(self.transposed, bool):
-            raise SpecError(f"transposed {self.transposed!r}: expected True or False")
+            raise _fail("transposed", self.transposed, "expected True or False", SpecTypeError)
         if self.transposed:
             self._check_transposed()
         else:
@@ -230,28 +266,53 @@ class ConvSpec(Layer):
         """Output maps per group."""
         return self.out_channels // self.groups
 
+    def _axis(self, axis: int) -> tuple[int, int, int, int, int, int]:
+        """(input size, output size, kernel size, stride, dilation, padding) of one axis."""
+        return (
+            self.input[axis],
+            self.output[axis],
+            self.kernel[axis],
+            self.stride[axis],
+            self.dilation[axis],
+            self.padding[axis],
+        )
+
+    def _kernel_range(self, axis: int, x: int) -> range:
+        """The kernel indices p that link x (a direct layer's output, a transposed layer's
+        input) to a position inside the other side: 0 <= s·x + d·p − pad < size."""
+        h, o, k, s, d, pad = self._axis(axis)
+        size = o if self.transposed else h
+        lo = max(0, -(-(pad - s * x) // d))  # ceil((pad − s·x) / d)
+        hi = min(k - 1, (size - 1 + pad - s * x) // d)
+        return range(lo, hi + 1)
+
     def taps(self, axis: int) -> tuple[tuple[int, int, int], ...]:
         """Every (input index, output index, kernel index) linked on one axis.
 
         Direct layer: output u reads input s·u + d·p − pad.  Transposed layer:
-        input i writes output s·i + d·p − pad.  Positions in the padding are left out.
+        input i writes output s·i + d·p − pad.  Positions in the padding are left out;
+        the kernel indices of each u (or i) are solved for, so the cost is the taps found
+        plus one step per index, never the taps that land in the padding.
         """
-        h, o = self.input[axis], self.output[axis]
-        s, d, pad, k = self.stride[axis], self.dilation[axis], self.padding[axis], self.kernel[axis]
-        out = []
+        h, o, _, s, d, pad = self._axis(axis)
+        out: list[tuple[int, int, int]] = []
         if self.transposed:
             for i in range(h):
-                for p in range(k):
-                    y = s * i + d * p - pad
-                    if 0 <= y < o:
-                        out.append((i, y, p))
+                out.extend((i, s * i + d * p - pad, p) for p in self._kernel_range(axis, i))
         else:
             for u in range(o):
-                for p in range(k):
-                    i = s * u + d * p - pad
-                    if 0 <= i < h:
-                        out.append((i, u, p))
+                out.extend((s * u + d * p - pad, u, p) for p in self._kernel_range(axis, u))
+        work.add("geometry", (h if self.transposed else o) + len(out))
         return tuple(out)
+
+    def reads(self, axis: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """For each output index on one axis, the (kernel index, input index) pairs that
+        reach it, kernel index ascending (the order of the forward pass's terms)."""
+        per_output: list[list[tuple[int, int]]] = [[] for _ in range(self.output[axis])]
+        for i, y, p in self.taps(axis):
+            per_output[y].append((p, i))
+        work.add("geometry", self.output[axis])
+        return tuple(tuple(sorted(pairs)) for pairs in per_output)
 
     def unread_input(self) -> tuple[tuple[int, ...], ...]:
         """Per axis, the input indices no output depends on (their gradient is exactly 0)."""
@@ -320,18 +381,12 @@ class ConvSpec(Layer):
         }
 
     def tap_count(self, axis: int) -> int:
-        """``len(self.taps(axis))``, counted arithmetically in O(k): for each kernel
-        index p, the x in [0, n) with 0 <= s·x + d·p − pad < m, where x runs over the
-        outputs of a direct layer (m = input size) or the inputs of a transposed one."""
-        h, o = self.input[axis], self.output[axis]
+        """``len(self.taps(axis))``, counted arithmetically in O(log) of the sizes: the
+        (x, p) with 0 <= s·x + d·p − pad < m, where x runs over the outputs of a direct
+        layer (m = input size) or the inputs of a transposed one (m = output size)."""
+        h, o, k, s, d, pad = self._axis(axis)
         n, m = (h, o) if self.transposed else (o, h)
-        s, d, pad = self.stride[axis], self.dilation[axis], self.padding[axis]
-        total = 0
-        for p in range(self.kernel[axis]):
-            lo = max(0, -((d * p - pad) // s))  # ceil((pad − d·p) / s)
-            hi = min(n - 1, (m - 1 + pad - d * p) // s)
-            total += max(0, hi - lo + 1)
-        return total
+        return linked_pairs(n, k, s, d, pad, pad + m)
 
     def products(self) -> int:
         """Number of A·K products in the forward pass (taps landing on padding excluded)."""
@@ -340,22 +395,18 @@ class ConvSpec(Layer):
             self.batch * self.groups * per_group * prod(self.tap_count(a) for a in range(self.ndim))
         )
 
+    def predicted_work(self) -> dict[str, int]:
+        """The steps every stage of the derivation and its four renderings takes at most,
+        by stage (the stages :mod:`symderiv.core.work` counts), from the sizes alone."""
+        from .size import predicted_work
+
+        return predicted_work(self)
+
     def predicted_terms(self) -> int:
-        """Terms the whole derivation builds: the forward pass, the K, b and A
-        gradients, and the closed forms that are proved against them."""
-        if max(self.kernel) > _MAX_KERNEL_AXIS:
-            raise SizeLimitError(
-                f"{self.label()}: a kernel of {max(self.kernel):,} taps on one axis is beyond "
-                f"what symderiv derives (at most {_MAX_KERNEL_AXIS:,})"
-            )
-        p = self.products()
-        bias = self.batch * self.out_channels * prod(self.output)
-        forward = p + bias
-        gradients = 2 * p + bias
-        # The K and A closed forms of both conventions have as many terms as the
-        # gradients they are compared with; the bias closed form is built once.
-        closed = 2 * (2 * p) + bias
-        return forward + gradients + closed
+        """Everything the derivation builds and visits, predicted from the sizes (never
+        below what is really done): symbols, forward and gradient terms, the cells and
+        products of the closed forms, the proofs, the numeric check, the sheets."""
+        return sum(self.predicted_work().values())
 
     def nondefault(self) -> list[tuple[str, str, str]]:
         """The settings that differ from a plain layer's, in a fixed order, as
@@ -403,6 +454,8 @@ class ConvSpec(Layer):
         return ("K", "b", "A")
 
     def notation(self) -> Notation:
+        from ...core.symbols import Notation
+
         return Notation.for_shapes(self.shapes(), self.ndim)
 
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
@@ -424,6 +477,8 @@ class ConvSpec(Layer):
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, K, b and D, drawn in that order."""
+        import numpy as np
+
         rng = np.random.default_rng(seed)
         shapes = self.shapes()
         return {letter: rng.uniform(-1.0, 1.0, shapes[letter]) for letter in ("A", "K", "b", "D")}
@@ -461,33 +516,60 @@ class ConvSpec(Layer):
 
 
 ROLES = {"A": "input", "K": "kernel", "b": "bias", "D": "delta"}
-_MAX_KERNEL_AXIS = 1_000_000
 
 
 Size = int | str | Sequence[int]
 
+_KEYWORDS = (
+    "in_channels",
+    "out_channels",
+    "batch",
+    "convention",
+    "stride",
+    "padding",
+    "dilation",
+    "groups",
+    "output_padding",
+)
+"""The keywords every convolution constructor takes besides ``input`` and ``kernel``."""
 
-def _make(ndim: int, input: Size, kernel: Size, **kw: object) -> ConvSpec:
-    if isinstance(input, str):
-        input = parse_size(input, "input", ndim)
-    if isinstance(kernel, str):
-        kernel = parse_size(kernel, "kernel", ndim)
-    if isinstance(input, int) and not isinstance(input, bool):
-        input = (input,) * ndim
-    if isinstance(kernel, int) and not isinstance(kernel, bool):
-        kernel = (kernel,) * ndim
-    try:
-        input_t, kernel_t = tuple(input), tuple(kernel)  # type: ignore[arg-type]
-    except TypeError:
-        raise SpecError(f"input {input!r}, kernel {kernel!r}: expected sizes") from None
-    if len(input_t) != ndim:
-        raise SpecError(f"input {input!r}: a conv{ndim}d layer needs {ndim} spatial size(s)")
-    if len(kernel_t) != ndim:
-        raise SpecError(f"kernel {kernel!r}: a conv{ndim}d layer needs {ndim} kernel size(s)")
-    for name in ("stride", "padding", "dilation", "output_padding"):
-        if kw.get(name) is None:
-            kw.pop(name, None)
-    return ConvSpec(input=input_t, kernel=kernel_t, **kw)  # type: ignore[arg-type]
+
+def _make(kind: str, input: object, kernel: object, kw: dict[str, object]) -> ConvSpec:
+    ndim, transposed, default_input, default_kernel = LAYER_KINDS[kind]
+    if "transposed" in kw:  # the kind says it; a keyword may only agree
+        value = kw.pop("transposed")
+        if not isinstance(value, bool):
+            raise _fail("transposed", value, "expected True or False", SpecTypeError)
+        if value is not transposed:
+            other = f"conv{ndim}d" if transposed else f"conv_transpose{ndim}d"
+            raise SpecTypeError(
+                f"{kind}(transposed={value!r}): the kind says whether a layer is transposed; "
+                f"use {other}"
+            )
+    unknown = [name for name in kw if name not in _KEYWORDS]
+    if unknown:
+        raise SpecTypeError(
+            f"{kind}({unknown[0]}=...): no such keyword; {kind} takes input, kernel, "
+            + ", ".join(_KEYWORDS)
+        )
+    sizes = {}
+    for name, value, default in (
+        ("input", input, default_input),
+        ("kernel", kernel, default_kernel),
+    ):
+        if value is None:
+            value = default
+        elif isinstance(value, str):
+            value = parse_size(value, name, ndim)
+        sizes[name] = _axes(value, name, ndim, 1)
+    optional = ("stride", "padding", "dilation", "output_padding")  # None: the neutral value
+    options = {name: v for name, v in kw.items() if not (v is None and name in optional)}
+    return ConvSpec(
+        input=sizes["input"],
+        kernel=sizes["kernel"],
+        transposed=transposed,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 LAYER_KINDS: dict[str, tuple[int, bool, tuple[int, ...], tuple[int, ...]]] = {
@@ -505,18 +587,19 @@ LAYER_KINDS: dict[str, tuple[int, bool, tuple[int, ...], tuple[int, ...]]] = {
 def layer(
     kind: str, input: Size | None = None, kernel: Size | None = None, **kw: object
 ) -> ConvSpec:
-    """A layer of ``kind``, a key of :data:`LAYER_KINDS` (keywords: see :class:`ConvSpec`)."""
-    if kind not in LAYER_KINDS:
-        raise _fail("layer", kind, f"expected one of {', '.join(LAYER_KINDS)}")
-    ndim, transposed, default_input, default_kernel = LAYER_KINDS[kind]
-    if transposed:
-        kw["transposed"] = True
-    return _make(
-        ndim,
-        default_input if input is None else input,
-        default_kernel if kernel is None else kernel,
-        **kw,
-    )
+    """A layer of ``kind``, a key of :data:`LAYER_KINDS` (keywords: see :class:`ConvSpec`).
+
+    Every argument is checked: a wrong type or an unknown keyword raises
+    :class:`~symderiv.exceptions.SpecTypeError`, a wrong value
+    :class:`~symderiv.exceptions.SpecError`, each quoting the value."""
+    if not isinstance(kind, str) or kind not in LAYER_KINDS:
+        raise _fail(
+            "layer",
+            kind,
+            f"expected one of {', '.join(LAYER_KINDS)}",
+            SpecError if isinstance(kind, str) else SpecTypeError,
+        )
+    return _make(kind, input, kernel, kw)
 
 
 def conv1d(input: Size | None = None, kernel: Size | None = None, **kw: object) -> ConvSpec:
@@ -577,14 +660,18 @@ CONV_OPTIONS = (
 
 def from_options(kind: str, typed: Mapping[str, str]) -> ConvSpec:
     """A convolution layer from the options as typed on the command line (only the
-    given ones); errors quote the option and its text as typed."""
+    given ones; an empty text is an error, not a default); errors quote the option and
+    its text as typed."""
     ndim, transposed, input_size, kernel_size = LAYER_KINDS[kind]
+    for option, text in typed.items():
+        if not text.strip():
+            raise SpecError(f"{option} {quoted(text)}: empty; give a value or leave the option out")
     convention_typed = typed.get("--convention", "correlation")
-    convention = convention_typed.lower()
+    convention = convention_typed.lower()  # CORRELATION is accepted as correlation
     output_padding = typed.get("--output-padding")
-    if output_padding and not transposed and re.search(r"[1-9]", output_padding):
+    if output_padding is not None and not transposed and re.search(r"[1-9]", output_padding):
         raise SpecError(
-            f"--output-padding {output_padding!r}: only transposed layers "
+            f"--output-padding {quoted(output_padding)}: only transposed layers "
             "(conv_transpose1d/2d/3d) have an output padding"
         )
     default_input, default_kernel = _text(input_size), _text(kernel_size)
@@ -597,12 +684,12 @@ def from_options(kind: str, typed: Mapping[str, str]) -> ConvSpec:
         "in_channels": ("--in-channels", typed.get("--in-channels", "1")),
         "out_channels": ("--out-channels", typed.get("--out-channels", "1")),
         "batch": ("--batch", typed.get("--batch", "1")),
-        "stride": ("--stride", stride or "1"),
-        "padding": ("--padding", padding or "0"),
-        "dilation": ("--dilation", dilation or "1"),
+        "stride": ("--stride", "1" if stride is None else stride),
+        "padding": ("--padding", "0" if padding is None else padding),
+        "dilation": ("--dilation", "1" if dilation is None else dilation),
         "groups": ("--groups", typed.get("--groups", "1")),
-        "output_padding": ("--output-padding", output_padding or "0"),
-        "convention": ("--convention", convention),
+        "output_padding": ("--output-padding", "0" if output_padding is None else output_padding),
+        "convention": ("--convention", convention_typed),
     }
     try:
         return ConvSpec(
@@ -612,19 +699,19 @@ def from_options(kind: str, typed: Mapping[str, str]) -> ConvSpec:
             out_channels=count_text(shown["out_channels"][1], "--out-channels"),
             batch=count_text(shown["batch"][1], "--batch"),
             convention=convention,
-            stride=parse_size(stride, "--stride", ndim) if stride else (),
-            padding=parse_size(padding, "--padding", ndim, minimum=0) if padding else (),
-            dilation=parse_size(dilation, "--dilation", ndim) if dilation else (),
+            stride=() if stride is None else parse_size(stride, "--stride", ndim),
+            padding=() if padding is None else parse_size(padding, "--padding", ndim, minimum=0),
+            dilation=() if dilation is None else parse_size(dilation, "--dilation", ndim),
             groups=count_text(shown["groups"][1], "--groups"),
             transposed=transposed,
             output_padding=(
-                parse_size(output_padding, "--output-padding", ndim, minimum=0)
-                if output_padding
-                else ()
+                ()
+                if output_padding is None
+                else parse_size(output_padding, "--output-padding", ndim, minimum=0)
             ),
         )
     except SpecError as exc:  # quote the option as it was typed
         if exc.field not in shown or exc.rule is None:
             raise
         option, text = shown[exc.field]
-        raise SpecError(f"{option} {text!r}: {exc.rule}") from None
+        raise SpecError(f"{option} {quoted(text)}: {exc.rule}") from None
