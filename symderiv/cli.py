@@ -262,9 +262,9 @@ def derive(
 ) -> None:
     """Derive, prove and write the backpropagation sheet of one LAYER.
 
-    LAYER is conv1d, conv2d (default), conv3d, conv_transpose1d, conv_transpose2d or
-    conv_transpose3d.  With no options: the classic example (4x4 input, 2x2 kernel,
-    correlation), written as .tex, .md and .json into output/.
+    With no options: the classic example (conv2d, 4x4 input, 2x2 kernel, correlation),
+    written as .tex, .md and .json into output/.  Each kind takes only its own options
+    (listed below); an option it does not take is refused.
     """
     typed = {
         "--" + name.rstrip("_").replace("_", "-"): value
@@ -503,6 +503,17 @@ def catalogue(fmt: str) -> None:
         raise SpecError(f"--format {fmt!r}: expected text, md, tex or json")
     write_stdout(render(fmt).encode())
 
+
+def _kinds_epilog() -> str:
+    """LAYER: every kind with what it is and its options (from the registry)."""
+    lines = ["\b", "LAYER is one of:"]
+    for kind in KINDS.values():
+        lines.append(f"  {kind.name:<22} {kind.summary}")
+        lines.append(f"  {'':<22} {' '.join(kind.options)}")
+    return "\n".join(lines)
+
+
+derive.epilog = _kinds_epilog()
 
 # check takes every layer option of derive (the same objects, so they cannot drift apart)
 _NOT_LAYER = {"layer", "formats", "output", "force", "max_terms", "claims", "claims_for"}
