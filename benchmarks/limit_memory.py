@@ -11,6 +11,24 @@ process (``--format tex,md,json`` into a temporary folder); its peak resident
 memory (``ru_maxrss`` from ``wait4``) and wall time are printed with the bytes per
 unit of predicted work.  The worst family at the default limit is what the README
 states; lower the default if it does not stay below 1 GB.
+
+Measured at the default limit of 3,000,000 (two shared cores, load about 2):
+
+    family                     layer                                   predicted      s  MiB
+    dense 2-D, k3              conv2d_69x69_k3x3                       2,987,740    159  279
+    dense 2-D, k5              conv2d_47x47_k5x5                       2,967,944    168  271
+    16 maps in, 16 out         conv2d_6x6_k3x3_c16_m16                 2,370,376    124  243
+    long kernel, 1-D           conv1d_468_k117                         2,993,220    141  258
+    3-D                        conv3d_18x18x18_k2x2x2                  2,623,846    140  273
+    transposed, stride 2       conv_transpose2d_54x54_k3x3_s2x2        2,896,383    107  244
+    batch of 8                 conv2d_25x25_k3x3_n8                    2,851,130    154  259
+    1-D, stride = input        conv1d_40536_k1_s40536                  2,999,927     15  154
+    2-D, dilation = input - 1  conv2d_176x176_k2x2_d175x175            2,998,994      6  137
+    padding 4k, 1-D            conv1d_1_k563_p562                      2,994,673     56  134
+
+and ``--spec "conv2d --input 128 --kernel 3"``: 10,524,282 predicted, 956 s (load about 4),
+peak 735 MiB (issue 7 measured 8.2 GB before the JSON stopped printing long sums in
+SymPy's ordered mode).
 """
 
 from __future__ import annotations
