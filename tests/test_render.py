@@ -172,3 +172,19 @@ def test_output_does_not_depend_on_the_hash_seed(fmt):
         return subprocess.run(args, env=env, capture_output=True, check=True).stdout
 
     assert run("1") == run("2")
+
+
+def test_repr_never_prints_sympy_ordered_sums(classic, monkeypatch):
+    import sympy
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("ordered printing")
+
+    monkeypatch.setattr(sympy.Expr, "as_ordered_terms", refuse)
+    assert repr(classic) == (
+        "<Derivation conv2d_4x4_k2x2_correlation: verified, 9 forward and 21 gradient "
+        "elements, 5 closed forms>"
+    )
+    assert repr(classic.gradients[0]).startswith(
+        "GradientElement(K[0, 0, 0, 0] = A[0,0,0,0]*D[0,0,0,0] + A[0,0,0,1]*D[0,0,0,1] + "
+    )

@@ -47,7 +47,7 @@ class Term:
         return self.coeff * sympy.Mul(*self.factors)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Element:
     """One element of a tensor as an explicit expression.
 
@@ -63,6 +63,15 @@ class Element:
     expr: sympy.Expr
     polynomial: bool = field(default=True, kw_only=True)
 
+    def __repr__(self) -> str:
+        # the expansion printed in display order, never SymPy's ordered (quadratic) print
+        shown = (
+            sympy.sstr(sympy.Add(*(t.expr() for t in self.terms), evaluate=False), order="none")
+            if self.polynomial and self.terms
+            else sympy.sstr(self.expr, order="none")
+        )
+        return f"{type(self).__name__}({self.tensor}{list(self.index)} = {shown})"
+
 
 @dataclass(frozen=True)
 class Contribution:
@@ -73,7 +82,7 @@ class Contribution:
     derivative: sympy.Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GradientElement(Element):
     """dE/dx for one element x, with the contributions it came from."""
 
@@ -187,7 +196,7 @@ class _Display:
         return summary_text(self)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Derivation(_Display):
     """Everything derived and proved about one layer; renderers read only this."""
 
@@ -199,6 +208,14 @@ class Derivation(_Display):
     closed_forms: tuple[ClosedFormCheck, ...]
     numeric: NumericCheck
     exhibits: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # never SymPy's printing of the expansions: it is quadratic on long sums
+        verdict = "verified" if self.verified else "NOT verified"
+        return (
+            f"<Derivation {self.layer.label()}: {verdict}, {len(self.forward)} forward and "
+            f"{len(self.gradients)} gradient elements, {len(self.closed_forms)} closed forms>"
+        )
 
     @property
     def spec(self) -> Layer:
