@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core.layer import Layer
 from ..exceptions import SpecError, SpecTypeError, quoted
+from .conv.spec import CONV_OPTIONS as _CONV_OPTIONS  # no SymPy: cheap to import
 
 __all__ = ["KINDS", "Kind", "from_options", "layer"]
 
@@ -53,19 +54,6 @@ class Kind:
         return partial(fn, self.name) if self.module in _SHARED_MODULES else fn
 
 
-_CONV_OPTIONS = (
-    "--input",
-    "--kernel",
-    "--in-channels",
-    "--out-channels",
-    "--batch",
-    "--stride",
-    "--padding",
-    "--dilation",
-    "--groups",
-    "--output-padding",
-    "--convention",
-)
 _POOL_OPTIONS = ("--input", "--kernel", "--stride", "--padding", "--in-channels", "--batch")
 _MAP_OPTIONS = ("--input", "--in-channels", "--batch")
 

@@ -700,16 +700,11 @@ def _sheet(s: MapCombination, view: SheetView) -> dict[str, Any]:
     )
     sections = [
         layer,
-        {
-            "kind": "elements",
-            "heading": "Forward pass",
-            "intro": "Every output element in the weights $\\alpha$ (the form the notes "
+        view.forward_section(
+            intro="Every output element in the weights $\\alpha$ (the form the notes "
             "differentiate):",
-            "intro_md": None,
-            "layout": "block",
-            "equations": [view.equation(e) for e in alpha_forward],
-            "after": [],
-        },
+            equations=[view.equation(e) for e in alpha_forward],
+        ),
         {
             "kind": "elements",
             "heading": "Forward pass in c",

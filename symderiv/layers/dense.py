@@ -507,15 +507,7 @@ def _sheet(s: LinearSpec, view: SheetView) -> dict[str, Any]:
     ]
     sections = [
         layer_section,
-        {
-            "kind": "elements",
-            "heading": "Forward pass",
-            "intro": "Every output element, built as an expression:",
-            "intro_md": None,
-            "layout": "block",
-            "equations": [view.equation(e) for e in d.forward],
-            "after": [],
-        },
+        view.forward_section(),
         {
             "kind": "contributions",
             "heading": "Contribution table",

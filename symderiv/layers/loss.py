@@ -384,15 +384,7 @@ def _sheet(s: LossSpec, view: SheetView) -> dict[str, Any]:
     )
     sections = [
         layer_section,
-        {
-            "kind": "elements",
-            "heading": "Forward pass",
-            "intro": "The loss, built as one expression:",
-            "intro_md": None,
-            "layout": "block",
-            "equations": [view.equation(e) for e in d.forward],
-            "after": [],
-        },
+        view.forward_section(intro="The loss, built as one expression:"),
         {
             "kind": "elements",
             "heading": "Gradient",

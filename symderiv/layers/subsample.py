@@ -501,15 +501,7 @@ def _sheet(s: Subsample2d, view: SheetView) -> dict[str, Any]:
         forms.append(view.closed_form(c, _closed_form_latex(s, view, c), _heading(c)))
     sections = [
         layer,
-        {
-            "kind": "elements",
-            "heading": "Forward pass",
-            "intro": "Every output element, built as an expression:",
-            "intro_md": None,
-            "layout": "block",
-            "equations": [_equation(view, e) for e in d.forward],
-            "after": [],
-        },
+        view.forward_section(equations=[_equation(view, e) for e in d.forward]),
         {
             "kind": "contributions",
             "heading": "Contribution table",

@@ -264,6 +264,24 @@ class SheetView:
             }
         return out
 
+    def forward_section(
+        self,
+        intro: str = "Every output element, built as an expression:",
+        equations: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """The sheet's "Forward pass" section: every forward element as an equation."""
+        return {
+            "kind": "elements",
+            "heading": "Forward pass",
+            "intro": intro,
+            "intro_md": None,
+            "layout": "block",
+            "equations": [self.equation(e) for e in self.d.forward]
+            if equations is None
+            else equations,
+            "after": [],
+        }
+
     def numeric(self) -> dict[str, Any]:
         """The numeric cross-check, formatted."""
         n = self.d.numeric

@@ -212,15 +212,7 @@ _CHAIN = (
 
 
 def _forward_section(view: SheetView) -> dict[str, Any]:
-    return {
-        "kind": "elements",
-        "heading": "Forward pass",
-        "intro": "Every output element, built as an expression:",
-        "intro_md": None,
-        "layout": "block",
-        "equations": [view.equation(e) for e in view.d.forward],
-        "after": [],
-    }
+    return view.forward_section()
 
 
 def _contributions(view: SheetView, gradients: Sequence[GradientElement]) -> list[dict[str, Any]]:
