@@ -1,0 +1,165 @@
+"""The forward pass on expression arrays, stage by stage, through each layer kind's own
+forward pass: the kind builds its output on its own symbols (``A[…]``, ``K[…]``, …) and
+those are replaced by the network's expressions (the previous stage's output) and
+parameter symbols (``K1[…]``).  So a network's layer is, by construction, the layer
+symderiv derives on its own.
+
+A ReLU's Piecewise and a max pooling's switches take the branch the sample point fixes
+(:mod:`.values`), so every expression is smooth: SymPy's own functions (exp, log) and
+rational arithmetic only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from ..core import work
+from ..core.symbols import SymbolTensor, element_name, make_tensor
+from .spec import Network, Stage
+from .values import Sample, cells, resolved
+
+__all__ = ["Forward", "Local", "local", "resolve", "run", "symbols"]
+
+
+def tensor(name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """The symbols ``name[i,j,…]`` of one tensor as an object array.
+
+    They carry no assumptions (the layer kinds' own symbols are real): SymPy then asks
+    nothing about the signs of the long sums a network builds, which costs more than
+    the derivation itself, and every result holds for complex values too."""
+    symbols = [sympy.Symbol(element_name(name, index)) for index in cells(shape)]
+    work.add("symbols", len(symbols))
+    out = np.empty(len(symbols), dtype=object)
+    out[:] = symbols
+    return out.reshape(shape)
+
+
+def symbols(network: Network) -> dict[str, np.ndarray]:
+    """The network's own symbols as object arrays: x, t and every parameter."""
+    out = {"x": tensor("x", network.input)}
+    for p in network.parameters():
+        out[p.name] = tensor(p.name, p.shape)
+    out["t"] = tensor("t", network.output)
+    return out
+
+
+def resolve(expr: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
+    """``expr`` with every Piecewise replaced by the branch whose condition holds at
+    ``point`` (the sample point, in the layer's own symbols)."""
+    if not expr.has(sympy.Piecewise):
+        return expr
+    chosen: dict[sympy.Basic, sympy.Expr] = {}
+    for pw in expr.atoms(sympy.Piecewise):
+        for value, condition in pw.args:
+            verdict = condition.xreplace(point)
+            if verdict is sympy.true:
+                chosen[pw] = value
+                break
+            if verdict is not sympy.false:
+                raise ValueError(f"the sample point does not decide {condition}")
+        else:
+            raise ValueError(f"no branch of {pw} holds at the sample point")
+    return expr.xreplace(chosen)
+
+
+@dataclass(frozen=True, eq=False)
+class Local:
+    """A stage's layer with its switches fixed, its own symbol tensors, the values its
+    input takes at the sample point (for Piecewise branches), and the replacement of its
+    own symbols by the network's expressions."""
+
+    stage: Stage
+    layer: object
+    tensors: dict[str, SymbolTensor]
+    point: dict[sympy.Symbol, sympy.Expr]
+    mapping: dict[sympy.Symbol, sympy.Expr]
+
+    def substitute(self, expr: sympy.Expr) -> sympy.Expr:
+        """A local expression in the network's terms."""
+        return resolve(expr, self.point).xreplace(self.mapping)
+
+
+def local(
+    stage: Stage,
+    z_in: np.ndarray,
+    values: np.ndarray,
+    params: Mapping[str, np.ndarray],
+    delta: np.ndarray | None = None,
+) -> Local:
+    """The stage's local view: its layer (switches fixed by ``values``, the input's values
+    at the sample point), its own symbols, and what they stand for in the network
+    (``z_in`` for A, the parameters' symbols, ``delta`` for D when given)."""
+    layer = resolved(stage, values)
+    assert layer is not None
+    tensors = {
+        letter: make_tensor(letter, role, shape)
+        for letter, (role, shape) in layer.tensors().items()
+    }
+    mapping: dict[sympy.Symbol, sympy.Expr] = {}
+
+    def bind(letter: str, array: np.ndarray) -> None:
+        t = tensors[letter]
+        flat = np.asarray(array, dtype=object).ravel()
+        assert flat.size == len(t.elements), (stage.number, letter, flat.size)
+        mapping.update(zip(t.elements, flat.tolist(), strict=True))
+
+    bind("A", z_in)
+    for p in stage.params:
+        bind(p.letter, params[p.name])
+    if stage.bias_free:
+        bind("b", np.full(tensors["b"].shape, sympy.Integer(0), dtype=object))
+    if delta is not None:
+        bind("D", delta)
+    point: dict[sympy.Symbol, sympy.Expr] = {}
+    if stage.kind in ("relu", "leaky_relu"):
+        flat_values = np.asarray(values, dtype=float).ravel()
+        pairs = zip(tensors["A"].elements, flat_values, strict=True)
+        point = {s: sympy.Float(float(v)) for s, v in pairs}
+    mapping.update(layer.substitutions())
+    return Local(stage, layer, tensors, point, mapping)
+
+
+@dataclass(frozen=True, eq=False)
+class Forward:
+    """Every node's expressions (``0`` is x) and the loss E."""
+
+    nodes: dict[str, np.ndarray]
+    loss: sympy.Expr
+
+
+def _array(values: list[sympy.Expr], shape: tuple[int, ...]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out.reshape(shape)
+
+
+def run(network: Network, params: Mapping[str, np.ndarray], sample: Sample) -> Forward:
+    """The forward pass: every node as expressions in x and the parameters, and E."""
+    nodes: dict[str, np.ndarray] = {"0": params["x"]}
+    steps = 0
+    for op in network.plan():
+        if op.stage is None:
+            nodes[op.output] = nodes[op.inputs[0]] + nodes[op.inputs[1]]
+            steps += nodes[op.output].size
+            continue
+        stage, z_in = op.stage, nodes[op.inputs[0]]
+        if stage.layer is None:  # flatten: the same elements, row-major
+            nodes[op.output] = z_in.reshape(stage.out_shape)
+            continue
+        view = local(stage, z_in, sample.reference.values[op.inputs[0]], params)
+        elements = view.layer.forward(view.tensors)  # type: ignore[attr-defined]
+        assert len(elements) == int(np.prod(stage.out_shape)), stage.number
+        nodes[op.output] = _array([view.substitute(e.expr) for e in elements], stage.out_shape)
+        steps += len(elements)
+    loss = network.loss
+    y = make_tensor("y", "prediction", loss.shape)
+    t = make_tensor("t", "target", loss.shape)
+    (element,) = loss.forward({"y": y, "t": t})
+    mapping = dict(zip(y.elements, nodes[network.last].ravel().tolist(), strict=True))
+    mapping.update(zip(t.elements, params["t"].ravel().tolist(), strict=True))
+    work.add("network forward", steps + 1)
+    return Forward(nodes=nodes, loss=element.expr.xreplace(mapping))
