@@ -24,6 +24,7 @@ from .layers.conv import (
     conv_transpose2d,
     conv_transpose3d,
 )
+from .network import network  # the function; its package is symderiv.network (no SymPy)
 
 # Loaded when first used, so that a command that is refused (bad input, over the size
 # limit) never waits for SymPy to load: name -> module that defines it.
@@ -95,6 +96,7 @@ __all__ = [
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",
+    "network",
     "relu",
     "sigmoid",
     "softmax_cross_entropy",

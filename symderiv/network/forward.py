@@ -19,6 +19,8 @@ import sympy
 
 from ..core import work
 from ..core.symbols import SymbolTensor, element_name, make_tensor
+from ..exceptions import SpecError
+from ..layers.pool.spec import MaxPoolSpec
 from .spec import Network, Stage
 from .values import Sample, cells, resolved
 
@@ -66,6 +68,40 @@ def resolve(expr: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Expr]) -> sympy
     return expr.xreplace(chosen)
 
 
+def rebuild(node: sympy.Basic, args: list[sympy.Basic]) -> sympy.Basic:
+    """``node.func(*args)``, without re-asking SymPy what cannot change: an exponential
+    of a non-number and a sum to an integer power are built as they are (SymPy's own
+    evaluation returns them unchanged, after asking the assumptions of every term of
+    the argument, which on a network's long sums costs more than the derivation)."""
+    if isinstance(node, sympy.exp) and not args[0].is_Number:
+        return sympy.exp(args[0], evaluate=False)
+    if node.is_Pow and args[0].is_Add and args[1].is_Integer and not args[0].is_number:
+        return sympy.Pow(args[0], args[1], evaluate=False)
+    return node.func(*args)
+
+
+def substitute(expr: sympy.Basic, mapping: Mapping[sympy.Basic, sympy.Basic]) -> sympy.Basic:
+    """``expr.xreplace(mapping)``, each shared sub-expression rebuilt once (see
+    :func:`rebuild`)."""
+    memo: dict[sympy.Basic, sympy.Basic] = {}
+
+    def go(e: sympy.Basic) -> sympy.Basic:
+        found = mapping.get(e)
+        if found is not None:
+            return found
+        if not e.args:
+            return e
+        found = memo.get(e)
+        if found is None:
+            args = [go(a) for a in e.args]
+            same = all(a is b for a, b in zip(args, e.args, strict=True))
+            found = e if same else rebuild(e, args)
+            memo[e] = found
+        return found
+
+    return go(expr)
+
+
 @dataclass(frozen=True, eq=False)
 class Local:
     """A stage's layer with its switches fixed, its own symbol tensors, the values its
@@ -80,7 +116,7 @@ class Local:
 
     def substitute(self, expr: sympy.Expr) -> sympy.Expr:
         """A local expression in the network's terms."""
-        return resolve(expr, self.point).xreplace(self.mapping)
+        return substitute(resolve(expr, self.point), self.mapping)
 
 
 def local(
@@ -123,6 +159,21 @@ def local(
     return Local(stage, layer, tensors, point, mapping)
 
 
+def check_ties(layer: MaxPoolSpec, z_in: np.ndarray, seed: int, label: str) -> None:
+    """A window whose maximum several cells hold exactly must hold it with one and the
+    same expression (ReLU outputs switched off, all 0): then taking the first is no
+    choice at all.  Distinct expressions that tie are refused (another seed)."""
+    values = np.asarray(z_in, dtype=object).reshape(layer.shapes()["A"])
+    for w in layer.windows:
+        tied = {values[c.input] for c in w.cells if c.input is not None and c.value == w.maximum}
+        if len(tied) > 1:
+            raise SpecError(
+                f"seed {seed}: at its sample point a window of layer {label} "
+                f"({layer.kind}) has its maximum in {len(tied)} cells with different "
+                "expressions, where the switch is not defined; choose another --seed"
+            )
+
+
 @dataclass(frozen=True, eq=False)
 class Forward:
     """Every node's expressions (``0`` is x) and the loss E."""
@@ -151,6 +202,8 @@ def run(network: Network, params: Mapping[str, np.ndarray], sample: Sample) -> F
             nodes[op.output] = z_in.reshape(stage.out_shape)
             continue
         view = local(stage, z_in, sample.reference.values[op.inputs[0]], params)
+        if isinstance(view.layer, MaxPoolSpec):
+            check_ties(view.layer, z_in, network.seed, stage.label)
         elements = view.layer.forward(view.tensors)  # type: ignore[attr-defined]
         assert len(elements) == int(np.prod(stage.out_shape)), stage.number
         nodes[op.output] = _array([view.substitute(e.expr) for e in elements], stage.out_shape)

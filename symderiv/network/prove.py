@@ -24,6 +24,7 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import gcd
 
 import mpmath
 import sympy
@@ -70,24 +71,36 @@ class _FreeSymbols:
 
 class Partials:
     """SymPy's partial derivative of every node of E with respect to each of its
-    arguments, each computed once by ``sympy.diff``: the node is rebuilt with that
-    argument replaced by a fresh symbol X, differentiated with respect to X, and X is
-    replaced back (``∂ exp(w)/∂w = exp(w)``, ``∂ b^-1/∂b = -b^-2``, ``∂ (a·b)/∂a = b``)."""
+    arguments: ``sympy.diff`` of the node's function on fresh symbols X_1 … X_k (numbers
+    kept), with respect to X_i, then the arguments put back (``∂ exp(w)/∂w = exp(w)``,
+    ``∂ b^-1/∂b = -b^-2``, ``∂ (a·b)/∂a = b``).  The derivative of each function shape is
+    taken once, and each node's partials once."""
 
     def __init__(self) -> None:
         self.memo: dict[tuple[sympy.Basic, int], sympy.Expr] = {}
-        self.x = sympy.Dummy("X")
+        self.shapes: dict[tuple[object, ...], tuple[tuple[sympy.Dummy, ...], sympy.Expr]] = {}
+
+    def _shape(self, node: sympy.Basic, i: int) -> tuple[tuple[sympy.Dummy, ...], sympy.Expr]:
+        pattern = tuple(a if a.is_Number else None for a in node.args)
+        key = (node.func, pattern, i)
+        found = self.shapes.get(key)
+        if found is None:
+            xs = tuple(sympy.Dummy(f"X{j}") for j in range(len(node.args)))
+            args = [a if a is not None else x for a, x in zip(pattern, xs, strict=True)]
+            found = (xs, sympy.diff(node.func(*args), xs[i]))
+            self.shapes[key] = found
+        return found
 
     def __call__(self, node: sympy.Basic, i: int) -> sympy.Expr:
         key = (node, i)
         found = self.memo.get(key)
         if found is None:
-            args = list(node.args)
-            arg = args[i]
-            args[i] = self.x
-            found = sympy.diff(node.func(*args), self.x).xreplace({self.x: arg})
+            from .forward import substitute
+
+            xs, derivative = self._shape(node, i)
+            found = substitute(derivative, dict(zip(xs, node.args, strict=True)))
             self.memo[key] = found
-            work.add("network chain rule", 1 + len(args))
+            work.add("network chain rule", 1 + len(node.args))
         return found
 
 
@@ -129,48 +142,117 @@ def end_to_end(
 
 
 Monomial = tuple[tuple[int, int], ...]
-Laurent = dict[Monomial, Fraction]
 
 
 class Unsupported(ValueError):
     """An expression the normal form does not cover (a float, a fractional power, …)."""
 
 
+@dataclass(frozen=True)
+class Laurent:
+    """A Laurent polynomial with rational coefficients, canonical: integer coefficients
+    over one positive denominator, with no common factor; monomials as sorted
+    (variable, power) pairs, powers non-zero (negative for 1/q)."""
+
+    terms: dict[Monomial, int]
+    den: int = 1
+
+    @staticmethod
+    def of(terms: dict[Monomial, int], den: int) -> Laurent:
+        if not terms:
+            return Laurent({}, 1)
+        g = den
+        for c in terms.values():
+            g = gcd(g, c)
+            if g == 1:
+                break
+        if den < 0:
+            g = -g
+        if g != 1:
+            terms = {m: c // g for m, c in terms.items()}
+            den //= g
+        return Laurent(terms, den)
+
+    @staticmethod
+    def number(value: Fraction) -> Laurent:
+        return Laurent.of({(): value.numerator}, value.denominator) if value else ZERO
+
+    def key(self) -> tuple[frozenset[tuple[Monomial, int]], int]:
+        return frozenset(self.terms.items()), self.den
+
+    def scaled(self, factor: Fraction) -> Laurent:
+        return Laurent.of(
+            {m: c * factor.numerator for m, c in self.terms.items()}, self.den * factor.denominator
+        )
+
+    def first(self) -> Fraction:
+        """The coefficient of the least monomial."""
+        return Fraction(self.terms[min(self.terms)], self.den)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+ZERO = Laurent({}, 1)
+ONE = Laurent({(): 1}, 1)
+
+
+def _times(ma: Monomial, mb: Monomial) -> Monomial:
+    if not ma:
+        return mb
+    if not mb:
+        return ma
+    out = []
+    i = j = 0
+    while i < len(ma) and j < len(mb):
+        va, pa = ma[i]
+        vb, pb = mb[j]
+        if va == vb:
+            if pa + pb:
+                out.append((va, pa + pb))
+            i += 1
+            j += 1
+        elif va < vb:
+            out.append(ma[i])
+            i += 1
+        else:
+            out.append(mb[j])
+            j += 1
+    out.extend(ma[i:])
+    out.extend(mb[j:])
+    return tuple(out)
+
+
 def _mul(a: Laurent, b: Laurent) -> Laurent:
-    out: Laurent = {}
-    for ma, ca in a.items():
-        for mb, cb in b.items():
-            if not ma:
-                m = mb
-            elif not mb:
-                m = ma
-            else:
-                powers = dict(ma)
-                for v, k in mb:
-                    powers[v] = powers.get(v, 0) + k
-                m = tuple(sorted((v, k) for v, k in powers.items() if k))
-            c = out.get(m, Fraction(0)) + ca * cb
+    out: dict[Monomial, int] = {}
+    for ma, ca in a.terms.items():
+        for mb, cb in b.terms.items():
+            m = _times(ma, mb)
+            c = out.get(m, 0) + ca * cb
             if c:
                 out[m] = c
             else:
                 out.pop(m, None)
-    return out
+    return Laurent.of(out, a.den * b.den)
 
 
 def _add(parts: Iterable[Laurent]) -> Laurent:
-    out: Laurent = {}
-    for part in parts:
-        for m, c in part.items():
-            total = out.get(m, Fraction(0)) + c
+    parts = [p for p in parts if p.terms]
+    if not parts:
+        return ZERO
+    den = 1
+    for p in parts:
+        den = den * p.den // gcd(den, p.den)
+    out: dict[Monomial, int] = {}
+    for p in parts:
+        scale = den // p.den
+        for m, c in p.terms.items():
+            total = out.get(m, 0) + c * scale
             if total:
                 out[m] = total
             else:
                 out.pop(m, None)
-    return out
-
-
-def _key(form: Laurent) -> frozenset[tuple[Monomial, Fraction]]:
-    return frozenset(form.items())
+    return Laurent.of(out, den)
 
 
 class Normal:
@@ -179,8 +261,11 @@ class Normal:
     a fresh variable standing for 1 + exp(w), exp(k·w) is (q − 1)^k, each log(w) and each
     sum raised to a negative power is a fresh variable; atoms are told apart by the
     canonical form of their argument, so the same atom written two ways is one variable.
-    What is left is a Laurent polynomial with exact rational coefficients, kept as a
-    dict from monomials to coefficients: the expansion of the expression."""
+    What is left is a :class:`Laurent` polynomial: the expansion of the expression.
+
+    ``largest``: a sum of more terms is held as one variable (times a number), keyed by
+    its canonical form; ``limit``: a form of more terms is refused (:class:`Unsupported`).
+    """
 
     def __init__(
         self,
@@ -197,31 +282,30 @@ class Normal:
 
     def _variable(self, key: object) -> Laurent:
         index = self.variables.setdefault(key, len(self.variables))
-        return {((index, 1),): Fraction(1)}
+        return Laurent({((index, 1),): 1}, 1)
 
     def _exp(self, argument: Laurent) -> Laurent:
-        if not argument:
-            return {(): Fraction(1)}
-        key = ("exp", _key(argument))
+        if not argument.terms:
+            return ONE
+        key = ("exp", argument.key())
         power = 1
-        if key not in self.variables:  # exp(k·w) = exp(w)^k, SymPy's exp(w)**k
+        if key not in self.variables:  # exp(k·w) = exp(w)^k: SymPy writes exp(w)**k so
             for k in (2, 3, 4):
-                smaller = ("exp", _key({m: c / k for m, c in argument.items()}))
+                smaller = ("exp", argument.scaled(Fraction(1, k)).key())
                 if smaller in self.variables:
                     key, power = smaller, k
                     break
-        q_minus_1 = _add([self._variable(key), {(): Fraction(-1)}])
-        return self._power(q_minus_1, power)
+        return self._power(_add([self._variable(key), Laurent({(): -1}, 1)]), power)
 
     def _power(self, base: Laurent, k: int) -> Laurent:
         if k < 0:
             if len(base) == 1:
-                ((m, c),) = base.items()
-                base = {tuple((v, -p) for v, p in m): 1 / c}
+                ((m, c),) = base.terms.items()
+                base = Laurent.of({tuple((v, -p) for v, p in m): base.den}, c)
             else:
-                base = self._variable(("inverse", _key(base)))
+                base = self._variable(("inverse", base.key()))
             k = -k
-        out: Laurent = {(): Fraction(1)}
+        out = ONE
         for _ in range(k):
             out = _mul(out, base)
         return out
@@ -233,23 +317,22 @@ class Normal:
         if expr.is_Symbol:
             out = self(self.given[expr]) if expr in self.given else self._variable(expr)
         elif expr.is_Rational:
-            out = {(): Fraction(int(expr.p), int(expr.q))} if expr != 0 else {}
+            out = Laurent.number(Fraction(int(expr.p), int(expr.q)))
         elif expr.is_Add:
-            out = _add(self(a) for a in expr.args)
+            out = _add([self(a) for a in expr.args])
             if self.largest and len(out) > self.largest:
                 # A long sum is one variable (times a number): both routes carry the
                 # forward pass's long sums whole, and multiplying them out is what costs.
-                c = out[min(out)]
-                variable = self._variable(("sum", _key({m: k / c for m, k in out.items()})))
-                out = {m: c * k for m, k in variable.items()}
+                c = out.first()
+                out = self._variable(("sum", out.scaled(1 / c).key())).scaled(c)
         elif expr.is_Mul:
-            out = {(): Fraction(1)}
+            out = ONE
             for a in expr.args:
                 out = _mul(out, self(a))
         elif isinstance(expr, sympy.exp):
             out = self._exp(self(expr.args[0]))
         elif isinstance(expr, sympy.log):
-            out = self._variable(("log", _key(self(expr.args[0]))))
+            out = self._variable(("log", self(expr.args[0]).key()))
         elif expr.is_Pow and expr.exp.is_Integer:
             out = self._power(self(expr.base), int(expr.exp))
         else:

@@ -33,8 +33,11 @@ runner-up) that fixes a switch."""
 class Switch:
     """The switches of one stage: for a ReLU, 1 where its input is positive (``pattern``,
     in the stage's input shape); for max pooling, the flat input position of each
-    window's maximum (``argmax``, in the output's shape).  ``margin`` is the least
-    distance from a kink."""
+    window's maximum (in the output's shape).  ``margin`` is the least distance from a
+    kink: from 0 for a ReLU input, from the maximum to the largest smaller value of its
+    window for max pooling (a window whose maximum several cells hold exactly, such as
+    ReLU outputs switched off, all 0, is checked by the forward pass: those cells must be
+    the same expression, so the first one, PyTorch's choice, changes no derivative)."""
 
     stage: str
     kind: str
@@ -101,9 +104,10 @@ def _switch(stage: Stage, z_in: np.ndarray) -> Switch | None:
     argmax = np.zeros(layer.shapes()["Z"], dtype=int)
     margin = float("inf")
     for w in fixed.windows:
-        inside = sorted((c.value for c in w.cells if c.value is not None), reverse=True)
-        if len(inside) > 1:
-            margin = min(margin, float(inside[0] - inside[1]))
+        inside = [c.value for c in w.cells if c.value is not None]
+        below = [v for v in inside if v != w.maximum]  # exact ties: see forward.check_ties
+        if below:
+            margin = min(margin, float(w.maximum - max(below)))
         cell = next(c for c in w.cells if c.offset == w.maxima[0])
         assert cell.input is not None
         argmax[w.output] = int(np.ravel_multi_index(cell.input, flat_in))
