@@ -166,6 +166,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("layer", metavar="LAYER", default="conv2d")
+@click.argument("file", metavar="[FILE.toml]", required=False)
 @click.option("--input", "input_", metavar="HxW", help="Input size (conv2d default 4x4).")
 @click.option("--kernel", metavar="KHxKW", help="Kernel size (conv2d default 2x2).")
 @click.option("--in-channels", default=None, metavar="C", help="Input maps (default 1).")
@@ -191,7 +192,10 @@ def cli() -> None:
 )
 @click.option("--slope", default=None, metavar="ALPHA", help="leaky_relu: negative slope.")
 @click.option(
-    "--seed", default=None, metavar="N", help="max_pool: draw small random integers for A."
+    "--seed",
+    default=None,
+    metavar="N",
+    help="max_pool: draw small random integers for A; network: the sample point's seed.",
 )
 @click.option(
     "--values",
@@ -252,6 +256,7 @@ def cli() -> None:
 )
 def derive(
     layer: str,
+    file: str | None,
     formats: str,
     output: str | None,
     force: bool,
@@ -264,13 +269,19 @@ def derive(
 
     With no options: the classic example (conv2d, 4x4 input, 2x2 kernel, correlation),
     written as .tex, .md and .json into output/.  Each kind takes only its own options
-    (listed below); an option it does not take is refused.
+    (listed below); an option it does not take is refused.  `derive network FILE.toml`
+    derives a whole network described in a TOML file (see the README).
     """
     typed = {
         "--" + name.rstrip("_").replace("_", "-"): value
         for name, value in options.items()
         if value is not None
     }
+    if layer == "network" or file is not None:
+        from .network.command import derive_network
+
+        derive_network(layer, file, typed, formats, output, force, max_terms, claims, claims_for)
+        return
     if layer not in KINDS:
         raise SpecError(f"layer {quoted(layer)}: expected one of {', '.join(KINDS)}")
     for option, text in (*typed.items(), ("--format", formats), ("--output", output)):
@@ -300,23 +311,32 @@ def derive(
         check_targets(targets.values(), force=force, folder_exists=folder is None)
     derivation = spec.derive(max_terms=limit, progress=True, claims=paired)
     rendered = {fmt: render_format(derivation, fmt) for fmt in fmts}
-    if targets is None:
-        write_stdout(rendered[fmts[0]])
-    else:
-        if folder is not None:
-            try:
-                folder.mkdir(exist_ok=True)
-            except OSError as exc:
-                raise OutputError(
-                    f"cannot create the folder {str(folder)!r}: {exc.strerror}"
-                ) from None
-        written = write_files({targets[f]: rendered[f] for f in fmts}, force=force)
-        for path in written:
-            click.echo(f"symderiv: wrote {path}", err=True)
+    _write(rendered, fmts, targets, folder, force)
     verdict = "verified" if derivation.verified else "NOT VERIFIED"
     click.echo(f"symderiv: {spec.label()}: {verdict}", err=True)
     if not derivation.verified:
         sys.exit(1)
+
+
+def _write(
+    rendered: dict[str, bytes],
+    fmts: Sequence[str],
+    targets: dict[str, Path] | None,
+    folder: Path | None,
+    force: bool,
+) -> None:
+    """Every format to its target (all or none), or the one format to standard output."""
+    if targets is None:
+        write_stdout(rendered[fmts[0]])
+        return
+    if folder is not None:
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the folder {str(folder)!r}: {exc.strerror}") from None
+    written = write_files({targets[f]: rendered[f] for f in fmts}, force=force)
+    for path in written:
+        click.echo(f"symderiv: wrote {path}", err=True)
 
 
 def _targets(
@@ -510,13 +530,15 @@ def _kinds_epilog() -> str:
     for kind in KINDS.values():
         lines.append(f"  {kind.name:<22} {kind.summary}")
         lines.append(f"  {'':<22} {' '.join(kind.options)}")
+    lines.append(f"  {'network FILE.toml':<22} a whole network described in a TOML file")
+    lines.append(f"  {'':<22} --seed")
     return "\n".join(lines)
 
 
 derive.epilog = _kinds_epilog()
 
 # check takes every layer option of derive (the same objects, so they cannot drift apart)
-_NOT_LAYER = {"layer", "formats", "output", "force", "max_terms", "claims", "claims_for"}
+_NOT_LAYER = {"layer", "file", "formats", "output", "force", "max_terms", "claims", "claims_for"}
 check.params.extend(p for p in derive.params if p.name not in _NOT_LAYER)
 
 

@@ -22,7 +22,7 @@ import sympy
 from ..core import work
 from ..core.layer import Claim, Layer
 from ..core.symbols import make_tensor
-from .forward import Forward, local
+from .forward import Forward, local, node_symbols
 from .spec import Network, Op
 from .values import Sample
 
@@ -41,6 +41,7 @@ class Rule:
     claim: Claim | None
     local: dict[tuple[int, ...], sympy.Expr]
     value: np.ndarray
+    named: np.ndarray  # the layer's numbers filled in, in the network's names, target's shape
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,13 +56,16 @@ class StageBackward:
 class Backward:
     """Every node's delta (``0``: dE/dx), every parameter's gradient by the recursion,
     the loss's rule for δ at the output, the side condition it needs (substitutions, empty
-    for the squared error), and the steps in the order they ran (output first)."""
+    for the squared error), the steps in the order they ran (output first), and every
+    node's delta written one layer at a time (``recursion``: in the next node's delta
+    ``delta5[…]``, the forward values ``z4[…]`` and the parameters)."""
 
     deltas: dict[str, np.ndarray]
     gradients: dict[str, np.ndarray]
     loss_rule: Rule
     given: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
     steps: tuple[StageBackward, ...]
+    recursion: dict[str, np.ndarray]
 
 
 def closed_form(layer: Layer, of: str) -> Claim:
@@ -95,8 +99,17 @@ def _loss_rule(
     mapping = dict(zip(tensors["y"].elements, y.ravel().tolist(), strict=True))
     mapping.update(zip(tensors["t"].elements, t.ravel().tolist(), strict=True))
     value = _array([v.xreplace(mapping) for v in _sorted(values)], loss.shape)
+    names = dict(mapping)
+    names.update(
+        zip(
+            tensors["y"].elements,
+            node_symbols("z", network.last, loss.shape).ravel().tolist(),
+            strict=True,
+        )
+    )
+    named = _array([v.xreplace(names) for v in _sorted(values)], loss.shape)
     given = tuple((a.xreplace(mapping), b.xreplace(mapping)) for a, b in claim.given)
-    return Rule("y", network.last, claim, values, value), given
+    return Rule("y", network.last, claim, values, value, named), given
 
 
 def run(
@@ -105,27 +118,30 @@ def run(
     """The recursion, from the loss back to x."""
     loss_rule, given = _loss_rule(network, forward.nodes[network.last], params["t"])
     deltas: dict[str, np.ndarray] = {network.last: loss_rule.value}
+    recursion: dict[str, np.ndarray] = {network.last: loss_rule.named}
     gradients: dict[str, np.ndarray] = {}
     steps: list[StageBackward] = []
     built = 0
 
-    def add(node: str, part: np.ndarray) -> None:
+    def add(node: str, part: np.ndarray, named: np.ndarray) -> None:
         deltas[node] = deltas[node] + part if node in deltas else part
+        recursion[node] = recursion[node] + named if node in recursion else named
 
     for op in reversed(network.plan()):
         delta = deltas[op.output]
+        mine = node_symbols("delta", op.output, delta.shape)
         if op.stage is None:  # the sum of a residual block: its delta reaches both paths
             for node in op.inputs:
-                add(node, delta)
+                add(node, delta, mine)
             steps.append(StageBackward(op, ()))
             continue
         stage = op.stage
         if stage.layer is None:  # flatten: the same elements, in the input's shape
-            add(op.inputs[0], delta.reshape(stage.in_shape))
+            add(op.inputs[0], delta.reshape(stage.in_shape), mine.reshape(stage.in_shape))
             steps.append(StageBackward(op, ()))
             continue
         view = local(
-            stage,
+            op,
             forward.nodes[op.inputs[0]],
             sample.reference.values[op.inputs[0]],
             params,
@@ -141,12 +157,13 @@ def run(
             claim = closed_form(layer, of)
             values = layer.evaluate(claim, view.tensors)
             value = _array([view.substitute(v) for v in _sorted(values)], shape)
+            named = _array([view.named(v) for v in _sorted(values)], shape)
             built += len(values)
-            rules.append(Rule(of, target, claim, values, value))
+            rules.append(Rule(of, target, claim, values, value, named))
             if of == "A":
-                add(op.inputs[0], value)
+                add(op.inputs[0], value, named)
             else:
                 gradients[target] = value
         steps.append(StageBackward(op, tuple(rules)))
     work.add("network delta recursion", built + 1)
-    return Backward(deltas, gradients, loss_rule, given, tuple(steps))
+    return Backward(deltas, gradients, loss_rule, given, tuple(steps), recursion)

@@ -21,7 +21,7 @@ from ..core import work
 from ..core.symbols import SymbolTensor, element_name, make_tensor
 from ..exceptions import SpecError
 from ..layers.pool.spec import MaxPoolSpec
-from .spec import Network, Stage
+from .spec import Network, Op, Stage
 from .values import Sample, cells, resolved
 
 __all__ = ["Forward", "Local", "local", "resolve", "run", "symbols"]
@@ -113,14 +113,31 @@ class Local:
     tensors: dict[str, SymbolTensor]
     point: dict[sympy.Symbol, sympy.Expr]
     mapping: dict[sympy.Symbol, sympy.Expr]
+    names: dict[sympy.Symbol, sympy.Expr]
 
     def substitute(self, expr: sympy.Expr) -> sympy.Expr:
         """A local expression in the network's terms."""
         return substitute(resolve(expr, self.point), self.mapping)
 
+    def named(self, expr: sympy.Expr) -> sympy.Expr:
+        """A local expression with the layer's numbers filled in: in the network's names
+        of the stage's input, output delta and parameters (``z4[0,3]``, ``delta5[0,1]``,
+        ``W5[1,3]``), not yet written out in x."""
+        return substitute(resolve(expr, self.point), self.names)
+
+
+def node_symbols(prefix: str, node: str, shape: tuple[int, ...]) -> np.ndarray:
+    """A node's value (``z3[…]``, or x itself for node 0) or delta (``delta3[…]``) as
+    symbols, for the expressions written layer by layer."""
+    from .model import delta_name
+
+    if prefix == "delta":
+        return tensor(delta_name(node), shape)
+    return tensor("x" if node == "0" else f"z{node}", shape)
+
 
 def local(
-    stage: Stage,
+    op: Op,
     z_in: np.ndarray,
     values: np.ndarray,
     params: Mapping[str, np.ndarray],
@@ -129,6 +146,8 @@ def local(
     """The stage's local view: its layer (switches fixed by ``values``, the input's values
     at the sample point), its own symbols, and what they stand for in the network
     (``z_in`` for A, the parameters' symbols, ``delta`` for D when given)."""
+    stage = op.stage
+    assert stage is not None
     layer = resolved(stage, values)
     assert layer is not None
     tensors = {
@@ -136,27 +155,36 @@ def local(
         for letter, (role, shape) in layer.tensors().items()
     }
     mapping: dict[sympy.Symbol, sympy.Expr] = {}
+    names: dict[sympy.Symbol, sympy.Expr] = {}
 
-    def bind(letter: str, array: np.ndarray) -> None:
+    def bind(letter: str, array: np.ndarray, named: np.ndarray) -> None:
         t = tensors[letter]
         flat = np.asarray(array, dtype=object).ravel()
         assert flat.size == len(t.elements), (stage.number, letter, flat.size)
         mapping.update(zip(t.elements, flat.tolist(), strict=True))
+        names.update(zip(t.elements, np.asarray(named, dtype=object).ravel().tolist(), strict=True))
 
-    bind("A", z_in)
+    bind("A", z_in, node_symbols("z", op.inputs[0], stage.in_shape))
     for p in stage.params:
-        bind(p.letter, params[p.name])
+        bind(p.letter, params[p.name], params[p.name])
     if stage.bias_free:
-        bind("b", np.full(tensors["b"].shape, sympy.Integer(0), dtype=object))
-    if delta is not None:
-        bind("D", delta)
+        zeros = np.full(tensors["b"].shape, sympy.Integer(0), dtype=object)
+        bind("b", zeros, zeros)
+    if "D" in tensors:
+        named_delta = node_symbols("delta", op.output, stage.out_shape)
+        if delta is not None:
+            bind("D", delta, named_delta)
+        else:
+            names.update(zip(tensors["D"].elements, named_delta.ravel().tolist(), strict=True))
     point: dict[sympy.Symbol, sympy.Expr] = {}
     if stage.kind in ("relu", "leaky_relu"):
         flat_values = np.asarray(values, dtype=float).ravel()
         pairs = zip(tensors["A"].elements, flat_values, strict=True)
         point = {s: sympy.Float(float(v)) for s, v in pairs}
-    mapping.update(layer.substitutions())
-    return Local(stage, layer, tensors, point, mapping)
+    switches = layer.substitutions()
+    mapping.update(switches)
+    names.update(switches)
+    return Local(stage, layer, tensors, point, mapping, names)
 
 
 def check_ties(layer: MaxPoolSpec, z_in: np.ndarray, seed: int, label: str) -> None:
@@ -176,10 +204,13 @@ def check_ties(layer: MaxPoolSpec, z_in: np.ndarray, seed: int, label: str) -> N
 
 @dataclass(frozen=True, eq=False)
 class Forward:
-    """Every node's expressions (``0`` is x) and the loss E."""
+    """Every node's expressions (``0`` is x) and the loss E; and every node written layer
+    by layer (``definitions``: in the previous node's symbols ``z2[…]`` and the
+    parameters, as the layer kind builds it, switches fixed)."""
 
     nodes: dict[str, np.ndarray]
     loss: sympy.Expr
+    definitions: dict[str, np.ndarray]
 
 
 def _array(values: list[sympy.Expr], shape: tuple[int, ...]) -> np.ndarray:
@@ -191,22 +222,31 @@ def _array(values: list[sympy.Expr], shape: tuple[int, ...]) -> np.ndarray:
 def run(network: Network, params: Mapping[str, np.ndarray], sample: Sample) -> Forward:
     """The forward pass: every node as expressions in x and the parameters, and E."""
     nodes: dict[str, np.ndarray] = {"0": params["x"]}
+    definitions: dict[str, np.ndarray] = {}
     steps = 0
     for op in network.plan():
         if op.stage is None:
             nodes[op.output] = nodes[op.inputs[0]] + nodes[op.inputs[1]]
+            shape = nodes[op.output].shape
+            definitions[op.output] = node_symbols("z", op.inputs[0], shape) + node_symbols(
+                "z", op.inputs[1], shape
+            )
             steps += nodes[op.output].size
             continue
         stage, z_in = op.stage, nodes[op.inputs[0]]
         if stage.layer is None:  # flatten: the same elements, row-major
             nodes[op.output] = z_in.reshape(stage.out_shape)
+            definitions[op.output] = node_symbols("z", op.inputs[0], stage.in_shape).reshape(
+                stage.out_shape
+            )
             continue
-        view = local(stage, z_in, sample.reference.values[op.inputs[0]], params)
+        view = local(op, z_in, sample.reference.values[op.inputs[0]], params)
         if isinstance(view.layer, MaxPoolSpec):
             check_ties(view.layer, z_in, network.seed, stage.label)
         elements = view.layer.forward(view.tensors)  # type: ignore[attr-defined]
         assert len(elements) == int(np.prod(stage.out_shape)), stage.number
         nodes[op.output] = _array([view.substitute(e.expr) for e in elements], stage.out_shape)
+        definitions[op.output] = _array([view.named(e.expr) for e in elements], stage.out_shape)
         steps += len(elements)
     loss = network.loss
     y = make_tensor("y", "prediction", loss.shape)
@@ -215,4 +255,4 @@ def run(network: Network, params: Mapping[str, np.ndarray], sample: Sample) -> F
     mapping = dict(zip(y.elements, nodes[network.last].ravel().tolist(), strict=True))
     mapping.update(zip(t.elements, params["t"].ravel().tolist(), strict=True))
     work.add("network forward", steps + 1)
-    return Forward(nodes=nodes, loss=element.expr.xreplace(mapping))
+    return Forward(nodes=nodes, loss=element.expr.xreplace(mapping), definitions=definitions)
