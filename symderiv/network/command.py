@@ -63,8 +63,8 @@ def derive_network(
             "formula of your own on one layer with `symderiv check`"
         )
     given: list[tuple[str, str | None]] = [*typed.items(), ("--format", formats)]
-    for option, text in (*given, ("--output", output)):
-        _given(option, text)
+    for name, value in (*given, ("--output", output)):
+        _given(name, value)
     _given("--max-terms", max_terms)
     fmts = _formats(formats)
     seed = _seed(typed.get("--seed", "0"))
