@@ -203,7 +203,7 @@ def build(doc: dict[str, Any], source: str, *, seed: int = 0) -> Network:
         )
     shape = tuple(_count(top, "input", v) for v in shape)
     if "loss" not in doc:
-        raise top.error(f"loss: missing; expected {' or '.join(map(repr, LOSSES))}")
+        raise top.error(f"loss: missing; expected {' or '.join(map(json.dumps, LOSSES))}")
     loss_kind = doc["loss"]
     if not isinstance(loss_kind, str) or loss_kind not in LOSSES:
         raise top.field("loss", loss_kind, f"expected {' or '.join(map(json.dumps, LOSSES))}")
