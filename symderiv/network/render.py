@@ -130,11 +130,13 @@ def json_document(d: NetworkDerivation) -> dict[str, Any]:
     tensors["t"] = {"role": "target", "shape": list(net.output)}
     for p in net.parameters():
         tensors[p.name] = {"role": f"{p.role} of layer {label_of(p.stage)}", "shape": list(p.shape)}
-    order = [op.output for op in reversed(net.plan())]
+    order = [op.output for op in reversed(net.plan())] + ["0"]
     for node in order:
         shape = list(np.shape(d.backward.deltas[node]))
         tensors[delta_name(node)] = {
-            "role": f"delta of layer {label_of(node)}: dE/dz{node}",
+            "role": "delta of the input: dE/dx"
+            if node == "0"
+            else f"delta of layer {label_of(node)}: dE/dz{node}",
             "shape": shape,
         }
     rules: dict[str, tuple[str, Rule]] = {}
