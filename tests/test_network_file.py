@@ -131,20 +131,48 @@ def test_the_python_api_names_the_dict():
 
 
 def test_over_the_size_limit_is_refused_with_the_number(tmp_path, monkeypatch):
+    from symderiv.network.size import first_work
+
     monkeypatch.chdir(tmp_path)
     net = symderiv.network(
         {"input": [1, 4], "loss": "squared_error", "layers": [{"kind": "linear"}]}
     )
     predicted = net.predicted_terms()
+    first = sum(first_work(net).values())  # from the sizes alone: refused before the sample
+    assert first < predicted
     with pytest.raises(SizeLimitError, match=f"would do {predicted:,} steps"):
         net.derive(max_terms=predicted - 1)
+    with pytest.raises(SizeLimitError, match=f"would do {first:,} steps"):
+        net.derive(max_terms=first - 1)
+    assert net.derive(max_terms=predicted).verified
     (tmp_path / "net.toml").write_text(
         'input = [1, 4]\nloss = "squared_error"\n[[layers]]\nkind = "linear"\n'
     )
     result = CliRunner().invoke(cli, ["derive", "network", "net.toml", "--max-terms", "10"])
     assert result.exit_code == 2
-    assert f"--max-terms {predicted}" in result.stderr
+    assert result.stderr == (
+        f"symderiv: error: net.toml: the derivation would do {first:,} steps of work (symbols, "
+        "expression nodes, derivative nodes, terms of the proofs), more than the limit of 10; "
+        f"raise it with --max-terms {first} (or max_terms={first} in Python) if you have the "
+        "time and memory\n"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net.toml"]
+
+
+def test_an_absurd_network_is_refused_at_once():
+    import time
+
+    net = symderiv.network(
+        {
+            "input": [1, 3, 4000, 4000],
+            "loss": "squared_error",
+            "layers": [{"kind": "conv2d", "out_channels": 64, "kernel": 3}, {"kind": "flatten"}],
+        }
+    )
+    start = time.perf_counter()
+    with pytest.raises(SizeLimitError, match=r"^<network>: the derivation would do "):
+        net.derive()
+    assert time.perf_counter() - start < 2
 
 
 def test_a_switch_at_its_kink_is_refused(monkeypatch):
@@ -185,3 +213,41 @@ def test_a_switch_at_its_kink_is_refused(monkeypatch):
         "cells with different expressions, where the switch is not defined; choose another "
         "--seed"
     )
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "tiny_lenet",
+        {
+            "input": [2, 2, 6, 6],
+            "loss": "softmax_cross_entropy",
+            "layers": [
+                {"kind": "conv2d", "out_channels": 2, "kernel": 3, "stride": 1, "padding": 1},
+                {"kind": "tanh"},
+                {"kind": "max_pool2d", "kernel": 3, "stride": 2},
+                {"kind": "flatten"},
+                {"kind": "linear", "out_features": 2},
+                {"kind": "leaky_relu", "slope": 0.1},
+            ],
+        },
+    ],
+    ids=["tiny_lenet", "batch_two_tanh_leaky"],
+)
+def test_the_prediction_is_never_below_the_work_done(doc):
+    from symderiv.core import work
+
+    from .conftest import ROOT
+
+    net = symderiv.network(ROOT / f"examples/networks/{doc}.toml" if isinstance(doc, str) else doc)
+    predicted = net.predicted_work()
+    with work.counting() as counts:
+        d = net.derive(max_terms=10**8)
+        d.to_json(), d.to_latex(), d.to_markdown()
+    assert d.verified
+    layers = sum(v for k, v in counts.items() if not k.startswith("network") and k != "symbols")
+    assert layers <= predicted["layers"]
+    for stage, steps in counts.items():
+        if stage.startswith("network") or stage == "symbols":
+            assert steps <= predicted[stage], stage
+    assert sum(counts.values()) <= sum(predicted.values())

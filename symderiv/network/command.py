@@ -81,7 +81,7 @@ def derive_network(
     from ..output import check_targets
     from .derive import check_size
 
-    check_size(net, limit)
+    check_size(net, limit)  # before the files are looked at and the work is done
     if targets is not None:  # before the work
         check_targets(targets.values(), force=force, folder_exists=folder is None)
     derivation = net.derive(max_terms=limit, progress=True)

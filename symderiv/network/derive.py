@@ -21,25 +21,39 @@ from .spec import Network
 
 if TYPE_CHECKING:
     from .model import NetworkDerivation
+    from .values import Sample
 
 __all__ = ["check_size", "derive"]
 
 _PROGRESS_FROM = 200_000  # predicted steps above which progress is shown on stderr
 
 
-def check_size(network: Network, max_terms: int = DEFAULT_MAX_TERMS) -> int:
-    """The predicted work; :class:`SizeLimitError` above ``max_terms``, before anything
-    is built."""
+def _refuse(network: Network, predicted: int, limit: int) -> SizeLimitError:
+    return SizeLimitError(
+        f"{network.source}: the derivation would do {predicted:,} steps of work (symbols, "
+        f"expression nodes, derivative nodes, terms of the proofs), more than the limit "
+        f"of {limit:,}; raise it with --max-terms {predicted} (or max_terms={predicted} "
+        "in Python) if you have the time and memory"
+    )
+
+
+def check_size(network: Network, max_terms: int = DEFAULT_MAX_TERMS) -> tuple[int, Sample]:
+    """The predicted work, and the sample point it was predicted at; refused with
+    :class:`SizeLimitError` above ``max_terms`` before any expression is built: first on
+    the sizes alone (the symbols and the layer kinds' own work, before the sample point
+    is computed), then on the whole prediction."""
+    from .size import first_work, predicted_work
+    from .values import sample
+
     limit = max_terms_value(max_terms)
-    predicted = max(network.symbols(), network.predicted_terms())
+    first = sum(first_work(network).values())
+    if first > limit:
+        raise _refuse(network, first, limit)
+    point = sample(network)
+    predicted = sum(predicted_work(network, point).values())
     if predicted > limit:
-        raise SizeLimitError(
-            f"{network.source}: the derivation would do {predicted:,} steps of work (symbols, "
-            f"expression nodes, derivative nodes, terms of the proofs), more than the limit "
-            f"of {limit:,}; raise it with --max-terms {predicted} (or max_terms={predicted} "
-            "in Python) if you have the time and memory"
-        )
-    return predicted
+        raise _refuse(network, predicted, limit)
+    return predicted, point
 
 
 def _reporter(enabled: bool) -> Callable[[str, int, int], None]:
@@ -67,12 +81,10 @@ def derive(
     """See :meth:`Network.derive`."""
     if not isinstance(progress, bool):
         raise SpecTypeError(f"progress {quoted(progress)}: expected True or False")
-    predicted = check_size(network, max_terms)
+    predicted, point = check_size(network, max_terms)
     report = _reporter(progress and predicted >= _PROGRESS_FROM)
     from . import backward, forward, numeric, prove
     from .model import NetworkDerivation, Numeric, ParamCheck, delta_name
-    from .values import sample
-
     times: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -82,8 +94,6 @@ def derive(
         times[stage] = now - clock
         clock = now
 
-    report("sample point", 0, 1)
-    point = sample(network)
     params = forward.symbols(network)
     fw = forward.run(network, params, point)
     lap("build")
@@ -105,7 +115,9 @@ def derive(
         e2e[p.name] = array
         start += size
     lap("chain rule")
-    decide = prove.Decider(dict(bw.given))
+    from .size import counts
+
+    decide = prove.Decider(dict(bw.given), budget=counts(network, point).proof_budget)
     decide.prime(fw.loss)
     verdicts: dict[str, tuple[prove.Verdict, ...]] = {}
     checks = []
@@ -121,7 +133,7 @@ def derive(
         open_ = next((indices[i] for i, v in enumerate(row) if v.holds is not True), None)
         methods = {v.method for v in row}
         order = ("counterexample", "undecided", "expand", "identical")
-        terms = [prove.tree_size(e) for e in e2e[p.name].ravel()]
+        terms = [prove.tree_size(e, "network render") for e in e2e[p.name].ravel()]
         checks.append(
             ParamCheck(
                 name=p.name,

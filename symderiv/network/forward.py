@@ -70,11 +70,14 @@ def resolve(expr: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Expr]) -> sympy
 
 def rebuild(node: sympy.Basic, args: list[sympy.Basic]) -> sympy.Basic:
     """``node.func(*args)``, without re-asking SymPy what cannot change: an exponential
-    of a non-number and a sum to an integer power are built as they are (SymPy's own
-    evaluation returns them unchanged, after asking the assumptions of every term of
-    the argument, which on a network's long sums costs more than the derivation)."""
-    if isinstance(node, sympy.exp) and not args[0].is_Number:
-        return sympy.exp(args[0], evaluate=False)
+    or a tanh of a non-number and a sum to an integer power are built as they are, and a
+    product with a factor 0 (a switch that is off) is 0 (SymPy's own evaluation gives the
+    same after asking the assumptions of every term of the arguments, which on a
+    network's long sums costs more than the derivation)."""
+    if isinstance(node, (sympy.exp, sympy.tanh)) and not args[0].is_Number:
+        return node.func(args[0], evaluate=False)
+    if node.is_Mul and any(a.is_zero for a in args if a.is_Number):
+        return sympy.Integer(0)  # a switch that is off: 0 times a finite expression
     if node.is_Pow and args[0].is_Add and args[1].is_Integer and not args[0].is_number:
         return sympy.Pow(args[0], args[1], evaluate=False)
     return node.func(*args)

@@ -49,6 +49,8 @@ class Evaluator:
             out = math.exp(self(expr.args[0]))
         elif isinstance(expr, sympy.log):
             out = math.log(self(expr.args[0]))
+        elif isinstance(expr, sympy.tanh):
+            out = math.tanh(self(expr.args[0]))
         else:
             raise ValueError(f"cannot evaluate {type(expr).__name__} numerically")
         work.add("network numeric", 1)

@@ -1,19 +1,27 @@
 """The end-to-end derivative and the exact comparison of the two routes.
 
-The end-to-end route is SymPy's own ``diff`` of the loss E, written out in x, t and the
-parameters through every stage, with respect to each parameter element θ; only the terms
-of E that contain θ are differentiated (the others give 0), so the work is the size of
-those terms, not of E, per element.
+The end-to-end route is SymPy's derivative of the loss E, written out in x, t and the
+parameters through every layer, with respect to each parameter element θ: SymPy's
+``diff`` gives each node of E's expression tree its partial derivatives with respect to
+its arguments (``∂ exp(w)/∂w = exp(w)``, ``∂ (1 + e)^-1/∂e = -(1 + e)^-2``, ``∂ (a·b)/∂a
+= b``, each node once), and dE/dθ = Σ_i ∂N/∂a_i · da_i/dθ is followed from θ up to E
+through the nodes that contain θ only, each once per θ.  The result is SymPy's own
+``diff(E, θ)`` (the same expression, up to how SymPy arranges it), without walking E
+again for every θ.  It knows nothing of layers, kernels or deltas: the delta recursion
+is checked against it, not built from it.
 
-The two routes are compared exactly.  Both are built over the same forward
-sub-expressions, so every exponential exp(w) of the forward pass is renamed
-consistently on both sides: exp(w) → q − 1 with a fresh symbol q standing for
-1 + exp(w) (a sigmoid 1/(1 + exp(w)) becomes 1/q), every log(w) → a fresh symbol, and
-every sum raised to a negative power (a softmax's denominator) → a fresh symbol.  What
-is left is a Laurent polynomial in symbols, which ``expand`` puts in canonical form.
-Equal canonical forms prove the two sides equal wherever they are defined (substitute
-the atoms back); nothing is ever expanded inside an exponential.  When the forms differ,
-a point where the two sides clearly differ (30 digits, confirmed at 60) refutes the
+The two routes are compared exactly, in a canonical form (:class:`Normal`).  Both are
+built over the same forward sub-expressions, so every atom of the forward pass is named
+consistently on both sides: exp(w) → q − 1 with a fresh variable q standing for
+1 + exp(w) (a sigmoid 1/(1 + exp(w)) becomes 1/q, and exp(k·w) is (q − 1)^k), log(w)
+and tanh(w) → fresh variables, a sum raised to a negative power (a softmax's
+denominator) → a fresh variable; atoms are told apart by the canonical form of their
+argument.  What is left is a Laurent polynomial with exact rational coefficients: its
+expansion is canonical, so equal forms prove the two sides equal wherever they are
+defined (substitute the atoms back).  Nothing is ever expanded inside an exponential.
+The forward pass's long sums are first held whole (a variable each, keyed by their own
+canonical form); if that does not show the sides equal they are multiplied out.  When
+the forms differ, a point where the two sides clearly differ (50 digits) refutes the
 claim; anything else is *undecided*, which never counts as holding.
 """
 
@@ -34,8 +42,9 @@ from ..core import work
 __all__ = ["Decider", "Normal", "Partials", "Verdict", "end_to_end", "tree_size"]
 
 
-def tree_size(expr: sympy.Basic) -> int:
-    """Nodes of the expression as a tree (shared sub-expressions counted each time)."""
+def tree_size(expr: sympy.Basic, stage: str | None = None) -> int:
+    """Nodes of the expression as a tree (shared sub-expressions counted each time); the
+    distinct nodes visited are counted as work of ``stage`` when one is given."""
     memo: dict[sympy.Basic, int] = {}
 
     def size(e: sympy.Basic) -> int:
@@ -47,7 +56,10 @@ def tree_size(expr: sympy.Basic) -> int:
         memo[e] = out
         return out
 
-    return size(expr)
+    out = size(expr)
+    if stage is not None:
+        work.add(stage, 1 + len(memo))
+    return out
 
 
 class _FreeSymbols:
@@ -258,8 +270,8 @@ def _add(parts: Iterable[Laurent]) -> Laurent:
 class Normal:
     """The canonical form of expressions over the forward pass's atoms, shared by both
     sides of every comparison (see the module's docstring): each exp(w) is q − 1 with q
-    a fresh variable standing for 1 + exp(w), exp(k·w) is (q − 1)^k, each log(w) and each
-    sum raised to a negative power is a fresh variable; atoms are told apart by the
+    a fresh variable standing for 1 + exp(w), exp(k·w) is (q − 1)^k, each log(w), each
+    tanh(w) and each sum raised to a negative power is a fresh variable; atoms are told apart by the
     canonical form of their argument, so the same atom written two ways is one variable.
     What is left is a :class:`Laurent` polynomial: the expansion of the expression.
 
@@ -273,10 +285,12 @@ class Normal:
         *,
         largest: int = 0,
         limit: int = 0,
+        budget: list[int] | None = None,
     ) -> None:
         self.given = dict(given or {})
         self.largest = largest
         self.limit = limit
+        self.budget = budget  # steps left, shared: past it, Unsupported
         self.variables: dict[object, int] = {}
         self.memo: dict[sympy.Basic, Laurent] = {}
 
@@ -331,14 +345,23 @@ class Normal:
                 out = _mul(out, self(a))
         elif isinstance(expr, sympy.exp):
             out = self._exp(self(expr.args[0]))
-        elif isinstance(expr, sympy.log):
+        elif isinstance(expr, sympy.log):  # an atom: a variable of its own
             out = self._variable(("log", self(expr.args[0]).key()))
+        elif isinstance(expr, sympy.tanh):  # an odd atom: tanh(-w) = -tanh(w)
+            argument = self(expr.args[0])
+            sign = -1 if argument.terms and argument.first() < 0 else 1
+            out = self._variable(("tanh", argument.scaled(Fraction(sign)).key()))
+            out = out.scaled(Fraction(sign))
         elif expr.is_Pow and expr.exp.is_Integer:
             out = self._power(self(expr.base), int(expr.exp))
         else:
             raise Unsupported(f"no normal form for {type(expr).__name__}")
         if self.limit and len(out) > self.limit:
             raise Unsupported(f"more than {self.limit:,} terms")
+        if self.budget is not None:
+            self.budget[0] -= 1 + len(out)
+            if self.budget[0] < 0:
+                raise Unsupported("over the proofs' budget")
         work.add("network proofs", 1 + len(out))
         self.memo[expr] = out
         return out
@@ -384,6 +407,8 @@ class _Probe:
             out = mpmath.exp(self(e.args[0]))
         elif isinstance(e, sympy.log):
             out = mpmath.log(self(e.args[0]))
+        elif isinstance(e, sympy.tanh):
+            out = mpmath.tanh(self(e.args[0]))
         else:
             raise Unsupported(type(e).__name__)
         self.memo[e] = out
@@ -409,7 +434,9 @@ def _differs(a: sympy.Expr, b: sympy.Expr, given: Mapping[sympy.Symbol, sympy.Ex
 class Decider:
     """Decides element after element with the same canonical forms (atoms named once):
     first with the forward pass's long sums held whole (fast), then multiplied out in
-    full (up to ``limit`` terms), then by a counterexample; else undecided."""
+    full (up to ``limit`` terms), then by a counterexample; else undecided.  ``budget``
+    bounds the steps of all the canonical forms together (the size limit's prediction):
+    past it, what is left is undecided."""
 
     def __init__(
         self,
@@ -417,9 +444,14 @@ class Decider:
         *,
         largest: int = 64,
         limit: int = 200_000,
+        budget: int | None = None,
     ) -> None:
         self.given = dict(given or {})
-        self.forms = [Normal(given, largest=largest), Normal(given, limit=limit)]
+        left = None if budget is None else [budget]
+        self.forms = [
+            Normal(given, largest=largest, budget=left),
+            Normal(given, limit=limit, budget=left),
+        ]
 
     def prime(self, loss: sympy.Expr) -> None:
         """Name the forward pass's atoms first, innermost first (from E itself)."""

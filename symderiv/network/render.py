@@ -10,6 +10,7 @@ import numpy as np
 import sympy
 from sympy.printing.str import StrPrinter
 
+from ..core import work
 from ..marker import MARKER, package_version
 from ..render.documents import _dump, environment
 from .backward import Rule
@@ -40,6 +41,11 @@ def render_tex(d: NetworkDerivation) -> str:
 def render_md(d: NetworkDerivation) -> str:
     """The GitHub Markdown sheet."""
     return environment().get_template("sheet.md.j2").render(**_context(d))
+
+
+def _counted(printer: _Str, texts: int) -> None:
+    """The nodes printed, and the text written (a node is about 8 characters)."""
+    work.add("network render", 1 + len(printer.memo) + texts // 8)
 
 
 class _Str(StrPrinter):
@@ -124,7 +130,8 @@ def json_document(d: NetworkDerivation) -> dict[str, Any]:
     parameters, switches fixed) and ``deltas`` every layer's delta one layer at a time (in
     the next delta ``delta5[…]``, the outputs and the parameters), with its value at the
     sample point: substituted down the layers, they give the same expressions."""
-    _text = _Str().doprint  # SymPy's str(): as sympy.sstr(expr, order="none")
+    printer = _Str()
+    _text = printer.doprint  # SymPy's str(): as sympy.sstr(expr, order="none")
     net = d.network
     tensors: dict[str, Any] = {"x": {"role": "input", "shape": list(net.input)}}
     tensors["t"] = {"role": "target", "shape": list(net.output)}
@@ -281,6 +288,7 @@ def json_document(d: NetworkDerivation) -> dict[str, Any]:
         },
         "verified": d.verified,
     }
+    _counted(printer, sum(len(g["expansion"]) for g in gradients))
     if net.loss.cross_entropy:
         doc["side_condition"] = "sum_c t[n,c] = 1 (the delta at the output, softmax(y) - t)"
     return doc

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
+from ..core import work
 from ..core.symbols import element_name
 from ..formulas.nodes import Var
 from ..render.printing import split_rows, term_width
@@ -105,6 +106,7 @@ class _View:
         """``lhs = expr`` in rows that fit the page; None when one term alone is too wide."""
         reserve = max(0.0, term_width(lhs) - _LHS_PLAIN)
         parts = [self.p.doprint(a) for a in sympy.Add.make_args(expr)]
+        work.add("network render", 1 + len(parts))
         if any(term_width(p) > ROW_BUDGET - reserve for p in parts):
             return None
         rows = split_rows(parts, ROW_BUDGET - reserve, FIRST_ROW_BUDGET - reserve)
@@ -124,6 +126,7 @@ class _View:
                     symbol = sympy.Symbol(element_name(f"z{node}", index))
                     out[expr] = symbol  # a later layer's name wins (flatten keeps values)
                     out[-expr] = -symbol
+            work.add("network render", 1 + len(out))
             self._fold = out
         return self._fold
 
@@ -257,7 +260,7 @@ def _forward_section(v: _View) -> dict[str, Any]:
         eq = v.equation(v.element(f"z{op.output}", index), definition[index])
         if eq is not None:
             equations.append(eq)
-    size = tree_size(v.d.forward.loss)
+    size = tree_size(v.d.forward.loss, "network render")
     return {
         "kind": "network_layer",
         "heading": "Forward pass",

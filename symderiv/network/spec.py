@@ -226,7 +226,8 @@ class Network:
         return prod(self.input) + prod(self.output) + sum(prod(p.shape) for p in self.parameters())
 
     def predicted_work(self) -> dict[str, int]:
-        """The work of the derivation by stage, predicted from the sizes (no SymPy)."""
+        """The work of the derivation by stage, predicted at the sample point before any
+        expression is built (see :mod:`.size`)."""
         from .size import predicted_work
 
         return predicted_work(self)
