@@ -13,10 +13,36 @@ from .layers.dense import linear
 from .layers.loss import softmax_cross_entropy, squared_error
 from .layers.pool import avg_pool2d, max_pool2d
 from .layers.subsample import subsample2d
+from .network.spec import Network
 
 __all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files"]
 
-GALLERY: tuple[Layer, ...] = (
+NETWORK_FILES = (
+    # The issue's tiny LeNet: conv -> sigmoid -> mean pooling -> flatten -> linear -> sigmoid.
+    "examples/networks/tiny_lenet.toml",
+    # conv -> ReLU -> max pooling -> flatten -> linear -> softmax cross-entropy (switches).
+    "examples/networks/conv_relu_maxpool.toml",
+    # Bouvrie: conv (MATLAB's conv2) -> sigmoid -> subsampling -> sigmoid -> linear.
+    "examples/networks/bouvrie.toml",
+    # A residual block with an identity shortcut and a ReLU after the sum.
+    "examples/networks/residual.toml",
+    # A residual block with a projection shortcut (1x1 convolution, stride 2, no bias).
+    "examples/networks/residual_projection.toml",
+)
+"""The sample networks whose sheets the gallery keeps (paths from the repository's root)."""
+
+
+def _networks() -> tuple[Network, ...]:
+    """The sample networks, read from the repository (absent from an installed wheel)."""
+    from .network.file import build, read_toml
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / NETWORK_FILES[0]).is_file():
+        return ()
+    return tuple(build(read_toml(root / name), name) for name in NETWORK_FILES)
+
+
+GALLERY: tuple[Layer | Network, ...] = (
     # The classic example of the lecture notes: 4×4 input, 2×2 kernel, correlation.
     conv2d(),
     # The same layer in the convolution convention (MATLAB conv2, Bouvrie).
@@ -59,10 +85,12 @@ GALLERY: tuple[Layer, ...] = (
     max_pool2d(input=(4, 4), kernel=(2, 2), seed=3, ties="first"),
     # ... and the same values with the delta shared among tied maxima.
     max_pool2d(input=(4, 4), kernel=(2, 2), seed=3, ties="split"),
+    # Whole networks: the delta recursion proved against SymPy's end-to-end derivative.
+    *_networks(),
 )
 
 
-def gallery_files(spec: Layer, folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
+def gallery_files(spec: Layer | Network, folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
     """Every file of one gallery sheet, rendered in memory."""
     d = spec.derive()
     tex = d.to_latex()

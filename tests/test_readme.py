@@ -37,6 +37,7 @@ def test_readme_example_runs(command, tmp_path, monkeypatch):
     if "pdf" in formats and not shutil.which("pdflatex"):
         pytest.skip("pdflatex is not installed")
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")  # the README's network files
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.rstrip().endswith(": verified")
