@@ -5,12 +5,15 @@ gradient so obtained proved equal to SymPy's own derivative of the loss, end to 
     file      reading and checking the TOML file (one-line errors naming the layer)
     spec      the network as frozen data: stages, residual blocks, shapes chained
     values    the sample point (seeded) and the switches it fixes (ReLU, max pooling)
+    reference the numeric reference (the kinds' plain-loop numpy references, composed)
+    size      the work predicted before anything is built (the size limit)
     forward   the forward pass on expression arrays, through each kind's own forward
     backward  the delta recursion, through each kind's own proved closed forms
-    prove     the end-to-end derivative and the exact comparison of the two routes
-    reference the numeric reference (the kinds' plain-loop numpy references, composed)
-    derive    the stages run in order, timed, with progress and a size limit
-    sheet     the sheet's sections; render: LaTeX, Markdown and JSON
+    prove     SymPy's end-to-end derivative and the exact comparison of the two routes
+    numeric   the numeric cross-check; model: the derivation as data
+    derive    the stages run in order, timed, with progress and the size limit
+    printing, sheet, render   names on the sheet, its sections; LaTeX, Markdown, JSON
+    command   ``symderiv derive network FILE.toml``
 """
 
 from __future__ import annotations

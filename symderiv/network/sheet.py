@@ -498,8 +498,12 @@ def _stage_section(v: _View, step: StageBackward) -> dict[str, Any]:
             what = f"The delta passed back, ${v.delta(op.inputs[0])}$"
         else:
             what = f"$\\partial E/\\partial {v.name(rule.target)}$"
-        summed = rule.of != "A" or stage.kind.startswith("conv") or stage.kind == "linear"
-        note = f" ({_SUMS[rule.of]})" if summed and rule.of in _SUMS else ""
+        if rule.of == "A" and stage.kind == "linear":
+            note = " (for every sample, $x$ and $\\delta$ as columns)"
+        elif rule.of != "A" or stage.kind.startswith("conv"):
+            note = f" ({_SUMS[rule.of]})" if rule.of in _SUMS else ""
+        else:
+            note = ""
         groups.append(
             {
                 "intro": f"{what}{note}, with the layer's numbers filled in, "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import product
-from math import prod
 from typing import Any
 
 import numpy as np
@@ -137,15 +136,6 @@ def sample(network: Network) -> Sample:
     return Sample(seed=network.seed, arrays=arrays, reference=ref, switches=tuple(switches))
 
 
-def nested(array: np.ndarray) -> Any:
-    """An array as nested lists of Python floats (for JSON)."""
-    return np.asarray(array, dtype=float).tolist()
-
-
 def cells(shape: tuple[int, ...]) -> product:
     """Every index of a shape, row-major."""
     return product(*(range(n) for n in shape))
-
-
-def size(shape: tuple[int, ...]) -> int:
-    return prod(shape)
