@@ -161,3 +161,62 @@ def test_the_canonical_form_agrees_with_sympys_expand(seed):
                 assert abs(value) < 1e-40, (e1, e2)
             agreed += 1
     assert agreed >= 10  # the test compared equal pairs, not only different ones
+
+
+VARIANTS = {
+    "conv1d_dilated_tanh_batch2": {
+        "input": [2, 1, 6],
+        "loss": "softmax_cross_entropy",
+        "layers": [
+            {"kind": "conv1d", "out_channels": 2, "kernel": 3, "dilation": 2},
+            {"kind": "tanh"},
+            {"kind": "avg_pool1d", "kernel": 2},
+            {"kind": "flatten"},
+            {"kind": "linear", "out_features": 2},
+            {"kind": "identity"},
+        ],
+    },
+    "grouped_strided_padded_convolution_leaky_overlapping_max": {
+        "input": [1, 2, 4, 4],
+        "loss": "squared_error",
+        "convention": "convolution",
+        "layers": [
+            {"kind": "conv2d", "out_channels": 2, "kernel": 2, "groups": 2, "stride": 2,
+             "padding": 1},
+            {"kind": "leaky_relu", "slope": 0.1},
+            {"kind": "max_pool2d", "kernel": 2, "stride": 1},
+            {"kind": "flatten"},
+            {"kind": "linear", "out_features": 2},
+        ],
+    },
+    "two_residual_blocks": {
+        "input": [1, 1, 3, 3],
+        "loss": "squared_error",
+        "layers": [
+            {"kind": "residual", "branch": [{"kind": "conv2d", "kernel": 3, "padding": 1},
+                                            {"kind": "sigmoid"}]},
+            {"kind": "residual", "post_activation": "tanh",
+             "branch": [{"kind": "conv2d", "kernel": 1}]},
+            {"kind": "flatten"},
+            {"kind": "linear", "out_features": 1},
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_other_kinds_and_options_prove_and_agree_with_torch(name):
+    pytest.importorskip("torch")
+    from . import network_torch
+
+    d = symderiv.network(VARIANTS[name]).derive(max_terms=10**8)
+    assert d.verified
+    assert all(c.holds for c in d.checks)
+    _, nodes, leaves = network_torch.run(d.network, d.sample.arrays)
+    evaluate = Evaluator(point(d.sample.arrays))
+    for param, leaf in leaves.items():
+        for route in (d.backward.gradients[param], d.end_to_end[param]):
+            assert np.max(np.abs(evaluate.array(route) - leaf.grad.numpy())) <= 1e-10, param
+    for node, tensor in nodes.items():
+        got = evaluate.array(d.backward.deltas[node])
+        assert np.max(np.abs(got - tensor.grad.numpy())) <= 1e-10, node
