@@ -251,3 +251,20 @@ def test_the_prediction_is_never_below_the_work_done(doc):
         if stage.startswith("network") or stage == "symbols":
             assert steps <= predicted[stage], stage
     assert sum(counts.values()) <= sum(predicted.values())
+
+
+def test_long_work_reports_progress_on_stderr(monkeypatch, capsys):
+    from symderiv.network import derive
+
+    net = symderiv.network(
+        {"input": [1, 3], "loss": "squared_error", "layers": [{"kind": "linear"}]}
+    )
+    net.derive(progress=True)
+    assert capsys.readouterr().err == ""  # a small network: quiet
+    monkeypatch.setattr(derive, "_PROGRESS_FROM", 0)
+    net.derive(progress=True)
+    err = capsys.readouterr().err.splitlines()
+    assert "symderiv: end-to-end derivative: 8/8 (100%)" in err
+    assert "symderiv: end-to-end proofs: 8/8 (100%)" in err
+    with pytest.raises(SpecError, match=r"^progress 'yes': expected True or False$"):
+        net.derive(progress="yes")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["check_size", "derive"]
 
-_PROGRESS_FROM = 200_000  # predicted steps above which progress is shown on stderr
+_PROGRESS_FROM = 2_000_000  # predicted steps (a few seconds) above which progress is shown
 
 
 def _refuse(network: Network, predicted: int, limit: int) -> SizeLimitError:

@@ -516,8 +516,14 @@ def _stage_section(v: _View, step: StageBackward) -> dict[str, Any]:
         groups.append({"intro": joined, "equations": []})
     verdicts = []
     for p in stage.params:
-        verdicts.append(_verdict(v, v.d.check(p.name)))
+        verdict = _verdict(v, v.d.check(p.name))
         example = _example(v, p.name, p.shape)
+        if example is None:
+            verdict += (
+                " The first element's is too long to print here; every element's is in the "
+                "JSON (`gradients`)."
+            )
+        verdicts.append(verdict)
         if example is not None:
             groups.append(
                 {
