@@ -1,0 +1,61 @@
+"""A figure's :class:`~.model.Text` as LaTeX and as plain Unicode, the same for both renderers."""
+
+from __future__ import annotations
+
+import re
+
+from ..render.sheet import tex_text
+from .model import Text
+
+__all__ = ["math_latex", "text_latex"]
+
+_MATH_OK = re.compile(r"[A-Za-z0-9 +\-/().,:=∂−·×∞½′]*")
+_MATH_TEX = {
+    "∂": r"\partial ",
+    "−": "-",
+    "·": r"\cdot ",
+    "×": r"\times ",
+    "∞": r"\infty ",
+    "½": r"\tfrac{1}{2}",
+    "′": "'",
+}
+_GREEK = {"alpha": (r"\alpha", "α"), "beta": (r"\beta", "β")}
+
+
+def _math(part: str) -> str:
+    if not _MATH_OK.fullmatch(part):
+        raise ValueError(f"figure text {part!r} is not mathematics symderiv writes")
+    if part in _GREEK:
+        return _GREEK[part][0]
+    return "".join(_MATH_TEX.get(ch, ch) for ch in part)
+
+
+def math_latex(t: Text) -> str:
+    """The math content of ``t`` (without dollars): ``A^{(0,1)}_{01}``."""
+    out = _math(t.base)
+    if t.sup:
+        out += "^{" + _math(t.sup) + "}"
+    if t.sub:
+        out += "_{" + _math(t.sub) + "}"
+    return out
+
+
+def text_latex(t: Text) -> str:
+    """``t`` for a TikZ node: math in dollars, other text escaped for text mode."""
+    if t.math:
+        return "$" + math_latex(t) + "$"
+    out = tex_text(t.base)
+    if t.sup:
+        out += r"\textsuperscript{" + tex_text(t.sup) + "}"
+    if t.sub:
+        out += r"\textsubscript{" + tex_text(t.sub) + "}"
+    return out
+
+
+def unicode_base(t: Text) -> str:
+    """The base as an SVG shows it (a Greek name as its letter, ``-`` as a minus sign)."""
+    if t.math and t.base in _GREEK:
+        return _GREEK[t.base][1]
+    if t.math:
+        return t.base.replace("-", "−")
+    return t.base
