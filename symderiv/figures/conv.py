@@ -217,7 +217,9 @@ def kernel_cells(d: Derivation, kernel: Sequence[tuple[int, ...]] | None = None)
     caption = (
         "For each kernel element (named above its panel): the cells of $A$ it multiplies, "
         "as the contribution table\nlists them, each with (in red) the delta of the output "
-        "the product reaches. $\\partial E/\\partial K_{pq}$ is\nthe sum of these products, "
+        "the product reaches. $\\partial E/\\partial K_{"
+        + ("p" if one_d else "pq")
+        + "}$ is\nthe sum of these products, "
         "$A$ times $D$." + maps_note(d)
     )
     return _small_multiples(
