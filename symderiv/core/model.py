@@ -167,17 +167,20 @@ class NumericCheck:
 class _Display:
     """The display mixin: renderers are imported only when a record is shown."""
 
-    def to_latex(self) -> str:
-        """The standalone LaTeX sheet."""
+    def to_latex(self, *, figures: bool | None = None) -> str:
+        """The standalone LaTeX sheet (``figures``: draw the layer's figures as TikZ;
+        None: by default, for small 1-D and 2-D convolution and pooling layers)."""
         from ..render.documents import render_tex
 
-        return render_tex(self)  # type: ignore[arg-type]
+        return render_tex(self, figures=figures)  # type: ignore[arg-type]
 
-    def to_markdown(self) -> str:
-        """The GitHub-flavoured Markdown sheet."""
+    def to_markdown(self, *, figures: bool | None = None, stem: str | None = None) -> str:
+        """The GitHub-flavoured Markdown sheet, for a file ``STEM.md`` (default: the
+        layer's label); its figures link to the SVG files
+        ``symderiv.figures.companion_files(d, stem=STEM)`` gives, to be written beside it."""
         from ..render.documents import render_md
 
-        return render_md(self)  # type: ignore[arg-type]
+        return render_md(self, figures=figures, stem=stem)  # type: ignore[arg-type]
 
     def to_json(self) -> str:
         """The ``symderiv/1`` JSON document."""

@@ -93,16 +93,20 @@ def _count_rendering(d: Derivation) -> None:
         work.add("render", rendered_items(d))
 
 
-def render_tex(d: Derivation) -> str:
-    """The standalone LaTeX article."""
+def render_tex(d: Derivation, *, figures: bool | None = None) -> str:
+    """The standalone LaTeX article (``figures``: see :class:`SheetView`)."""
     _count_rendering(d)
-    return environment().get_template("sheet.tex.j2").render(**SheetView(d).build())
+    view = SheetView(d, figures=figures)
+    return environment().get_template("sheet.tex.j2").render(**view.build())
 
 
-def render_md(d: Derivation) -> str:
-    """The GitHub Markdown sheet (```math blocks, $`...`$ inline)."""
+def render_md(d: Derivation, *, figures: bool | None = None, stem: str | None = None) -> str:
+    """The GitHub Markdown sheet (```math blocks, $`...`$ inline); its figures are links
+    to the SVG files :func:`symderiv.figures.sheet.companion_files` renders, named after
+    ``stem`` (the sheet's file stem; default: the layer's label)."""
     _count_rendering(d)
-    return environment().get_template("sheet.md.j2").render(**SheetView(d).build())
+    view = SheetView(d, figures=figures, stem=stem)
+    return environment().get_template("sheet.md.j2").render(**view.build())
 
 
 def _term_json(term: Term) -> dict[str, Any]:

@@ -154,9 +154,16 @@ def split_matrices(parts: list[tuple[str, float]], budget: float) -> list[str]:
 class SheetView:
     """Reads one Derivation and builds the strings its sheet shows."""
 
-    def __init__(self, d: Derivation) -> None:
+    def __init__(
+        self, d: Derivation, *, figures: bool | None = None, stem: str | None = None
+    ) -> None:
+        """``figures``: draw the layer's figures (None: as :mod:`symderiv.figures.sheet`
+        decides by default); ``stem``: the Markdown sheet's file stem, which names the SVG
+        files it links to (default: the layer's label)."""
         self.d = d
         self.layer = d.layer
+        self.figures = figures
+        self.stem = stem
         self.p = SheetLatexPrinter(d.notation)
         self.t = SheetTextPrinter(d.notation)
 
@@ -294,7 +301,10 @@ class SheetView:
 
     def build(self) -> dict[str, Any]:
         """Everything the templates read: the shared header and the layer's sections."""
+        from ..figures.sheet import add_figures
+
         content = self.layer.sheet(self)
+        add_figures(self, content, self.figures, self.stem)
         for c in self.d.closed_forms:  # the user's formulas are part of how to regenerate it
             if c.stated_in == USER_CLAIM:
                 content["command"] += f" --claim {shlex.quote(c.formula.text())} --for {c.of}"
