@@ -24,6 +24,7 @@ from .layers.conv.spec import CONVENTIONS, count_text
 from .output import check_targets, write_files, write_stdout
 
 if TYPE_CHECKING:
+    from .core.layer import Layer
     from .core.model import Derivation
 
 __all__ = ["cli", "main"]
@@ -108,17 +109,21 @@ def _folder_problem(folder: Path) -> str | None:
     return None
 
 
-def render_format(derivation: Derivation, fmt: str) -> bytes:
-    """One format of a derivation, as the bytes to write."""
+def render_format(
+    derivation: Derivation, fmt: str, *, figures: bool | None = None, stem: str | None = None
+) -> bytes:
+    """One format of a derivation, as the bytes to write (``figures``: see
+    :func:`symderiv.figures.sheet.wanted`; ``stem``: the Markdown file's stem, which
+    names its SVG figures)."""
     from .latex import compile_pdf
 
     if fmt == "tex":
-        return derivation.to_latex().encode()
+        return derivation.to_latex(figures=figures).encode()
     if fmt == "md":
-        return derivation.to_markdown().encode()
+        return derivation.to_markdown(figures=figures, stem=stem).encode()
     if fmt == "json":
         return derivation.to_json().encode()
-    return compile_pdf(derivation.to_latex(), progress=True).pdf
+    return compile_pdf(derivation.to_latex(figures=figures), progress=True).pdf
 
 
 class _Group(click.Group):
@@ -229,6 +234,14 @@ def cli() -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 @click.option(
+    "--figures/--no-figures",
+    "figures",
+    default=None,
+    help="Draw the layer's figures: TikZ in the LaTeX sheet, SVG files beside the Markdown "
+    "sheet. Default: on for 1-D and 2-D convolution and pooling layers whose grids are at "
+    "most 12 cells a side (1-D: 24).",
+)
+@click.option(
     "--max-terms",
     default=str(DEFAULT_MAX_TERMS),
     show_default=True,
@@ -255,6 +268,7 @@ def derive(
     formats: str,
     output: str | None,
     force: bool,
+    figures: bool | None,
     max_terms: str,
     claims: tuple[str, ...],
     claims_for: tuple[str, ...],
@@ -288,6 +302,7 @@ def derive(
         user_claims(spec, paired)
     limit = count_text(max_terms, "--max-terms")
     targets, folder = _targets(output, fmts, spec.label())
+    md_figures = _md_figures(spec, figures, targets, fmts)
     if "pdf" in fmts:
         from .latex import latex_available
 
@@ -297,12 +312,33 @@ def derive(
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     check_size(spec, limit)
     if targets is not None:  # before the (possibly long) work
-        check_targets(targets.values(), force=force, folder_exists=folder is None)
+        check_targets(
+            [*targets.values(), *md_figures.values()],
+            force=force,
+            folder_exists=folder is None,
+        )
     derivation = spec.derive(max_terms=limit, progress=True, claims=paired)
-    rendered = {fmt: render_format(derivation, fmt) for fmt in fmts}
+    # Markdown without its SVG files beside it (on standard output) has no figures
+    md_figures_on = figures if md_figures else False
+    md_stem = targets["md"].stem if targets is not None and "md" in targets else None
+    rendered = {
+        fmt: render_format(
+            derivation,
+            fmt,
+            figures=md_figures_on if fmt == "md" else figures,
+            stem=md_stem,
+        )
+        for fmt in fmts
+    }
     if targets is None:
         write_stdout(rendered[fmts[0]])
     else:
+        files = {targets[f]: rendered[f] for f in fmts}
+        if md_figures:  # the SVG files the Markdown sheet links to, written all or none with it
+            from .figures.sheet import companion_files
+
+            svgs = companion_files(derivation, figures, md_stem)
+            files.update({path: svgs[name] for name, path in md_figures.items()})
         if folder is not None:
             try:
                 folder.mkdir(exist_ok=True)
@@ -310,13 +346,38 @@ def derive(
                 raise OutputError(
                     f"cannot create the folder {str(folder)!r}: {exc.strerror}"
                 ) from None
-        written = write_files({targets[f]: rendered[f] for f in fmts}, force=force)
+        written = write_files(files, force=force)
         for path in written:
             click.echo(f"symderiv: wrote {path}", err=True)
     verdict = "verified" if derivation.verified else "NOT VERIFIED"
     click.echo(f"symderiv: {spec.label()}: {verdict}", err=True)
     if not derivation.verified:
         sys.exit(1)
+
+
+def _md_figures(
+    spec: Layer, figures: bool | None, targets: dict[str, Path] | None, fmts: Sequence[str]
+) -> dict[str, Path]:
+    """The SVG files to write beside the Markdown sheet, by name (none without figures or
+    without a Markdown sheet).  Markdown on standard output cannot link to files: it
+    goes without figures, and ``--figures`` asked for there is an error."""
+    from .figures.sheet import figure_file, figure_names, wanted
+
+    if not wanted(spec, figures) or "md" not in fmts:
+        return {}
+    if targets is None:
+        if figures:
+            raise SpecError(
+                "--figures with --format md --output '-': the Markdown sheet's figures are SVG "
+                "files written beside it; name a file or folder with --output, or pass "
+                "--no-figures"
+            )
+        return {}
+    folder, stem = targets["md"].parent, targets["md"].stem
+    names = [figure_file(stem, name) for name in figure_names(spec)]
+    for name in names:
+        _check_length(folder / name, "--output", None)
+    return {name: folder / name for name in names}
 
 
 def _targets(
@@ -384,7 +445,7 @@ def _targets(
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 def gallery(output: str, no_pdf: bool, force: bool) -> None:
     """Regenerate the gallery of example sheets (tex, md, json and pdf)."""
-    from .gallery import GALLERY, catalogue_files, gallery_files
+    from .gallery import GALLERY, catalogue_files, gallery_files, gallery_names
     _given("--output", output)
     folder = Path(output)
     _check_length(folder, "--output", output)
@@ -397,8 +458,12 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
                 raise SpecError(f"--output {quoted(output)}: {str(part)!r} is a file, not a folder")
     elif kind != "folder":
         raise SpecError(f"--output {quoted(output)}: cannot be reached: {kind}")
-    suffixes = ("tex", "md", "json") if no_pdf else ("tex", "md", "json", "pdf")
-    targets = [folder / f"{spec.label()}.{suffix}" for spec in GALLERY for suffix in suffixes]
+    targets = [
+        folder / name
+        for spec in GALLERY
+        for name in gallery_names(spec)
+        if not (no_pdf and name.endswith(".pdf"))
+    ]
     for target in targets:
         _check_length(target, "--output", output)
     if kind == "folder":  # before the (long) work, as derive does
@@ -516,7 +581,16 @@ def _kinds_epilog() -> str:
 derive.epilog = _kinds_epilog()
 
 # check takes every layer option of derive (the same objects, so they cannot drift apart)
-_NOT_LAYER = {"layer", "formats", "output", "force", "max_terms", "claims", "claims_for"}
+_NOT_LAYER = {
+    "layer",
+    "formats",
+    "output",
+    "force",
+    "figures",
+    "max_terms",
+    "claims",
+    "claims_for",
+}
 check.params.extend(p for p in derive.params if p.name not in _NOT_LAYER)
 
 

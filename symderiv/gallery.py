@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core.layer import Layer
+from .figures.sheet import companion_files, default_figures, figure_file, figure_names
 from .latex import compile_pdf
 from .layers.activation import leaky_relu, relu, sigmoid, tanh
 from .layers.combination import map_combination
@@ -14,7 +15,7 @@ from .layers.loss import softmax_cross_entropy, squared_error
 from .layers.pool import avg_pool2d, max_pool2d
 from .layers.subsample import subsample2d
 
-__all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files"]
+__all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files", "gallery_names"]
 
 GALLERY: tuple[Layer, ...] = (
     # The classic example of the lecture notes: 4×4 input, 2×2 kernel, correlation.
@@ -74,7 +75,18 @@ def gallery_files(spec: Layer, folder: Path, *, pdf: bool = True) -> dict[Path, 
     }
     if pdf:
         files[stem.with_suffix(".pdf")] = compile_pdf(tex).pdf
+    for name, data in companion_files(d).items():  # the SVG figures the .md links to
+        files[folder / name] = data
     return files
+
+
+def gallery_names(spec: Layer) -> list[str]:
+    """The names of every file of one gallery sheet (the SVG figures included)."""
+    stem = spec.label()
+    names = [f"{stem}.{suffix}" for suffix in ("tex", "md", "json", "pdf")]
+    if default_figures(spec):
+        names += [figure_file(stem, name) for name in figure_names(spec)]
+    return names
 
 
 CATALOGUE_STEM = "catalogue"

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from symderiv.cli import cli
-from symderiv.gallery import CATALOGUE_STEM, GALLERY
+from symderiv.gallery import CATALOGUE_STEM, GALLERY, gallery_names
 
 from .conftest import ROOT, needs_latex
 
@@ -16,8 +16,9 @@ OUTPUT = ROOT / "output"
 
 
 def _expected_names() -> list[str]:
-    stems = [spec.label() for spec in GALLERY] + [CATALOGUE_STEM]
-    return sorted(f"{stem}.{ext}" for stem in stems for ext in ("tex", "md", "json", "pdf"))
+    names = [name for spec in GALLERY for name in gallery_names(spec)]
+    names += [f"{CATALOGUE_STEM}.{ext}" for ext in ("tex", "md", "json", "pdf")]
+    return sorted(names)
 
 
 def test_gallery_lists_the_committed_files():
