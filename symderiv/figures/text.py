@@ -40,15 +40,24 @@ def math_latex(t: Text) -> str:
     return out
 
 
+_OT1 = {"<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
+"""Characters the sheets' OT1 text fonts print as other glyphs (¡, ¿, —)."""
+
+
+def _text(part: str) -> str:
+    return "".join(_OT1.get(ch) or tex_text(ch) for ch in part)
+
+
 def text_latex(t: Text) -> str:
-    """``t`` for a TikZ node: math in dollars, other text escaped for text mode."""
+    """``t`` for a TikZ node: math in dollars, other text escaped for text mode so that it
+    prints literally."""
     if t.math:
         return "$" + math_latex(t) + "$"
-    out = tex_text(t.base)
+    out = _text(t.base)
     if t.sup:
-        out += r"\textsuperscript{" + tex_text(t.sup) + "}"
+        out += r"\textsuperscript{" + _text(t.sup) + "}"
     if t.sub:
-        out += r"\textsubscript{" + tex_text(t.sub) + "}"
+        out += r"\textsubscript{" + _text(t.sub) + "}"
     return out
 
 
