@@ -14,12 +14,18 @@ True
 
 from __future__ import annotations
 
-from .conv import kernel_cells, padded_delta, windows
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .model import Arrow, Box, Cell, Figure, Grid, Label, Outline, Text
-from .network import network
-from .pool import max_switches, pool_windows
-from .svg import render_svg
-from .tikz import render_tikz
+
+if TYPE_CHECKING:
+    from .conv import kernel_cells, padded_delta, windows
+    from .network import network
+    from .pool import max_switches, pool_windows
+    from .sheet import companion_files
+    from .svg import render_svg
+    from .tikz import render_tikz
 
 __all__ = [
     "Arrow",
@@ -30,6 +36,7 @@ __all__ = [
     "Label",
     "Outline",
     "Text",
+    "companion_files",
     "kernel_cells",
     "max_switches",
     "network",
@@ -39,3 +46,25 @@ __all__ = [
     "render_tikz",
     "windows",
 ]
+
+_LAZY = {
+    "kernel_cells": ".conv",
+    "padded_delta": ".conv",
+    "windows": ".conv",
+    "network": ".network",
+    "max_switches": ".pool",
+    "pool_windows": ".pool",
+    "companion_files": ".sheet",
+    "render_svg": ".svg",
+    "render_tikz": ".tikz",
+}
+"""The builders and renderers load SymPy (through the printers): imported when first
+used, so that the command line can ask which figures a layer has without loading it."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

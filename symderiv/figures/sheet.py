@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any
 from ..core.layer import Layer
 from ..exceptions import SpecError
 from .model import Figure
-from .svg import render_svg
-from .tikz import render_tikz
 
 if TYPE_CHECKING:
     from ..core.model import Derivation
@@ -139,6 +137,8 @@ def companion_files(
 ) -> dict[str, bytes]:
     """The SVG files the Markdown sheet of ``d`` (``STEM.md``; default: the layer's label)
     links to, by file name; none when the sheet has no figures."""
+    from .svg import render_svg
+
     if not wanted(d.layer, figures):
         return {}
     stem = d.layer.label() if stem is None else stem
@@ -161,6 +161,8 @@ def _md_escape(text: str) -> str:
 
 
 def _entry(fig: Figure, stem: str) -> dict[str, Any]:
+    from .tikz import render_tikz
+
     return {
         "name": fig.name,
         "tikz": render_tikz(fig),
