@@ -17,6 +17,7 @@ from .symbols import Notation, SymbolTensor
 
 if TYPE_CHECKING:
     from ..formulas.nodes import Formula
+    from ..worked.values import WorkedValues
     from .layer import Layer
 
 __all__ = [
@@ -167,20 +168,28 @@ class NumericCheck:
 class _Display:
     """The display mixin: renderers are imported only when a record is shown."""
 
-    def to_latex(self, *, figures: bool | None = None) -> str:
+    def to_latex(self, *, figures: bool | None = None, worked: WorkedValues | None = None) -> str:
         """The standalone LaTeX sheet (``figures``: draw the layer's figures as TikZ;
-        None: by default, for small 1-D and 2-D convolution and pooling layers)."""
+        None: by default, for small 1-D and 2-D convolution and pooling layers;
+        ``worked``: integers carried through it, from ``symderiv.worked.worked_values``)."""
         from ..render.documents import render_tex
 
-        return render_tex(self, figures=figures)  # type: ignore[arg-type]
+        return render_tex(self, figures=figures, worked=worked)  # type: ignore[arg-type]
 
-    def to_markdown(self, *, figures: bool | None = None, stem: str | None = None) -> str:
+    def to_markdown(
+        self,
+        *,
+        figures: bool | None = None,
+        stem: str | None = None,
+        worked: WorkedValues | None = None,
+    ) -> str:
         """The GitHub-flavoured Markdown sheet, for a file ``STEM.md`` (default: the
         layer's label); its figures link to the SVG files
-        ``symderiv.figures.companion_files(d, stem=STEM)`` gives, to be written beside it."""
+        ``symderiv.figures.companion_files(d, stem=STEM)`` gives, to be written beside it;
+        ``worked`` as for :meth:`to_latex`."""
         from ..render.documents import render_md
 
-        return render_md(self, figures=figures, stem=stem)  # type: ignore[arg-type]
+        return render_md(self, figures=figures, stem=stem, worked=worked)  # type: ignore[arg-type]
 
     def to_json(self) -> str:
         """The ``symderiv/1`` JSON document."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import sympy
@@ -22,6 +22,9 @@ from ..core.chain import to_terms
 from ..core.model import ClosedFormCheck, Derivation, Element, Term
 from ..marker import MARKER, package_version
 from .sheet import SheetView, md_math, prose_md, prose_tex, tex_code, tex_escape, tex_text
+
+if TYPE_CHECKING:
+    from ..worked.values import WorkedValues
 
 __all__ = ["json_document", "render_json", "render_md", "render_tex", "template_dir"]
 
@@ -93,19 +96,27 @@ def _count_rendering(d: Derivation) -> None:
         work.add("render", rendered_items(d))
 
 
-def render_tex(d: Derivation, *, figures: bool | None = None) -> str:
-    """The standalone LaTeX article (``figures``: see :class:`SheetView`)."""
+def render_tex(
+    d: Derivation, *, figures: bool | None = None, worked: WorkedValues | None = None
+) -> str:
+    """The standalone LaTeX article (``figures``, ``worked``: see :class:`SheetView`)."""
     _count_rendering(d)
-    view = SheetView(d, figures=figures)
+    view = SheetView(d, figures=figures, worked=worked)
     return environment().get_template("sheet.tex.j2").render(**view.build())
 
 
-def render_md(d: Derivation, *, figures: bool | None = None, stem: str | None = None) -> str:
+def render_md(
+    d: Derivation,
+    *,
+    figures: bool | None = None,
+    stem: str | None = None,
+    worked: WorkedValues | None = None,
+) -> str:
     """The GitHub Markdown sheet (```math blocks, $`...`$ inline); its figures are links
     to the SVG files :func:`symderiv.figures.sheet.companion_files` renders, named after
     ``stem`` (the sheet's file stem; default: the layer's label)."""
     _count_rendering(d)
-    view = SheetView(d, figures=figures, stem=stem)
+    view = SheetView(d, figures=figures, stem=stem, worked=worked)
     return environment().get_template("sheet.md.j2").render(**view.build())
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy
 
@@ -24,6 +24,9 @@ from ..core.pipeline import USER_CLAIM
 from ..core.symbols import element_name
 from ..marker import MARKER, package_version
 from .printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
+
+if TYPE_CHECKING:
+    from ..worked.values import WorkedValues
 
 __all__ = [
     "MARKER",
@@ -155,15 +158,22 @@ class SheetView:
     """Reads one Derivation and builds the strings its sheet shows."""
 
     def __init__(
-        self, d: Derivation, *, figures: bool | None = None, stem: str | None = None
+        self,
+        d: Derivation,
+        *,
+        figures: bool | None = None,
+        stem: str | None = None,
+        worked: WorkedValues | None = None,
     ) -> None:
         """``figures``: draw the layer's figures (None: as :mod:`symderiv.figures.sheet`
         decides by default); ``stem``: the Markdown sheet's file stem, which names the SVG
-        files it links to (default: the layer's label)."""
+        files it links to (default: the layer's label); ``worked``: integers to carry
+        through the derivation in a "Worked numbers" section (:mod:`symderiv.worked`)."""
         self.d = d
         self.layer = d.layer
         self.figures = figures
         self.stem = stem
+        self.worked = worked
         self.p = SheetLatexPrinter(d.notation)
         self.t = SheetTextPrinter(d.notation)
 
@@ -302,9 +312,11 @@ class SheetView:
     def build(self) -> dict[str, Any]:
         """Everything the templates read: the shared header and the layer's sections."""
         from ..figures.sheet import add_figures
+        from ..worked.sheet import add_worked
 
         content = self.layer.sheet(self)
         add_figures(self, content, self.figures, self.stem)
+        add_worked(self, content, self.worked)
         for c in self.d.closed_forms:  # the user's formulas are part of how to regenerate it
             if c.stated_in == USER_CLAIM:
                 content["command"] += f" --claim {shlex.quote(c.formula.text())} --for {c.of}"
