@@ -26,6 +26,7 @@ from .output import check_targets, write_files, write_stdout
 if TYPE_CHECKING:
     from .core.layer import Layer
     from .core.model import Derivation
+    from .worked.values import WorkedValues
 
 __all__ = ["cli", "main"]
 
@@ -110,20 +111,25 @@ def _folder_problem(folder: Path) -> str | None:
 
 
 def render_format(
-    derivation: Derivation, fmt: str, *, figures: bool | None = None, stem: str | None = None
+    derivation: Derivation,
+    fmt: str,
+    *,
+    figures: bool | None = None,
+    stem: str | None = None,
+    worked: WorkedValues | None = None,
 ) -> bytes:
     """One format of a derivation, as the bytes to write (``figures``: see
     :func:`symderiv.figures.sheet.wanted`; ``stem``: the Markdown file's stem, which
-    names its SVG figures)."""
+    names its SVG figures; ``worked``: the worked numbers' values)."""
     from .latex import compile_pdf
 
     if fmt == "tex":
-        return derivation.to_latex(figures=figures).encode()
+        return derivation.to_latex(figures=figures, worked=worked).encode()
     if fmt == "md":
-        return derivation.to_markdown(figures=figures, stem=stem).encode()
+        return derivation.to_markdown(figures=figures, stem=stem, worked=worked).encode()
     if fmt == "json":
         return derivation.to_json().encode()
-    return compile_pdf(derivation.to_latex(figures=figures), progress=True).pdf
+    return compile_pdf(derivation.to_latex(figures=figures, worked=worked), progress=True).pdf
 
 
 class _Group(click.Group):
@@ -196,13 +202,18 @@ def cli() -> None:
 )
 @click.option("--slope", default=None, metavar="ALPHA", help="leaky_relu: negative slope.")
 @click.option(
-    "--seed", default=None, metavar="N", help="max_pool: draw small random integers for A."
+    "--seed",
+    default=None,
+    metavar="N",
+    help="Worked numbers: carry small integers (-3..3, from seed N) through the sheet. "
+    "max_pool: also draws A's values (0..3), which set the switches.",
 )
 @click.option(
     "--values",
     default=None,
     metavar="FILE.json",
-    help='max_pool: the values of A, {"A": nested list} (full shape, or HxW for one map).',
+    help='Worked numbers from a file, {"A": nested list, "K": ..., "b": ..., "D": ...} '
+    "(full shape, or without leading 1s); max_pool: A sets the switches.",
 )
 @click.option(
     "--ties",
@@ -311,6 +322,11 @@ def derive(
     if targets is None and fmts == ["pdf"] and sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     check_size(spec, limit)
+    worked = None
+    if "--seed" in typed or "--values" in typed:  # worked numbers (they load numpy and SymPy)
+        from .worked.values import from_typed
+
+        worked = from_typed(spec, typed.get("--seed"), typed.get("--values"))
     if targets is not None:  # before the (possibly long) work
         check_targets(
             [*targets.values(), *md_figures.values()],
@@ -327,6 +343,7 @@ def derive(
             fmt,
             figures=md_figures_on if fmt == "md" else figures,
             stem=md_stem,
+            worked=worked,
         )
         for fmt in fmts
     }
@@ -534,6 +551,12 @@ def check(
     }
     if layer not in KINDS:
         raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
+    for option in ("--seed", "--values"):
+        if option in typed and "--ties" not in KINDS[layer].options:
+            raise SpecError(
+                f"{option} {quoted(typed[option])}: worked numbers are for symderiv derive; "
+                "check proves a formula for every value"
+            )
     spec = from_options(layer, typed)
     check_size(spec, count_text(max_terms, "--max-terms"))
     result = check_formula(spec, formula, of)
