@@ -213,8 +213,8 @@ def max_switches(d: Derivation) -> Figure:
         "right. The darker cells\nreceive their window's delta (named in red), read off the "
         "derived $\\partial E/\\partial A$"
         + (
-            "; a dashed cell holds a tied maximum\nthat receives nothing under the first-maximum "
-            "rule."
+            "; a cell framed in orange holds a tied\nmaximum that receives nothing under the "
+            "first-maximum rule."
             if tie_rule == "first" and any(c.style == "tie" for c in a_grid.cells)
             else "."
         )
