@@ -656,3 +656,90 @@ def test_the_markdown_links_each_svg_with_its_alt_text_escaped():
         r"The input grid with the window each output reads: Z\_00 reads A\_00"
     )
     assert set(companion_files(d, stem="notes")) == {file for _, file in links}
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from symderiv.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def _files(folder) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+STEM = "conv2d_4x4_k2x2_correlation"
+SVGS = [f"out/{STEM}.{name}.svg" for name in ("kernel-cells", "padded-delta", "windows")]
+
+
+def test_the_svg_files_are_written_with_the_sheets_and_replaced_in_place(run, tmp_path):
+    result = run("derive", "--format", "tex,md", "--output", "out")
+    assert result.exit_code == 0, result.output
+    assert _files(tmp_path) == sorted([f"out/{STEM}.md", f"out/{STEM}.tex", *SVGS])
+    before = {p: (tmp_path / p).read_bytes() for p in _files(tmp_path)}
+    assert run("derive", "--format", "tex,md", "--output", "out").exit_code == 0
+    assert {p: (tmp_path / p).read_bytes() for p in _files(tmp_path)} == before
+
+
+def test_a_foreign_file_where_a_figure_goes_stops_the_whole_run(run, tmp_path):
+    (tmp_path / "out").mkdir()
+    foreign = tmp_path / SVGS[1]
+    foreign.write_text("<svg>mine</svg>")
+    result = run("derive", "--format", "tex,md", "--output", "out")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"symderiv: error: output {SVGS[1]!r} exists and was not written by symderiv; "
+        "pass --force to overwrite it\n"
+    )
+    assert _files(tmp_path) == [SVGS[1]]  # no sheet without its figures
+    assert foreign.read_text() == "<svg>mine</svg>"
+
+
+def test_no_figures_writes_no_svg_and_no_tikz(run, tmp_path):
+    assert run("derive", "--no-figures", "--format", "tex,md", "--output", "out").exit_code == 0
+    assert _files(tmp_path) == [f"out/{STEM}.md", f"out/{STEM}.tex"]
+    assert "tikz" not in (tmp_path / f"out/{STEM}.tex").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["conv3d", "--figures"],
+            "--figures: conv3d has no figures; symderiv draws them for 1-D and 2-D convolution "
+            "and pooling layers (conv1d, conv2d, conv_transpose1d, conv_transpose2d, "
+            "avg_pool1d/2d, max_pool1d/2d)",
+        ),
+        (
+            ["conv2d", "--figures", "--format", "md", "--output", "-"],
+            "--figures with --format md --output '-': the Markdown sheet's figures are SVG "
+            "files written beside it; name a file or folder with --output, or pass --no-figures",
+        ),
+    ],
+)
+def test_figures_that_cannot_be_drawn_are_refused(run, tmp_path, args, message):
+    result = run("derive", *args)
+    assert result.exit_code == 2
+    assert result.stderr == f"symderiv: error: {message}\n"
+    assert _files(tmp_path) == []
+
+
+def test_markdown_on_stdout_goes_without_figures_by_default(run, tmp_path):
+    result = run("derive", "--format", "md", "--output", "-")
+    assert result.exit_code == 0
+    assert "## Figures" not in result.stdout
+    assert _files(tmp_path) == []
+    tex = run("derive", "--format", "tex", "--output", "-").stdout
+    assert tex.count(r"\begin{tikzpicture}") == 3
