@@ -167,7 +167,7 @@ def windows(d: Derivation, outputs: Sequence[tuple[int, ...]] | None = None) -> 
 
 def _symbol_text(d: Derivation, symbol: Any, size: str, style: str = "plain") -> Text:
     letter, index = symbol_index(symbol)
-    return element_text(d.notation, letter, index, size=size, style=style)
+    return element_text(d.notation, letter, index, size=size, style=style, maps=False)
 
 
 def kernel_cells(d: Derivation, kernel: Sequence[tuple[int, ...]] | None = None) -> Figure:
@@ -197,8 +197,10 @@ def kernel_cells(d: Derivation, kernel: Sequence[tuple[int, ...]] | None = None)
                 0,
                 0,
                 "read",
-                text=element_text(d.notation, "A", index),
-                note=element_text(d.notation, "D", cells[index], size="tiny", style="accent"),
+                text=element_text(d.notation, "A", index, maps=False),
+                note=element_text(
+                    d.notation, "D", cells[index], size="tiny", style="accent", maps=False
+                ),
             )
 
         grid = map_grid(
@@ -301,7 +303,9 @@ def padded_delta(d: Derivation, inputs: Sequence[tuple[int, ...]] | None = None)
         for r, row in enumerate(rows):
             for c, x in enumerate(row):
                 note = (
-                    element_text(d.notation, "K", slide[(r, c)], size="tiny", style="accent")
+                    element_text(
+                        d.notation, "K", slide[(r, c)], size="tiny", style="accent", maps=False
+                    )
                     if (r, c) in slide
                     else None
                 )
@@ -311,7 +315,14 @@ def padded_delta(d: Derivation, inputs: Sequence[tuple[int, ...]] | None = None)
                     dix = symbol_index(x)[1]
                     style = "read" if (r, c) in kernel_at else "plain"
                     cells.append(
-                        Cell(r, c, style, element_text(d.notation, "D", dix), note, element=dix)
+                        Cell(
+                            r,
+                            c,
+                            style,
+                            element_text(d.notation, "D", dix, maps=False),
+                            note,
+                            element=dix,
+                        )
                     )
         title = Text("∂E/∂A", sub=element_text(d.notation, "A", (*_FIRST, *i)).sub)
         grid = Grid(0, 0, len(rows), len(rows[0]), "D", tuple(cells), title)

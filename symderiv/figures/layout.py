@@ -59,14 +59,16 @@ def element_text(
     size: str = "script",
     style: str = "plain",
     prefix: str = "",
+    maps: bool = True,
 ) -> Text:
-    """``A_{01}`` (with the shown batch/channel indices as a superscript), as the sheet
-    prints the element; ``prefix`` goes before the letter (``½``)."""
+    """``A_{01}`` (with the shown batch/channel indices as a superscript, unless ``maps``
+    is false: inside a cell of a map's grid the map is known), as the sheet prints the
+    element; ``prefix`` goes before the letter (``½``)."""
     sup, sub = notation.split(letter, index)
     return Text(
         base=prefix + letter,
         sub=notation.subscript(sub),
-        sup="(" + ",".join(map(str, sup)) + ")" if sup else "",
+        sup="(" + ",".join(map(str, sup)) + ")" if sup and maps else "",
         size=size,
         style=style,
     )

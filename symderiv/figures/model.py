@@ -30,6 +30,9 @@ SIZES = {"normal": 10.0, "small": 8.0, "script": 7.0, "tiny": 5.0}
 """Text sizes in points (the 10 pt article's ``\\normalsize``, ``\\footnotesize``,
 ``\\scriptsize`` and ``\\tiny``)."""
 
+NOTE_INSET = 0.1
+"""How far a cell's note sits from the cell's lower right corner, in units."""
+
 TEXT_WITH_NOTE = 0.4
 """Where a cell's text is centred (from the cell's top, in units) when the cell has a
 note; 0.5 (the middle) when it has none."""

@@ -23,6 +23,7 @@ from .conv import _FIRST, _input_border, _reads, maps_note, windows
 from .layout import element_text, map_grid, place, rc, spatial_shape, symbol_index
 from .model import Cell, Figure, Grid, Label, Outline, Text
 from .styles import WINDOW_PALETTE
+from .text import FRACTIONS
 
 __all__ = ["max_switches", "pool_windows"]
 
@@ -115,11 +116,11 @@ def pool_windows(d: Derivation) -> Figure:
         _FIRST,
         spatial_shape(A.shape),
         one_d,
-        lambda ix: Cell(0, 0, "plain", element_text(d.notation, "A", ix)),
+        lambda ix: Cell(0, 0, "plain", element_text(d.notation, "A", ix, maps=False)),
         border=border,
         title=Text("A"),
     )
-    texts = {u: element_text(d.notation, "Z", (*_FIRST, *u)) for u in windows_of}
+    texts = {u: element_text(d.notation, "Z", (*_FIRST, *u), maps=False) for u in windows_of}
     grids, outlines, labels, width, height = _side_by_side(d, a_grid, windows_of, texts, border)
     grids = (grids[0], replace(grids[1], title=Text("Z")))
     caption = (
@@ -182,9 +183,17 @@ def max_switches(d: Derivation) -> Figure:
         if index in received:
             shares = received[index]
             coeff, delta = shares[0]
-            prefix = "" if coeff == 1 else ("½" if coeff == sympy.Rational(1, 2) else f"{coeff}·")
+            prefix = "" if coeff == 1 else FRACTIONS.get((coeff.p, coeff.q), f"{coeff}·")
             note = (
-                element_text(d.notation, "D", delta, size="tiny", style="accent", prefix=prefix)
+                element_text(
+                    d.notation,
+                    "D",
+                    delta,
+                    size="tiny",
+                    style="accent",
+                    prefix=prefix,
+                    maps=False,
+                )
                 if len(shares) == 1
                 else Text(f"{len(shares)} deltas", math=False, size="tiny", style="accent")
             )
@@ -232,7 +241,7 @@ def max_switches(d: Derivation) -> Figure:
         name="switches",
         caption=caption,
         alt=alt,
-        unit=0.6,
+        unit=0.7,
         width=width,
         height=height,
         grids=grids,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from ..marker import MARKER, package_version
-from .model import SIZES, TEXT_WITH_NOTE, Figure, Text
+from .model import NOTE_INSET, SIZES, TEXT_WITH_NOTE, Figure, Text
 from .styles import (
     ARROW_STYLES,
     BOX_STYLES,
@@ -29,7 +29,6 @@ __all__ = ["render_svg"]
 PX_PER_CM = 96 / 2.54
 PX_PER_PT = 96 / 72
 MARGIN = 0.3  # units of white around the drawing
-_NOTE_INSET = 0.06
 _ARROW = (6.0, 4.0)  # arrow head length and width, px
 
 
@@ -134,7 +133,7 @@ def render_svg(fig: Figure, *, header: bool = True) -> str:
                 out.append(_text(c, x + 0.5, y + middle, cell.text))
             if cell.note is not None:
                 out.append(
-                    _text(c, x + 1 - _NOTE_INSET, y + 1 - _NOTE_INSET, cell.note, "south east")
+                    _text(c, x + 1 - NOTE_INSET, y + 1 - NOTE_INSET, cell.note, "south east")
                 )
         if grid.title is not None:
             out.append(_text(c, grid.x + grid.cols / 2, grid.y - 0.25, grid.title, "south"))

@@ -7,16 +7,32 @@ import re
 from ..render.sheet import tex_text
 from .model import Text
 
-__all__ = ["math_latex", "text_latex"]
+__all__ = ["FRACTIONS", "math_latex", "text_latex", "unicode_base"]
 
-_MATH_OK = re.compile(r"[A-Za-z0-9 +\-/().,:=∂−·×∞½′]*")
+FRACTIONS = {
+    (1, 2): "½",
+    (1, 3): "⅓",
+    (2, 3): "⅔",
+    (1, 4): "¼",
+    (3, 4): "¾",
+    (1, 5): "⅕",
+    (1, 6): "⅙",
+    (1, 7): "⅐",
+    (1, 8): "⅛",
+    (1, 9): "⅑",
+    (1, 10): "⅒",
+}
+"""Unicode's vulgar fractions (a max-pooling share fits a cell), by (numerator,
+denominator)."""
+
+_MATH_OK = re.compile(r"[A-Za-z0-9 +\-/().,:=∂−·×∞′" + "".join(FRACTIONS.values()) + r"]*")
 _MATH_TEX = {
     "∂": r"\partial ",
     "−": "-",
     "·": r"\cdot ",
     "×": r"\times ",
     "∞": r"\infty ",
-    "½": r"\tfrac{1}{2}",
+    **{ch: rf"\tfrac{{{p}}}{{{q}}}" for (p, q), ch in FRACTIONS.items()},
     "′": "'",
 }
 _GREEK = {"alpha": (r"\alpha", "α"), "beta": (r"\beta", "β")}

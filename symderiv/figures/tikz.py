@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import SIZES, TEXT_WITH_NOTE, Cell, Figure, Label, Text
+from .model import NOTE_INSET, SIZES, TEXT_WITH_NOTE, Cell, Figure, Label, Text
 from .styles import (
     ARROW_STYLES,
     BOX_STYLES,
@@ -30,7 +30,6 @@ _FONTS = {
     "script": r"\scriptsize",
     "tiny": r"\tiny",
 }
-_NOTE_INSET = 0.06  # how far a cell's note sits from its lower right corner, in units
 
 
 def number(x: float) -> str:
@@ -132,9 +131,7 @@ def render_tikz(fig: Figure) -> str:
             if cell.text is not None:
                 lines.append(_node(x + 0.5, y + _text_y(cell), cell.text))
             if cell.note is not None:
-                lines.append(
-                    _node(x + 1 - _NOTE_INSET, y + 1 - _NOTE_INSET, cell.note, "south east")
-                )
+                lines.append(_node(x + 1 - NOTE_INSET, y + 1 - NOTE_INSET, cell.note, "south east"))
         if grid.title is not None:
             lines.append(_node(grid.x + grid.cols / 2, grid.y - 0.25, grid.title, "south"))
     for o in fig.outlines:
