@@ -182,7 +182,7 @@ register(
             "en": "$D = \\partial E/\\partial Z$ is the *delta* (sensitivity) of the output $Z$, "
             "handed down by the layer above: $D_{u} = \\partial E/\\partial Z_{u}$ for every "
             "output element.",
-            "zh": "$D = \\partial E/\\partial Z$ 是输出 $Z$ 的*残差*（灵敏度，δ），由上一层传下来："
+            "zh": "$D = \\partial E/\\partial Z$ 是输出 $Z$ 的*残差*（灵敏度），由上一层传下来："
             "对每个输出元素 $D_{u} = \\partial E/\\partial Z_{u}$。",
         },
         "notation.no_delta": {
