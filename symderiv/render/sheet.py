@@ -338,7 +338,7 @@ class SheetView:
             "intro_md": text,
             "layout": layout,
             "equations": [self.equation(e) for e in shown],
-            "after": after or [],
+            "after": after if after is not None else [],
         }
 
     # -- the story's shared pieces ------------------------------------------

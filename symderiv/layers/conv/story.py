@@ -47,7 +47,9 @@ class _Index:
         self.inp, self.ker = _IN[n], _KER[n]
 
     def join(self, parts: Sequence[str]) -> str:
-        return _join(parts, self.commas)
+        """Indices as a subscript: commas between compound ones (``u+p,v+q``) always."""
+        compound = any(not part.isalpha() for part in parts)
+        return _join(parts, self.commas or compound)
 
     def kernel_tap(self, axis: int, p: str) -> tuple[str, int]:
         """The kernel index K reads at offset ``p`` (flipped in the convolution convention):
