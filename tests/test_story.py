@@ -102,7 +102,7 @@ def test_matrices_of_a_k_z_d_and_the_input_gradient(classic):
     # the input gradient is a matrix of the derived expansions, not a column of 16 lines
     assert r"\frac{\partial E}{\partial A} = \begin{bmatrix} K_{00} D_{00} & " in tex
     assert "\n" + r"\frac{\partial E}{\partial A_{00}} &=" not in tex
-    row = r"\begin{array}{l} K_{11} D_{00} + K_{10} D_{01} + K_{01} D_{10} \\ {}+ K_{00} D_{11} \end{array}"
+    row = r"\begin{array}{l} K_{11} D_{00} + K_{10} D_{01} \\ {}+ K_{01} D_{10} + K_{00} D_{11} \end{array}"
     assert row in tex  # dE/dA_11, laid out in its cell
 
 

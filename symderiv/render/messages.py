@@ -158,8 +158,8 @@ register(
     {
         # a fragment's header comment
         "fragment.comment": {
-            "en": "A fragment: no preamble; \\input it into your own notes (after \\begin{document}).",
-            "zh": "片段：不含导言区；在您自己的讲义中（\\begin{document} 之后）用 \\input 引入。",
+            "en": "A fragment: no preamble; \\input it into the body of your own notes.",
+            "zh": "片段：不含导言区；在您自己讲义的正文中用 \\input 引入。",
         },
         "fragment.packages": {
             "en": "It needs: \\usepackage{amsmath,amssymb,array,booktabs,longtable}.",

@@ -417,7 +417,7 @@ class SheetView:
         return self.p.name(letter, lead)
 
     def element_matrix(
-        self, grid: Sequence[Sequence[Element]], budget: float = LINE_BUDGET
+        self, grid: Sequence[Sequence[Element]], budget: float = 76.0
     ) -> str | None:
         """Gradient elements laid out as the matrix they form, each cell's terms in lines
         that fit; None when a cell would need more than MAX_CELL_LINES lines, a single
