@@ -155,7 +155,8 @@ def test_every_template_speaks_both_languages(classic):
 @needs_latex
 def test_a_fragment_inputs_into_a_minimal_document(classic, tmp_path):
     fragment = classic.to_latex(fragment=True)
-    assert r"\documentclass" not in fragment and r"\begin{document}" not in fragment
+    assert r"\documentclass" not in fragment
+    assert r"\begin{document}" not in fragment
     assert r"\usepackage" not in fragment.replace("% It needs: \\usepackage", "")
     document = (
         "\\documentclass{article}\n"

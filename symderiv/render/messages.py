@@ -266,11 +266,6 @@ register(
             "en": "One element of the {n} as an example (`--detail full` lists every one):",
             "zh": "{n} 个元素中的一个作为例子（`--detail full` 列出全部）：",
         },
-        "elements.example_one": {
-            "en": "Its one element:",
-            "zh": "它唯一的元素：",
-        },
-        # exhibits
         "exhibit.too_wide": {
             "en": "{name} is {shape}; too wide to print here.",
             "zh": "{name} 的尺寸是 {shape}，太宽，这里不打印。",
@@ -288,10 +283,6 @@ register(
             "en": "When $A$ is the activation of the layer below, $A = f(Z^{[\\ell-1]})$, that "
             "layer's delta follows element by element:",
             "zh": "若 $A$ 是下一层（前一层）的激活 $A = f(Z^{[\\ell-1]})$，该层的残差逐元素得到：",
-        },
-        "exhibit.as_matrix": {
-            "en": "As a matrix:",
-            "zh": "写成矩阵：",
         },
         "switches.same": {"en": "(same)", "zh": "（相同）"},
         # closed forms and verdicts
@@ -358,26 +349,6 @@ register(
             "zh": "关于卷积层的中文讲义，见 `../shared/seeds/`：`000_5b48bb9668148738.txt`\n"
             "（偏置与卷积核，手算的 $4 \\times 4$ 例子）与 `001_c79401278e41df6f.txt`（补零的残差、rot180）。",
         },
-        "ref.seed000": {
-            "en": "Lecture notes (in Chinese) on the convolution layer's bias and kernel "
-            "derivatives, with the\n$4 \\times 4$ example worked by hand: "
-            "`../shared/seeds/000_5b48bb9668148738.txt`.",
-            "zh": "关于卷积层偏置与卷积核导数的中文讲义，含手算的\n$4 \\times 4$ 例子："
-            "`../shared/seeds/000_5b48bb9668148738.txt`。",
-        },
-        "ref.seed001": {
-            "en": "Lecture notes (in Chinese) on backpropagation through a convolution: the "
-            "zero-padded delta,\nrot180, and the matrix differential: "
-            "`../shared/seeds/001_c79401278e41df6f.txt`.",
-            "zh": "关于卷积反向传播的中文讲义：补零的残差、\nrot180 与矩阵微分："
-            "`../shared/seeds/001_c79401278e41df6f.txt`。",
-        },
-        "ref.seed002": {
-            "en": "Lecture notes (in Chinese) on fully-connected layers, pooling and Bouvrie's "
-            "subsampling layer:\n`../shared/seeds/002_eef32237e2018532.txt`.",
-            "zh": "关于全连接层、池化与 Bouvrie 子采样层的中文讲义：\n"
-            "`../shared/seeds/002_eef32237e2018532.txt`。",
-        },
         "ref.bouvrie": {
             "en": "J. Bouvrie. *Notes on Convolutional Neural Networks.* MIT, 2006.",
             "zh": "J. Bouvrie. *Notes on Convolutional Neural Networks.* MIT, 2006.（英文）",
@@ -413,7 +384,7 @@ register(
             "$\\partial Z/\\partial K$：",
         },
         "conv.story.kernel_valid": {
-            "en": "This slides $D$ over $A$ as if $D$ were the kernel: the cross-correlation "
+            "en": "This slides $D$ over $A$ as a kernel: the cross-correlation "
             "$A \\star D$, where\n$(X \\star Y)_{p} = \\sum_{u} X_{p+u}\\, Y_{u}$ on every axis, "
             "taken only where $D$ lies wholly inside $A$.\nThat is what *valid* means; there are "
             "$H - H_o + 1 = k$ such positions on each axis, the kernel's size.\n"
@@ -556,12 +527,9 @@ register(
         "title.sep": {"en": ", ", "zh": "，"},
         "title.input": {"en": "{size} input", "zh": "{size} 输入"},
         "title.kernel": {"en": "{size} kernel", "zh": "{size} 卷积核"},
-        "title.window": {"en": "{size} window", "zh": "{size} 窗口"},
         "title.length_input": {"en": "length-{n} input", "zh": "长度 {n} 的输入"},
         "title.length_kernel": {"en": "length-{n} kernel", "zh": "长度 {n} 的卷积核"},
-        "title.length_window": {"en": "length-{n} window", "zh": "长度 {n} 的窗口"},
         "title.maps": {"en": "{cin} → {cout} maps", "zh": "{cin} → {cout} 个特征图"},
-        "title.channels": {"en": "{n} maps", "zh": "{n} 个特征图"},
         "title.batch": {"en": "batch {n}", "zh": "批次 {n}"},
         "title.stride": {"en": "stride {value}", "zh": "步幅 {value}"},
         "title.padding": {"en": "padding {value}", "zh": "填充 {value}"},

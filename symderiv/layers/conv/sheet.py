@@ -188,16 +188,14 @@ def unread_notes(spec: ConvSpec, _: Callable[..., str]) -> list[str]:
     axes = _AXES[spec.ndim]
     for a, unread in enumerate(spec.unread_input()):
         if unread:
-            many = "many" if len(unread) > 1 else "one"
-            notes.append(
-                _(f"conv.unread.{many}", axis=axis_name(axes[a], _), at=f"${_index_list(unread)}$")
-            )
+            msg_id = "conv.unread.many" if len(unread) > 1 else "conv.unread.one"
+            notes.append(_(msg_id, axis=axis_name(axes[a], _), at=f"${_index_list(unread)}$"))
     for a, unwritten in enumerate(spec.unwritten_output()):
         if unwritten:
-            many = "many" if len(unwritten) > 1 else "one"
+            msg_id = "conv.unwritten.many" if len(unwritten) > 1 else "conv.unwritten.one"
             notes.append(
                 _(
-                    f"conv.unwritten.{many}",
+                    msg_id,
                     axis=axis_name(axes[a], _),
                     at=f"${_index_list(unwritten)}$",
                 )
