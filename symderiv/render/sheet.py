@@ -49,7 +49,7 @@ _PLAIN_LHS = term_width("K_{01}")  # the left-hand side the budgets were calibra
 LABEL = 12.0  # "derived:" / "formula:" labels and the =? sign of a refutation
 MATRIX_BUDGET = 56.0
 MAX_COLUMNS = 40  # the templates raise amsmath's MaxMatrixCols to this
-LINE_BUDGET = 92.0  # a display line of matrices beside short names (about the text width)
+LINE_BUDGET = 86.0  # a display line of matrices beside short names (about the text width)
 MAX_MAPS = 4  # maps of one tensor a sheet prints as matrices; the rest it names
 MAX_CELL_LINES = 6  # lines of terms one cell of a gradient matrix may hold
 
@@ -386,8 +386,8 @@ class SheetView:
             for lead in leads[:MAX_MAPS]:
                 name = self.map_name_at(letter, lead)
                 matrix = self.symbol_matrix(letter, lead, shape)
-                width = term_width(name) + 2.0 + shape[-1] * (term_width(self.sym(letter,
-                        lead + (0,) * len(shape))) + 2.0) + 2.0
+                cell = term_width(self.sym(letter, lead + (0,) * len(shape)))
+                width = term_width(name) + 2.0 + shape[-1] * (cell + 2.3) + 2.0
                 if width > LINE_BUDGET:
                     return None
                 entries.append((name, matrix, width))
@@ -417,7 +417,7 @@ class SheetView:
         return self.p.name(letter, lead)
 
     def element_matrix(
-        self, grid: Sequence[Sequence[Element]], budget: float = 76.0
+        self, grid: Sequence[Sequence[Element]], budget: float = 64.0
     ) -> str | None:
         """Gradient elements laid out as the matrix they form, each cell's terms in lines
         that fit; None when a cell would need more than MAX_CELL_LINES lines, a single

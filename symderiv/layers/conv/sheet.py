@@ -49,7 +49,7 @@ def definition_latex(spec: ConvSpec, commas: bool) -> str:
     if spec.convention == "convolution":
         kidx = ",".join(f"{k - 1}-{p}" for k, p in zip(spec.kernel, ker, strict=True))
     else:
-        kidx = ",".join(ker)
+        kidx = sep.join(ker)
     ksum = ",".join(ker)
     if spec.transposed:
         out, inp = _OUT_T[n], _IN[n]
