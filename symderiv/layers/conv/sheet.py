@@ -438,6 +438,11 @@ def _window(s: ConvSpec, view: SheetView) -> dict[str, Any] | None:
     def grid(a: Any) -> list[list[Any]]:
         return [list(a)] if a.ndim == 1 else [list(r) for r in a]
 
+    rows = grid(padded)
+    too_wide = view.matrix_width(tuple(map(tuple, rows))) > MATRIX_BUDGET
+    if too_wide or len(rows[0]) > MAX_COLUMNS:
+        return None  # the padded delta is printed nowhere else either
+
     dname = view.p.name("D", delta.delta_map)
     kname = (
         rf"\operatorname{{rot180}}({view.p.name('K', (0, 0))})"
