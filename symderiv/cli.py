@@ -22,10 +22,12 @@ from .exceptions import OutputError, SpecError, SymderivError, quoted
 from .layers import KINDS, from_options
 from .layers.conv.spec import CONVENTIONS, count_text
 from .output import check_targets, write_files, write_stdout
+from .render.messages import LANGUAGES
 
 if TYPE_CHECKING:
     from .core.layer import Layer
     from .core.model import Derivation
+    from .render.options import RenderOptions
     from .worked.values import WorkedValues
 
 __all__ = ["cli", "main"]
@@ -113,23 +115,41 @@ def _folder_problem(folder: Path) -> str | None:
 def render_format(
     derivation: Derivation,
     fmt: str,
+    lang: str = "en",
+    detail: str = "full",
+    fragment: bool = False,
     *,
     figures: bool | None = None,
     stem: str | None = None,
     worked: WorkedValues | None = None,
 ) -> bytes:
-    """One format of a derivation, as the bytes to write (``figures``: see
-    :func:`symderiv.figures.sheet.wanted`; ``stem``: the Markdown file's stem, which
-    names its SVG figures; ``worked``: the worked numbers' values)."""
-    from .latex import compile_pdf
+    """One format of a derivation, as the bytes to write (``lang``, ``detail`` and
+    ``fragment`` as for :meth:`Derivation.to_latex`; the PDF is always a whole document;
+    ``figures``: see :func:`symderiv.figures.sheet.wanted`; ``stem``: the Markdown file's
+    stem, which names its SVG figures; ``worked``: the worked numbers' values)."""
+    from .latex import compile_pdf, engine_for
 
     if fmt == "tex":
-        return derivation.to_latex(figures=figures, worked=worked).encode()
+        tex = derivation.to_latex(lang, detail, fragment, figures=figures, worked=worked)
+        return tex.encode()
     if fmt == "md":
-        return derivation.to_markdown(figures=figures, stem=stem, worked=worked).encode()
+        md = derivation.to_markdown(lang, detail, figures=figures, stem=stem, worked=worked)
+        return md.encode()
     if fmt == "json":
         return derivation.to_json().encode()
-    return compile_pdf(derivation.to_latex(figures=figures, worked=worked), progress=True).pdf
+    tex = derivation.to_latex(lang, detail, figures=figures, worked=worked)
+    return compile_pdf(tex, progress=True, engine=engine_for(lang)).pdf
+
+
+def _render_options(lang: str, detail: str, fragment: bool) -> RenderOptions:
+    """--lang, --detail and --fragment checked, quoting the option as typed."""
+    from .render.options import DETAILS, RenderOptions
+
+    if lang not in LANGUAGES:
+        raise SpecError(f"--lang {quoted(lang)}: expected one of {', '.join(LANGUAGES)}")
+    if detail not in DETAILS:
+        raise SpecError(f"--detail {quoted(detail)}: expected one of {', '.join(DETAILS)}")
+    return RenderOptions(lang=lang, detail=detail, fragment=fragment)
 
 
 class _Group(click.Group):
@@ -245,6 +265,27 @@ def cli() -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 @click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="en|zh",
+    help="The sheet's language: en (PDF by pdflatex) or zh (Chinese; PDF by xelatex with ctex).",
+)
+@click.option(
+    "--detail",
+    default="full",
+    show_default=True,
+    metavar="full|summary",
+    help="full: every element, the numeric check, each formula's code; summary: the story, "
+    "one example element per gradient and the verdicts.",
+)
+@click.option(
+    "--fragment",
+    is_flag=True,
+    help="Write the .tex without preamble, to \\input into your own notes (needs amsmath, "
+    "amssymb, array, booktabs, longtable; ctex for zh).",
+)
+@click.option(
     "--figures/--no-figures",
     "figures",
     default=None,
@@ -279,6 +320,9 @@ def derive(
     formats: str,
     output: str | None,
     force: bool,
+    lang: str,
+    detail: str,
+    fragment: bool,
     figures: bool | None,
     max_terms: str,
     claims: tuple[str, ...],
@@ -301,7 +345,10 @@ def derive(
     for option, text in (*typed.items(), ("--format", formats), ("--output", output)):
         _given(option, text)
     _given("--max-terms", max_terms)
+    _given("--lang", lang)
+    _given("--detail", detail)
     fmts = _formats(formats)
+    rendering = _render_options(lang, detail, fragment)
     spec = from_options(layer, typed)
     if len(claims) != len(claims_for):
         raise SpecError(
@@ -313,12 +360,14 @@ def derive(
         user_claims(spec, paired)
     limit = count_text(max_terms, "--max-terms")
     targets, folder = _targets(output, fmts, spec.label())
-    md_figures = _md_figures(spec, figures, targets, fmts)
+    md_figures = _md_figures(spec, figures, targets, fmts, rendering.summary)
     if "pdf" in fmts:
-        from .latex import latex_available
+        from .latex import engine_for, latex_available
 
-        if not latex_available():
-            raise SpecError("--format pdf: pdflatex was not found on PATH; install TeX Live")
+        engine = engine_for(rendering.lang)
+        if not latex_available(engine):
+            need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
+            raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
     if targets is None and fmts == ["pdf"] and sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     check_size(spec, limit)
@@ -341,6 +390,9 @@ def derive(
         fmt: render_format(
             derivation,
             fmt,
+            rendering.lang,
+            rendering.detail,
+            rendering.fragment,
             figures=md_figures_on if fmt == "md" else figures,
             stem=md_stem,
             worked=worked,
@@ -354,7 +406,7 @@ def derive(
         if md_figures:  # the SVG files the Markdown sheet links to, written all or none with it
             from .figures.sheet import companion_files
 
-            svgs = companion_files(derivation, figures, md_stem)
+            svgs = companion_files(derivation, figures, md_stem, rendering.summary)
             files.update({path: svgs[name] for name, path in md_figures.items()})
         if folder is not None:
             try:
@@ -373,14 +425,18 @@ def derive(
 
 
 def _md_figures(
-    spec: Layer, figures: bool | None, targets: dict[str, Path] | None, fmts: Sequence[str]
+    spec: Layer,
+    figures: bool | None,
+    targets: dict[str, Path] | None,
+    fmts: Sequence[str],
+    summary: bool,
 ) -> dict[str, Path]:
     """The SVG files to write beside the Markdown sheet, by name (none without figures or
     without a Markdown sheet).  Markdown on standard output cannot link to files: it
     goes without figures, and ``--figures`` asked for there is an error."""
     from .figures.sheet import figure_file, figure_names, wanted
 
-    if not wanted(spec, figures) or "md" not in fmts:
+    if not wanted(spec, figures, summary) or "md" not in fmts:
         return {}
     if targets is None:
         if figures:
@@ -613,6 +669,9 @@ _NOT_LAYER = {
     "max_terms",
     "claims",
     "claims_for",
+    "lang",
+    "detail",
+    "fragment",
 }
 check.params.extend(p for p in derive.params if p.name not in _NOT_LAYER)
 

@@ -78,11 +78,12 @@ def default_figures(layer: Layer) -> bool:
     return max(_grid_sides(layer)) <= limit
 
 
-def wanted(layer: Layer, figures: bool | None) -> bool:
-    """Whether a sheet gets figures: ``figures`` when given, else the default.  Asking for
-    figures of a layer symderiv does not draw is an error."""
+def wanted(layer: Layer, figures: bool | None, summary: bool = False) -> bool:
+    """Whether a sheet gets figures: ``figures`` when given, else the default (none in
+    a summary, which keeps to its two pages).  Asking for figures of a layer symderiv does
+    not draw is an error."""
     if figures is None:
-        return default_figures(layer)
+        return not summary and default_figures(layer)
     if figures and not supports_figures(layer):
         raise SpecError(
             f"--figures: {layer.kind} has no figures; symderiv draws them for 1-D and 2-D "
@@ -133,13 +134,14 @@ def figure_file(stem: str, name: str) -> str:
 
 
 def companion_files(
-    d: Derivation, figures: bool | None = None, stem: str | None = None
+    d: Derivation, figures: bool | None = None, stem: str | None = None, summary: bool = False
 ) -> dict[str, bytes]:
-    """The SVG files the Markdown sheet of ``d`` (``STEM.md``; default: the layer's label)
-    links to, by file name; none when the sheet has no figures."""
+    """The SVG files the Markdown sheet of ``d`` (``STEM.md``; default: the layer's label;
+    ``summary``: in summary detail) links to, by file name; none when the sheet has no
+    figures."""
     from .svg import render_svg
 
-    if not wanted(d.layer, figures):
+    if not wanted(d.layer, figures, summary):
         return {}
     stem = d.layer.label() if stem is None else stem
     return {figure_file(stem, f.name): render_svg(f).encode() for f in sheet_figures(d)}
@@ -197,7 +199,7 @@ def add_figures(
     the skeleton whether to load TikZ."""
     d = view.d
     content["tikz"] = False
-    if not wanted(d.layer, figures):
+    if not wanted(d.layer, figures, view.summary):
         return
     section = figure_section(d, stem)
     if not section["figures"]:
