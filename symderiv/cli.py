@@ -406,7 +406,9 @@ def derive(
         if md_figures:  # the SVG files the Markdown sheet links to, written all or none with it
             from .figures.sheet import companion_files
 
-            svgs = companion_files(derivation, figures, md_stem, rendering.summary)
+            svgs = companion_files(
+                derivation, figures, md_stem, rendering.summary, rendering.lang
+            )
             files.update({path: svgs[name] for name, path in md_figures.items()})
         if folder is not None:
             try:

@@ -743,3 +743,46 @@ def test_markdown_on_stdout_goes_without_figures_by_default(run, tmp_path):
     assert _files(tmp_path) == []
     tex = run("derive", "--format", "tex", "--output", "-").stdout
     assert tex.count(r"\begin{tikzpicture}") == 3
+
+
+# --------------------------------------------------------------------------- languages, detail
+
+
+def test_summaries_and_fragments_have_no_figures_unless_asked():
+    d = derived("classic")
+    assert "tikzpicture" not in d.to_latex(detail="summary")
+    assert ".svg)" not in d.to_markdown(detail="summary")
+    fragment = d.to_latex(fragment=True)
+    assert "tikzpicture" not in fragment
+    asked = d.to_latex(fragment=True, figures=True)
+    assert asked.count(r"\begin{tikzpicture}") == 3
+    assert "% Its figures need: \\usepackage{tikz}." in asked.splitlines()[:8]
+
+
+def test_the_chinese_sheet_captions_its_figures_in_chinese():
+    d = derived("classic")
+    md = d.to_markdown(lang="zh")
+    assert "## 图示" in md
+    assert "每幅小图画出输入 $`A`$；着色的格子是图上方所标输出读取的元素" in md
+    svgs = companion_files(d, lang="zh")
+    title = ET.fromstring(svgs[f"{d.layer.label()}.windows.svg"]).find(
+        "{http://www.w3.org/2000/svg}title"
+    )
+    assert title is not None
+    assert title.text.startswith("输入网格与每个输出读取的窗口：Z_00 读取 A_00, A_01, A_10, A_11")
+    # the picture itself is the same in both languages
+    en = render_tikz(kernel_cells(d)).split("\n")
+    zh = render_tikz(kernel_cells(d, lang="zh")).split("\n")
+    assert en == zh
+
+
+@pytest.mark.latex
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="xelatex is not installed")
+def test_the_chinese_sheet_with_figures_compiles_with_xelatex(tmp_path):
+    from symderiv.latex import compile_pdf
+
+    d = derived("max_split")
+    build = compile_pdf(d.to_latex(lang="zh"), engine="xelatex")
+    text = " ".join(_pdf_text(build.pdf, tmp_path).split())
+    assert "图示" in text
+    assert "深色格子接收其窗口的误差项" in text.replace(" ", "")

@@ -331,8 +331,8 @@ def test_max_pool_keeps_its_seed_and_files_may_add_d(run, tmp_path):
     (tmp_path / "a.json").write_text(json.dumps({"A": values["A"]}))
     md = run("derive", "max_pool2d", "--values", "a.json", "--format", "md", "--output", "-").stdout
     assert (
-        "the integers of `a.json` (`--values`) with $`D`$ drawn from $`-3`$ to $`3`$ as `--seed 0` draws it"
-        in md
+        "the integers of `a.json` (`--values`), and for $`D`$ integers from $`-3`$ to $`3`$ as "
+        "`--seed 0` draws them" in md
     )
 
 
@@ -432,3 +432,33 @@ def test_worked_sheets_compile_without_errors_or_overfull_boxes(layer):
     d = layer.derive()
     build = compile_pdf(d.to_latex(worked=worked_values(layer, seed=3)))
     assert log_problems(build.log) == []
+
+
+@pytest.mark.latex
+@pytest.mark.skipif(
+    __import__("shutil").which("xelatex") is None, reason="xelatex is not installed"
+)
+def test_worked_numbers_in_chinese(tmp_path):
+    import subprocess
+
+    from symderiv.latex import compile_pdf
+
+    d = symderiv.conv2d().derive()
+    values = worked_values(d.layer, seed=3)
+    zh = d.to_latex(lang="zh", worked=values)
+    en = d.to_latex(worked=values)
+    assert r"\section{数值算例}" in zh
+    assert "用 numpy 的 \\texttt{default\\_rng(3)} 抽取的 $-3$ 到 $3$ 之间的整数" in zh
+    # the mathematics is the same in both languages
+    section = slice(en.index("Worked numbers"), en.index(r"\section{Closed forms"))
+    math = [line for line in en[section].splitlines() if line.startswith(("\\[", "\\frac"))]
+    assert len(math) > 20
+    assert math == [
+        line
+        for line in zh[zh.index("数值算例") : zh.index(r"\section{闭式公式及其证明}")].splitlines()
+        if line.startswith(("\\[", "\\frac"))
+    ]
+    pdf = tmp_path / "zh.pdf"
+    pdf.write_bytes(compile_pdf(zh, engine="xelatex").pdf)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "数值算例" in text

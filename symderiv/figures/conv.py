@@ -34,6 +34,7 @@ from .layout import (
     spatial_shape,
     symbol_index,
 )
+from .messages import text
 from .model import Cell, Figure, Grid, Label, Outline, Text
 
 __all__ = ["kernel_cells", "maps_note", "padded_delta", "windows"]
@@ -53,7 +54,7 @@ def _input_border(layer: Any) -> tuple[int, int]:
     return (0, padding[0]) if len(padding) == 1 else (padding[0], padding[1])
 
 
-def maps_note(d: Derivation) -> str:
+def maps_note(d: Derivation, lang: str = "en") -> str:
     """What the figures leave out when the layer has more than one map (prose)."""
     shapes = {t.letter: t.shape for t in d.tensors}
     many: list[str] = [
@@ -63,7 +64,7 @@ def maps_note(d: Derivation) -> str:
         many.append("K")
     if not many:
         return ""
-    return " The figures draw the first map of each tensor (batch 0, channel 0)."
+    return text("figures.maps", lang)
 
 
 def _reads(e: Element, letter: str = "A") -> dict[tuple[int, ...], tuple[sympy.Rational, Any]]:
@@ -115,10 +116,13 @@ def _small_multiples(
     )
 
 
-def windows(d: Derivation, outputs: Sequence[tuple[int, ...]] | None = None) -> Figure:
+def windows(
+    d: Derivation, outputs: Sequence[tuple[int, ...]] | None = None, lang: str = "en"
+) -> Figure:
     """For each chosen output (spatial indices of the first output map; default: all,
     or nine picked evenly), the input grid with the cells that output reads, each
-    labelled with what it is multiplied by (K_pq for a convolution)."""
+    labelled with what it is multiplied by (K_pq for a convolution); captions in
+    ``lang``."""
     A = d.tensor("A")
     one_d = len(A.shape) == 3
     shape = spatial_shape(A.shape)
@@ -147,21 +151,26 @@ def windows(d: Derivation, outputs: Sequence[tuple[int, ...]] | None = None) -> 
             title=element_text(d.notation, e.tensor, e.index),
         )
         panels.append(Panel((grid,), grid.cols, grid.rows))
-    many = len(chosen) < len(forward)
-    what = "Each panel" if len(chosen) > 1 else "The panel"
-    caption = (
-        f"{what} shows the input $A$"
-        + (" with its padding (dashed)" if any(border) else "")
-        + " and, shaded, the cells that the output named above it reads,\neach labelled with "
-        "the kernel element it is multiplied by"
-        + (f" ({len(chosen)} of the {len(forward)} outputs)." if many else ".")
-        + maps_note(d)
-    )
-    alt = "The input grid with the window each output reads: " + "; ".join(
-        f"{element_text(d.notation, forward[u].tensor, forward[u].index).plain()} reads "
-        + ", ".join(element_text(d.notation, "A", ix).plain() for ix in _reads(forward[u]))
+    labelled = any(c.text is not None for p in panels for g in p.grids for c in g.cells)
+    caption = text(
+        "figures.windows.caption",
+        lang,
+        padding=text("figures.padding", lang) if any(border) else "",
+        labels=text("figures.windows.labels", lang) if labelled else "",
+        count=text("figures.windows.count", lang, shown=len(chosen), total=len(forward))
+        if len(chosen) < len(forward)
+        else "",
+    ) + maps_note(d, lang)
+    items = "; ".join(
+        text(
+            "figures.reads",
+            lang,
+            out=element_text(d.notation, forward[u].tensor, forward[u].index).plain(),
+            cells=", ".join(element_text(d.notation, "A", ix).plain() for ix in _reads(forward[u])),
+        )
         for u in chosen
     )
+    alt = text("figures.windows.alt", lang, items=items)
     return _small_multiples("windows", caption, alt, 0.55, panels)
 
 
@@ -170,10 +179,13 @@ def _symbol_text(d: Derivation, symbol: Any, size: str, style: str = "plain") ->
     return element_text(d.notation, letter, index, size=size, style=style, maps=False)
 
 
-def kernel_cells(d: Derivation, kernel: Sequence[tuple[int, ...]] | None = None) -> Figure:
+def kernel_cells(
+    d: Derivation, kernel: Sequence[tuple[int, ...]] | None = None, lang: str = "en"
+) -> Figure:
     """For each chosen element K_pq of the first kernel map (default: all, or nine), the
     input grid with the cells K_pq multiplies, read off its contributions (∂Z/∂K_pq),
-    each with the delta of the output it reaches: ∂E/∂K_pq is the sum of their products."""
+    each with the delta of the output it reaches: ∂E/∂K_pq is the sum of their products;
+    captions in ``lang``."""
     A = d.tensor("A")
     one_d = len(A.shape) == 3
     shape = spatial_shape(A.shape)
@@ -208,29 +220,25 @@ def kernel_cells(d: Derivation, kernel: Sequence[tuple[int, ...]] | None = None)
         )
         panels.append(Panel((grid,), grid.cols, grid.rows))
         alt_parts.append(
-            element_text(d.notation, "K", g.index).plain()
-            + " multiplies "
-            + ", ".join(
-                f"{element_text(d.notation, 'A', a).plain()} (into "
-                f"{element_text(d.notation, 'Z', o).plain()})"
-                for a, o in cells.items()
+            text(
+                "figures.multiplies",
+                lang,
+                k=element_text(d.notation, "K", g.index).plain(),
+                cells=", ".join(
+                    text(
+                        "figures.into",
+                        lang,
+                        a=element_text(d.notation, "A", a).plain(),
+                        z=element_text(d.notation, "Z", o).plain(),
+                    )
+                    for a, o in cells.items()
+                ),
             )
         )
-    caption = (
-        "For each kernel element (named above its panel): the cells of $A$ it multiplies, "
-        "as the contribution table\nlists them, each with (in red) the delta of the output "
-        "the product reaches. $\\partial E/\\partial K_{"
-        + ("p" if one_d else "pq")
-        + "}$ is\nthe sum of these products, "
-        "$A$ times $D$." + maps_note(d)
-    )
-    return _small_multiples(
-        "kernel-cells",
-        caption,
-        "Cells of A each kernel element multiplies: " + "; ".join(alt_parts),
-        0.7,
-        panels,
-    )
+    k = "K_{p}" if one_d else "K_{pq}"
+    caption = text("figures.kernel.caption", lang, k=k) + maps_note(d, lang)
+    alt = text("figures.kernel.alt", lang, items="; ".join(alt_parts))
+    return _small_multiples("kernel-cells", caption, alt, 0.7, panels)
 
 
 def _kernel_layout(layer: ConvSpec) -> dict[tuple[int, ...], tuple[int, ...]]:
@@ -249,7 +257,9 @@ def _kernel_layout(layer: ConvSpec) -> dict[tuple[int, ...], tuple[int, ...]]:
     return out
 
 
-def padded_delta(d: Derivation, inputs: Sequence[tuple[int, ...]] | None = None) -> Figure:
+def padded_delta(
+    d: Derivation, inputs: Sequence[tuple[int, ...]] | None = None, lang: str = "en"
+) -> Figure:
     """The first delta map as the input gradient reads it (the derivation's zero-inserted,
     zero-bordered delta map), once per chosen input element A_ij (default: the first,
     the middle and the last), with the flipped kernel placed where it computes
@@ -338,28 +348,13 @@ def padded_delta(d: Derivation, inputs: Sequence[tuple[int, ...]] | None = None)
                 for (r, c), k in sorted(kernel_at.items())
             )
         )
-    flipped = "the flipped kernel" if layer.convention == "correlation" else "the kernel"
-    stride = any(s > 1 for s in layer.stride)
-    caption = (
-        "The delta as the input gradient reads it: "
-        + ("zeros inserted between its entries (the stride) and " if stride else "")
-        + "bordered with zeros. The dashed window is\n"
-        + flipped
-        + " (its elements in red) placed for the input element named above the panel; "
-        "the shaded deltas\nare the ones its gradient multiplies."
-        + (
-            " The convolution convention's forward pass flips the kernel already, so here it "
-            "slides unflipped."
-            if layer.convention == "convolution"
-            else ""
-        )
-        + maps_note(d)
-    )
-    return _small_multiples(
-        "padded-delta",
-        caption,
-        "The padded delta with the sliding kernel: " + "; ".join(alt_parts),
-        0.7,
-        panels,
-        outlines,
-    )
+    correlation = layer.convention == "correlation"
+    caption = text(
+        "figures.padded.caption",
+        lang,
+        stride=text("figures.padded.stride", lang) if any(s > 1 for s in layer.stride) else "",
+        kernel=text("figures.padded.flipped" if correlation else "figures.padded.unflipped", lang),
+        convention="" if correlation else text("figures.padded.convolution", lang),
+    ) + maps_note(d, lang)
+    alt = text("figures.padded.alt", lang, items="; ".join(alt_parts))
+    return _small_multiples("padded-delta", caption, alt, 0.7, panels, outlines)

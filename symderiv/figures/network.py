@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..exceptions import SpecError, SpecTypeError, quoted
+from .messages import text
 from .model import Arrow, Box, Figure, Label, Text
 
 __all__ = ["network"]
@@ -77,13 +78,16 @@ def _check(layers: object) -> list[tuple[str, str, tuple[int, ...]]]:
 
 
 def network(
-    layers: Sequence[tuple[str, str, tuple[int, ...]]], caption: str | None = None
+    layers: Sequence[tuple[str, str, tuple[int, ...]]],
+    caption: str | None = None,
+    lang: str = "en",
 ) -> Figure:
     """The layers in order, left to right and row by row (four to a row), each box
     naming the layer, its kind and its output shape, joined by arrows.
 
     ``layers`` is a list of ``(name, kind, shape)``; ``caption`` (prose markup) says
-    what the network is (default: a sentence listing nothing beyond the figure)."""
+    what the network is (default: a sentence in ``lang`` saying what the boxes hold); the
+    names are text (escaped by each renderer)."""
     items = _check(layers)
     texts = []
     for name, kind, shape in items:
@@ -123,14 +127,16 @@ def network(
                 )
     rows = (len(items) - 1) // PER_ROW + 1
     cols = min(len(items), PER_ROW)
-    alt = "Network: " + " → ".join(
-        f"{name} ({kind}, {'×'.join(map(str, shape))})" for name, kind, shape in items
+    alt = text(
+        "figures.network.alt",
+        lang,
+        items=" → ".join(
+            f"{name} ({kind}, {'×'.join(map(str, shape))})" for name, kind, shape in items
+        ),
     )
     return Figure(
         name="network",
-        caption=caption
-        if caption is not None
-        else "The layers in order, each with its kind and the shape of its output.",
+        caption=caption if caption is not None else text("figures.network.caption", lang),
         alt=alt,
         unit=UNIT,
         width=cols * BOX_WIDTH + (cols - 1) * GAP,

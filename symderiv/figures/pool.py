@@ -21,6 +21,7 @@ from ..core.model import Derivation
 from ..layers.pool.spec import MaxPoolSpec
 from .conv import _FIRST, _input_border, _reads, maps_note, windows
 from .layout import element_text, map_grid, place, rc, spatial_shape, symbol_index
+from .messages import text
 from .model import Cell, Figure, Grid, Label, Outline, Text
 from .styles import WINDOW_PALETTE
 from .text import FRACTIONS
@@ -92,24 +93,14 @@ def _side_by_side(
     return (a_grid, z_grid), outlines, labels, width, height
 
 
-def pool_windows(d: Derivation) -> Figure:
-    """The pooling windows over the first input map (see the module's docstring)."""
+def pool_windows(d: Derivation, lang: str = "en") -> Figure:
+    """The pooling windows over the first input map (see the module's docstring);
+    captions in ``lang``."""
     A = d.tensor("A")
     one_d = len(A.shape) == 3
     windows_of = _window_cells(d)
     if not _disjoint(windows_of):
-        fig = windows(d)
-        return Figure(
-            name="windows",
-            caption=fig.caption.replace(
-                ",\neach labelled with the kernel element it is multiplied by", ""
-            ),
-            alt=fig.alt,
-            unit=fig.unit,
-            width=fig.width,
-            height=fig.height,
-            grids=fig.grids,
-        )
+        return windows(d, lang=lang)  # a mean pooling's cells carry no kernel element
     border = _input_border(d.layer)
     a_grid = map_grid(
         "A",
@@ -123,17 +114,18 @@ def pool_windows(d: Derivation) -> Figure:
     texts = {u: element_text(d.notation, "Z", (*_FIRST, *u), maps=False) for u in windows_of}
     grids, outlines, labels, width, height = _side_by_side(d, a_grid, windows_of, texts, border)
     grids = (grids[0], replace(grids[1], title=Text("Z")))
-    caption = (
-        "The pooling windows over the input $A$"
-        + (" (its padding dashed)" if any(border) else "")
-        + ": each outline holds the cells one output reads, and the output\nof the same "
-        "colour on the right is computed from them." + maps_note(d)
-    )
-    alt = "Pooling windows: " + "; ".join(
-        f"{texts[u].plain()} reads "
-        + ", ".join(element_text(d.notation, "A", ix).plain() for ix in cells)
+    padding = text("figures.padding_outside", lang) if any(border) else ""
+    caption = text("figures.pool.caption", lang, padding=padding) + maps_note(d, lang)
+    items = "; ".join(
+        text(
+            "figures.reads",
+            lang,
+            out=texts[u].plain(),
+            cells=", ".join(element_text(d.notation, "A", ix).plain() for ix in cells),
+        )
         for u, cells in windows_of.items()
     )
+    alt = text("figures.pool.alt", lang, items=items)
     return Figure(
         name="windows",
         caption=caption,
@@ -155,9 +147,9 @@ def _number(x: Any) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def max_switches(d: Derivation) -> Figure:
+def max_switches(d: Derivation, lang: str = "en") -> Figure:
     """The values of A, the windows, and where each window's delta goes (see the
-    module's docstring)."""
+    module's docstring); captions in ``lang``."""
     layer = d.layer
     if not isinstance(layer, MaxPoolSpec):
         raise ValueError("the switches are drawn for max pooling")
@@ -216,27 +208,23 @@ def max_switches(d: Derivation) -> Figure:
     texts = {u: Text(_number(v), size="small") for u, v in z_values.items()}
     grids, outlines, labels, width, height = _side_by_side(d, a_grid, windows_of, texts, border)
     grids = (grids[0], replace(grids[1], title=Text("Z")))
-    tie_rule = layer.ties
-    caption = (
-        "The values of $A$ with the pooling windows outlined, and the maxima $Z$ on the "
-        "right. The darker cells\nreceive their window's delta (named in red), read off the "
-        "derived $\\partial E/\\partial A$"
-        + (
-            "; a cell framed in orange holds a tied\nmaximum that receives nothing under the "
-            "first-maximum rule."
-            if tie_rule == "first" and any(c.style == "tie" for c in a_grid.cells)
-            else "."
-        )
-        + maps_note(d)
-    )
-    alt = "Max pooling: " + "; ".join(
-        f"{element_text(d.notation, 'A', ix).plain()} = {_number(values[ix])} receives "
-        + " + ".join(
-            ("" if c == 1 else f"{c}·") + element_text(d.notation, "D", u).plain()
-            for c, u in shares
+    tied = layer.ties == "first" and any(c.style == "tie" for c in a_grid.cells)
+    ties = text("figures.max.ties", lang) if tied else ""
+    caption = text("figures.max.caption", lang, ties=ties) + maps_note(d, lang)
+    items = "; ".join(
+        text(
+            "figures.receives",
+            lang,
+            a=element_text(d.notation, "A", ix).plain(),
+            value=_number(values[ix]),
+            deltas=" + ".join(
+                ("" if c == 1 else f"{c}·") + element_text(d.notation, "D", u).plain()
+                for c, u in shares
+            ),
         )
         for ix, shares in received.items()
     )
+    alt = text("figures.max.alt", lang, items=items)
     return Figure(
         name="switches",
         caption=caption,

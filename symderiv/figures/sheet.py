@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.layer import Layer
 from ..exceptions import SpecError
+from .messages import text
 from .model import Figure
 
 if TYPE_CHECKING:
@@ -78,12 +79,15 @@ def default_figures(layer: Layer) -> bool:
     return max(_grid_sides(layer)) <= limit
 
 
-def wanted(layer: Layer, figures: bool | None, summary: bool = False) -> bool:
-    """Whether a sheet gets figures: ``figures`` when given, else the default (none in
-    a summary, which keeps to its two pages).  Asking for figures of a layer symderiv does
-    not draw is an error."""
+def wanted(
+    layer: Layer, figures: bool | None, summary: bool = False, fragment: bool = False
+) -> bool:
+    """Whether a sheet gets figures: ``figures`` when given, else the default (none in a
+    summary, which keeps to its two pages, nor in a fragment, which must compile with the
+    packages its comment lists).  Asking for figures of a layer symderiv does not draw is
+    an error."""
     if figures is None:
-        return not summary and default_figures(layer)
+        return not summary and not fragment and default_figures(layer)
     if figures and not supports_figures(layer):
         raise SpecError(
             f"--figures: {layer.kind} has no figures; symderiv draws them for 1-D and 2-D "
@@ -93,7 +97,7 @@ def wanted(layer: Layer, figures: bool | None, summary: bool = False) -> bool:
     return bool(figures)
 
 
-def _builders(layer: Layer) -> tuple[Callable[[Derivation], Figure], ...]:
+def _builders(layer: Layer) -> tuple[Callable[..., Figure], ...]:
     from .conv import kernel_cells, padded_delta, windows
     from .pool import max_switches, pool_windows
 
@@ -122,9 +126,9 @@ def figure_names(layer: Layer) -> tuple[str, ...]:
     return tuple(_NAMES[b.__name__] for b in _builders(layer))
 
 
-def sheet_figures(d: Derivation) -> tuple[Figure, ...]:
-    """The figures of a derivation's sheet, in order."""
-    return tuple(build(d) for build in _builders(d.layer))
+def sheet_figures(d: Derivation, lang: str = "en") -> tuple[Figure, ...]:
+    """The figures of a derivation's sheet, in order, captioned in ``lang``."""
+    return tuple(build(d, lang=lang) for build in _builders(d.layer))
 
 
 def figure_file(stem: str, name: str) -> str:
@@ -134,23 +138,21 @@ def figure_file(stem: str, name: str) -> str:
 
 
 def companion_files(
-    d: Derivation, figures: bool | None = None, stem: str | None = None, summary: bool = False
+    d: Derivation,
+    figures: bool | None = None,
+    stem: str | None = None,
+    summary: bool = False,
+    lang: str = "en",
 ) -> dict[str, bytes]:
     """The SVG files the Markdown sheet of ``d`` (``STEM.md``; default: the layer's label;
-    ``summary``: in summary detail) links to, by file name; none when the sheet has no
-    figures."""
+    ``summary``: in summary detail; ``lang``: its language, for the SVGs' titles) links
+    to, by file name; none when the sheet has no figures."""
     from .svg import render_svg
 
     if not wanted(d.layer, figures, summary):
         return {}
     stem = d.layer.label() if stem is None else stem
-    return {figure_file(stem, f.name): render_svg(f).encode() for f in sheet_figures(d)}
-
-
-_INTRO = (
-    "Pictures of the index sets above, drawn from the derivation's own data: every shaded "
-    "cell is a factor\nof a term of the forward pass or of a gradient."
-)
+    return {figure_file(stem, f.name): render_svg(f).encode() for f in sheet_figures(d, lang)}
 
 
 _MD_SPECIALS = "\\`*_[]<>!#|$"
@@ -175,16 +177,16 @@ def _entry(fig: Figure, stem: str) -> dict[str, Any]:
     }
 
 
-def figure_section(d: Derivation, stem: str | None = None) -> dict[str, Any]:
+def figure_section(d: Derivation, stem: str | None = None, lang: str = "en") -> dict[str, Any]:
     """The ``figure`` section: heading, intro (prose) and each figure's TikZ picture, SVG
     file name (``STEM.NAME.svg``; default stem: the layer's label), caption (prose), alt
-    text and the height it needs (with its caption)."""
+    text and the height it needs (with its caption), in ``lang``."""
     stem = d.layer.label() if stem is None else stem
     return {
         "kind": "figure",
-        "heading": "Figures",
-        "intro": _INTRO,
-        "figures": [_entry(f, stem) for f in sheet_figures(d)],
+        "heading": text("figures.heading", lang),
+        "intro": text("figures.intro", lang),
+        "figures": [_entry(f, stem) for f in sheet_figures(d, lang)],
     }
 
 
@@ -199,9 +201,9 @@ def add_figures(
     the skeleton whether to load TikZ."""
     d = view.d
     content["tikz"] = False
-    if not wanted(d.layer, figures, view.summary):
+    if not wanted(d.layer, figures, view.summary, view.options.fragment):
         return
-    section = figure_section(d, stem)
+    section = figure_section(d, stem, view.lang)
     if not section["figures"]:
         return
     sections: list[dict[str, Any]] = content["sections"]

@@ -15,6 +15,7 @@ import sympy
 
 from ..render.printing import term_width
 from ..render.sheet import FIRST_ROW_BUDGET, MATRIX_BUDGET, MAX_COLUMNS, ROW_BUDGET, size_text
+from .messages import text
 from .numbers import Worked, WorkedElement, worked_numbers
 from .values import HIGH, LOW, WorkedValues
 
@@ -109,15 +110,14 @@ def _maps(
                     [values[(*lead, *first, i, j)] for j in range(rest[1])] for i in range(rest[0])
                 ]
             if not rest:
-                text = f"{label} = {_number(view, cells[0][0])}"
-                out.append((text, term_width(text)))
+                single = f"{label} = {_number(view, cells[0][0])}"
+                out.append((single, term_width(single)))
                 continue
             rows = tuple(tuple(r) for r in cells)
             width = view.matrix_width(rows) + term_width(label) + 2
             if width > MATRIX_BUDGET or len(rows[0]) > MAX_COLUMNS:
-                out.append(
-                    (rf"{label} \text{{ is }} {size_text(rest)}\text{{: too wide to print}}", 30)
-                )
+                note = text("numbers.too_wide", view.lang)
+                out.append((rf"{label}\colon\ {size_text(rest)}\ \text{{({note})}}", 30))
                 continue
             out.append((f"{label} = {view.p.matrix(rows)}", width))
     return out
@@ -127,11 +127,11 @@ def _group(parts: list[tuple[str, float]]) -> list[str]:
     """Matrices side by side, as many as fit a line."""
     rows: list[list[str]] = [[]]
     used = 0.0
-    for text, width in parts:
+    for part, width in parts:
         if rows[-1] and used + width + 3 > MATRIX_BUDGET:
             rows.append([])
             used = 0.0
-        rows[-1].append(text)
+        rows[-1].append(part)
         used += width + 3
     return [r",\quad ".join(r) for r in rows if r]
 
@@ -140,34 +140,26 @@ def _values_of(elements: tuple[WorkedElement, ...]) -> dict[tuple[int, ...], sym
     return {e.index: e.value for e in elements}
 
 
-def _source(values: WorkedValues, layer_kind: str) -> str:
+def _source(values: WorkedValues, lang: str) -> str:
+    """Where the values came from (prose)."""
     if values.source.startswith("seed "):
         seed = values.source.split()[1]
-        text = (
-            f"integers from ${LOW}$ to ${HIGH}$ drawn with numpy's `default_rng({seed})` "
-            f"(`--seed {seed}`)"
-        )
+        return text("numbers.seed", lang, low=LOW, high=HIGH, seed=seed)
+    if values.source.startswith("file "):
+        out = text("numbers.file", lang, name=values.source.removeprefix("file "))
     else:
-        name = values.source.removeprefix("file ")
-        text = (
-            f"the integers of `{name}` (`--values`)"
-            if values.source.startswith("file ")
-            else "the integers given"
-        )
-        if values.drawn:
-            text += (
-                " with "
-                + ", ".join(f"${x}$" for x in values.drawn)
-                + f" drawn from ${LOW}$ to ${HIGH}$ as `--seed 0` draws "
-                + ("it" if len(values.drawn) == 1 else "them")
-            )
-    return text
+        out = text("numbers.given", lang)
+    if values.drawn:
+        letters = ", ".join(f"${x}$" for x in values.drawn)
+        out += text("numbers.drawn", lang, letters=letters, low=LOW, high=HIGH)
+    return out
 
 
 def worked_section(view: SheetView, worked: Worked) -> dict[str, Any]:
     """The section's data: the values in, the forward values, each gradient's products."""
     d = view.d
     layer = d.layer
+    lang = view.lang
     inputs: list[tuple[str, float]] = []
     for letter, a in worked.values.values:
         values = {
@@ -206,39 +198,21 @@ def worked_section(view: SheetView, worked: Worked) -> dict[str, Any]:
             else []
         )
         more = len(elements) - len(shown)
-        gradients.append(
-            {
-                "intro": f"$\\partial E/\\partial {view.p.name(letter, ())}$, term by term"
-                + (f" (the first {len(shown)} of {len(elements)} elements)" if more else "")
-                + ":",
-                "lines": lines,
-                "matrices": matrices,
-            }
+        g_name = rf"\partial E/\partial {view.p.name(letter, ())}"
+        intro = (
+            text("numbers.gradient_some", lang, g=g_name, shown=len(shown), total=len(elements))
+            if more
+            else text("numbers.gradient", lang, g=g_name)
         )
-    check = (
-        "The plain-loop numpy reference gives the same numbers for the forward pass and every "
-        "gradient."
-        if worked.reference_agrees
-        else "The plain-loop numpy reference gives DIFFERENT numbers: NOT VERIFIED."
-    )
+        gradients.append({"intro": intro, "lines": lines, "matrices": matrices})
+    check = text("numbers.agrees" if worked.reference_agrees else "numbers.disagrees", lang)
+    maxpool = text("numbers.maxpool", lang) if layer.kind.startswith("max_pool") else ""
     return {
         "kind": "worked",
-        "heading": "Worked numbers",
-        "intro": (
-            "The same derivation with numbers, to check by hand: "
-            + _source(worked.values, layer.kind)
-            + ",\nsubstituted into the derived elements above, term by term, in exact "
-            "arithmetic."
-            + (
-                " The values of $A$ are the layer's own: they set the switches."
-                if layer.kind.startswith("max_pool")
-                else ""
-            )
-        ),
+        "heading": text("numbers.heading", lang),
+        "intro": text("numbers.intro", lang, source=_source(worked.values, lang), maxpool=maxpool),
         "inputs": _group(inputs),
-        "forward_intro": "The forward pass at these values, and its first element term by term:"
-        if example
-        else "The forward pass at these values:",
+        "forward_intro": text("numbers.forward_example" if example else "numbers.forward", lang),
         "forward": forward_rows,
         "example": example,
         "gradients": gradients,
