@@ -1,0 +1,162 @@
+"""Stage 2 of a handout: derive every item and gather what the handout shows.
+
+Each item is derived, proved and cross-checked by the same pipeline as
+``symderiv derive``; its content is the layer's own sheet
+(:meth:`~symderiv.core.layer.Layer.sheet`, read through a
+:class:`~symderiv.render.sheet.SheetView`), with the sections the handout file
+asks for, at the detail it asks for.  The exercises are made from the same
+derivations (:mod:`symderiv.handout.exercises`).  Nothing here formats text:
+the renderers in :mod:`symderiv.handout.formats` read these records.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..core.layer import DEFAULT_MAX_TERMS, Layer
+from ..core.pipeline import check_size
+from .exercises import Exercise, make_exercises
+from .file import HandoutSpec, LayerItem, NetworkItem
+from .texts import text
+
+if TYPE_CHECKING:
+    from ..core.model import Derivation
+    from ..render.sheet import SheetView
+
+__all__ = ["Handout", "Part", "assemble", "section_id"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One item of the handout: its derivation, heading, sheet sections and exercises."""
+
+    number: int
+    heading: str
+    layer: Layer
+    derivation: Derivation
+    sheet: dict[str, Any]
+    sections: tuple[dict[str, Any], ...]
+    exercises: tuple[Exercise, ...]
+    options: tuple[tuple[str, str], ...]
+
+    @property
+    def verified(self) -> bool:
+        return self.derivation.verified
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A whole handout, derived: the file's settings and one part per item."""
+
+    spec: HandoutSpec
+    parts: tuple[Part, ...]
+    command: str
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        return tuple(e for p in self.parts for e in p.exercises)
+
+    @property
+    def verified(self) -> bool:
+        return all(p.verified for p in self.parts)
+
+
+def section_id(section: dict[str, Any], view: SheetView) -> str:
+    """The name a handout file uses for a sheet section (see ``SECTION_NAMES``): its kind,
+    except that the element lists are ``forward`` (the forward pass) or ``gradients``."""
+    kind = str(section["kind"])
+    if kind != "elements":
+        return kind
+    equations = section.get("equations") or []
+    forward = view.d.forward
+    if equations and forward and equations[0].get("lhs") == view.lhs(forward[0]):
+        return "forward"
+    return "gradients"
+
+
+def _summarize(section: dict[str, Any], language: str) -> dict[str, Any]:
+    """A section at summary detail: one example element per list, one contribution row."""
+    out = dict(section)
+    if section["kind"] == "elements" and len(section["equations"]) > 1:
+        out["equations"] = section["equations"][:1]
+        more = len(section["equations"]) - 1
+        note = text(language, "summary_more", count=more)
+        out["after"] = [{"kind": "handout_note", "text": note}, *section.get("after", [])]
+    elif section["kind"] == "contributions" and len(section["rows"]) > 1:
+        more = len(section["rows"]) - 1
+        out["rows"] = section["rows"][:1]
+        out["intro"] = section["intro"] + " " + text(language, "summary_more", count=more)
+    return out
+
+
+def _without_cross_ref(section: dict[str, Any]) -> dict[str, Any]:
+    """A layer section that no longer points to the closed forms (they are not shown)."""
+    if section.get("cross_ref"):
+        return {**section, "cross_ref": False}
+    return section
+
+
+def _layer_of(item: LayerItem | NetworkItem, spec: HandoutSpec) -> Layer:
+    if isinstance(item, LayerItem):
+        return item.layer
+    # The hook for whole networks (the networks issue: `symderiv derive network FILE.toml`).
+    # A network is itself a Layer; load it here once symderiv has networks.
+    from ..exceptions import SpecError
+
+    raise SpecError(
+        f"{spec.source}: item {item.number}: network {str(item.path)!r}: "
+        + text("en", "network_missing")
+    )
+
+
+def _command(spec: HandoutSpec) -> str:
+    shown = shlex.quote(str(spec.source))
+    shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in shown)
+    return f"symderiv handout {shown}"
+
+
+def assemble(
+    spec: HandoutSpec, *, max_terms: int = DEFAULT_MAX_TERMS, progress: bool = False
+) -> Handout:
+    """Derive every item of ``spec`` (each refused at once when over ``max_terms``) and
+    gather the sections and exercises the handout shows."""
+    from ..render.sheet import SheetView
+
+    layers = [_layer_of(item, spec) for item in spec.items]
+    for layer in layers:  # every size checked before any work
+        check_size(layer, max_terms)
+    parts = []
+    number = 0
+    for item, layer in zip(spec.items, layers, strict=True):
+        d = layer.derive(max_terms=max_terms, progress=progress)
+        view = SheetView(d)
+        sheet = view.build()
+        wanted = item.sections or spec.sections
+        sections = []
+        for section in sheet["sections"]:
+            sid = section_id(section, view)
+            if wanted is not None and sid not in wanted:
+                continue
+            shown = _summarize(section, spec.language) if spec.detail == "summary" else section
+            sections.append({**shown, "id": sid})
+        if not any(s["id"] == "closed_forms" for s in sections):
+            sections = [_without_cross_ref(s) for s in sections]
+        exercises = make_exercises(
+            view, sheet, spec.exercises, spec.language, part=item.number, start=number + 1
+        )
+        number += len(exercises)
+        parts.append(
+            Part(
+                number=item.number,
+                heading=item.title or sheet["title_text"],
+                layer=layer,
+                derivation=d,
+                sheet=sheet,
+                sections=tuple(sections),
+                exercises=exercises,
+                options=item.options if isinstance(item, LayerItem) else (),
+            )
+        )
+    return Handout(spec=spec, parts=tuple(parts), command=_command(spec))
