@@ -222,7 +222,9 @@ class _Reader:
         )
 
     # -- the file ----------------------------------------------------------------
-    def read(self, data: Mapping[str, Any], name: str) -> HandoutSpec:
+    def read(
+        self, data: Mapping[str, Any], name: str, language_override: str | None = None
+    ) -> HandoutSpec:
         for key in data:
             if key not in _TOP_KEYS:
                 raise self.fail(
@@ -231,6 +233,8 @@ class _Reader:
         if "title" not in data:
             raise self.fail("title", 'missing; give the handout a title, e.g. title = "..."')
         language = self.choice("language", data.get("language", "en"), LANGUAGES)
+        if language_override is not None:
+            language = self.choice("--lang", language_override, LANGUAGES)
         title = self.text("title", data["title"], language, required=True)
         author = self.text("author", data.get("author", ""), language)
         course = self.text("course", data.get("course", ""), language)
@@ -364,19 +368,22 @@ class _Reader:
         return LayerItem(number, kind, tuple(typed.items()), layer, title, sections)
 
 
-def parse_handout(text: str, source: Path) -> HandoutSpec:
+def parse_handout(text: str, source: Path, language: str | None = None) -> HandoutSpec:
     """A handout from the text of its file (``source`` names it in errors and resolves
-    the files it names)."""
+    the files it names); ``language`` overrides the file's (its texts are checked for
+    that language's TeX engine)."""
     reader = _Reader(source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{source}: not valid TOML: {exc}") from None
-    return reader.read(data, source.stem if _NAME.fullmatch(source.stem) else "handout")
+    stem = source.stem if _NAME.fullmatch(source.stem) else "handout"
+    return reader.read(data, stem, language)
 
 
-def read_handout(path: str | Path) -> HandoutSpec:
-    """Read and check a handout file; :class:`SpecError` names the file and the field."""
+def read_handout(path: str | Path, language: str | None = None) -> HandoutSpec:
+    """Read and check a handout file; :class:`SpecError` names the file and the field.
+    ``language`` overrides the file's."""
     source = Path(path)
     try:
         with open(source, "rb") as f:
@@ -395,4 +402,4 @@ def read_handout(path: str | Path) -> HandoutSpec:
         raise SpecError(
             f"{source}: not UTF-8 text (byte {exc.start}); save the handout file as UTF-8"
         ) from None
-    return parse_handout(text, source)
+    return parse_handout(text, source, language)
