@@ -418,6 +418,100 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
 
 
 @cli.command()
+@click.argument("file", metavar="FILE.toml")
+@click.option(
+    "--format",
+    "formats",
+    default=None,
+    metavar="LIST",
+    help="Comma-separated: tex, pdf, md, html, ipynb, slides-tex, slides-pdf "
+    "(default: the file's formats).",
+)
+@click.option("--lang", default=None, metavar="en|zh", help="The language (default: the file's).")
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    metavar="DIR",
+    help="Folder to write into (default: output/ in the current folder).",
+)
+@click.option(
+    "--templates",
+    default=None,
+    metavar="DIR",
+    help="A folder of your own templates, looked up before symderiv's (sandboxed).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
+def handout(
+    file: str,
+    formats: str | None,
+    lang: str | None,
+    output: str | None,
+    templates: str | None,
+    force: bool,
+) -> None:
+    """Build a lecture handout described by FILE.toml (see the README's Handouts section).
+
+    \b
+    symderiv handout examples/handouts/classic-notes.toml
+    symderiv handout notes.toml --format pdf,slides-pdf --lang zh -o handouts
+    """
+    from .handout import build_handout_files, read_handout
+    from .handout.file import FORMATS, LANGUAGES
+
+    for option, text in (
+        ("FILE", file),
+        ("--format", formats),
+        ("--lang", lang),
+        ("--output", output),
+        ("--templates", templates),
+    ):
+        _given(option, text)
+    if lang is not None and lang not in LANGUAGES:
+        raise SpecError(f"--lang {quoted(lang)}: expected one of {', '.join(LANGUAGES)}")
+    spec = read_handout(file, language=lang)
+    if formats is not None:
+        names = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        if not names or any(f not in FORMATS for f in names):
+            raise SpecError(
+                f"--format {quoted(formats)}: expected a comma-separated list of "
+                + ", ".join(FORMATS)
+            )
+        spec = spec.with_options(formats=tuple(dict.fromkeys(names)))
+    folder = Path(output if output is not None else "output")
+    _check_length(folder, "--output", output)
+    kind = _kind(folder)
+    if kind == "file":
+        raise SpecError(f"--output {quoted(str(folder))} is a file, not a folder")
+    if kind not in ("folder", "missing"):
+        raise SpecError(f"--output {quoted(str(folder))}: cannot be reached: {kind}")
+    if kind == "missing":
+        problem = _folder_problem(folder.parent)
+        if problem is not None:
+            raise SpecError(f"--output {quoted(str(folder))}: {problem}")
+    files = build_handout_files(
+        spec,
+        folder,
+        templates=Path(templates) if templates is not None else None,
+        force=force,
+        progress=True,
+    )
+    if kind == "missing":
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create the folder {str(folder)!r}: {exc.strerror}"
+            ) from None
+    for path in write_files(files.files, force=force):
+        click.echo(f"symderiv: wrote {path}", err=True)
+    verdict = "verified" if files.verified else "NOT VERIFIED"
+    click.echo(f"symderiv: {spec.name}: {verdict}", err=True)
+    if not files.verified:
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("layer", metavar="LAYER")
 @click.argument("formula", metavar="FORMULA")
 @click.option(
