@@ -167,17 +167,21 @@ class NumericCheck:
 class _Display:
     """The display mixin: renderers are imported only when a record is shown."""
 
-    def to_latex(self) -> str:
-        """The standalone LaTeX sheet."""
+    def to_latex(self, lang: str = "en", detail: str = "full", fragment: bool = False) -> str:
+        """The LaTeX sheet: ``lang`` "en" (pdflatex) or "zh" (xelatex); ``detail`` "full"
+        or "summary"; ``fragment``: without preamble, to ``\\input`` into one's notes."""
         from ..render.documents import render_tex
+        from ..render.options import RenderOptions
 
-        return render_tex(self)  # type: ignore[arg-type]
+        options = RenderOptions(lang=lang, detail=detail, fragment=fragment)
+        return render_tex(self, options)  # type: ignore[arg-type]
 
-    def to_markdown(self) -> str:
-        """The GitHub-flavoured Markdown sheet."""
+    def to_markdown(self, lang: str = "en", detail: str = "full") -> str:
+        """The GitHub-flavoured Markdown sheet (``lang``, ``detail`` as for ``to_latex``)."""
         from ..render.documents import render_md
+        from ..render.options import RenderOptions
 
-        return render_md(self)  # type: ignore[arg-type]
+        return render_md(self, RenderOptions(lang=lang, detail=detail))  # type: ignore[arg-type]
 
     def to_json(self) -> str:
         """The ``symderiv/1`` JSON document."""

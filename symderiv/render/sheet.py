@@ -23,6 +23,8 @@ from ..core.model import ClosedFormCheck, Derivation, Element, Term
 from ..core.pipeline import USER_CLAIM
 from ..core.symbols import element_name
 from ..marker import MARKER, package_version
+from .messages import translator
+from .options import RenderOptions
 from .printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
 
 __all__ = [
@@ -154,9 +156,14 @@ def split_matrices(parts: list[tuple[str, float]], budget: float) -> list[str]:
 class SheetView:
     """Reads one Derivation and builds the strings its sheet shows."""
 
-    def __init__(self, d: Derivation) -> None:
+    def __init__(self, d: Derivation, options: RenderOptions | None = None) -> None:
         self.d = d
         self.layer = d.layer
+        self.options = options if options is not None else RenderOptions()
+        self.lang = self.options.lang
+        self.summary = self.options.summary
+        #: a message of :mod:`symderiv.render.messages` in the sheet's language
+        self._ = translator(self.lang)
         self.p = SheetLatexPrinter(d.notation)
         self.t = SheetTextPrinter(d.notation)
 
@@ -303,5 +310,8 @@ class SheetView:
             "version": package_version(),
             "label": self.layer.label(),
             "verified": self.d.verified,
+            "lang": self.lang,
+            "detail": self.options.detail,
+            "fragment": self.options.fragment,
             **content,
         }
