@@ -40,6 +40,8 @@ class Part:
     sections: tuple[dict[str, Any], ...]
     exercises: tuple[Exercise, ...]
     options: tuple[tuple[str, str], ...]
+    lang: str = "en"
+    detail: str = "full"
 
     @property
     def verified(self) -> bool:
@@ -122,6 +124,7 @@ def assemble(
 ) -> Handout:
     """Derive every item of ``spec`` (each refused at once when over ``max_terms``) and
     gather the sections and exercises the handout shows."""
+    from ..render.options import RenderOptions
     from ..render.sheet import SheetView
 
     layers = [_layer_of(item, spec) for item in spec.items]
@@ -131,7 +134,7 @@ def assemble(
     number = 0
     for item, layer in zip(spec.items, layers, strict=True):
         d = layer.derive(max_terms=max_terms, progress=progress)
-        view = SheetView(d)
+        view = SheetView(d, RenderOptions(lang=spec.language, detail=spec.detail))
         sheet = view.build()
         wanted = item.sections or spec.sections
         sections = []
@@ -157,6 +160,8 @@ def assemble(
                 sections=tuple(sections),
                 exercises=exercises,
                 options=item.options if isinstance(item, LayerItem) else (),
+                lang=spec.language,
+                detail=spec.detail,
             )
         )
     return Handout(spec=spec, parts=tuple(parts), command=_command(spec))

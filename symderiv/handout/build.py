@@ -85,8 +85,10 @@ def _html(
     context["command"] = comment_text(handout.command)
     title = handout.spec.title
     if document != "handout":
+        from .texts import text
+
         key = "exercises_title" if document == "exercises" else "key_title"
-        title += ": " + context["t"][key]
+        title += ": " + text(handout.spec.language, key)
     context["meta"]["title"] = html_text(title)
     return render(
         env,

@@ -27,13 +27,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..exceptions import SpecError
 from ..marker import MARKER, package_version
-from ..render.documents import template_dir
+from ..render.documents import _message, template_dir
 from ..render.sheet import md_math, prose_md, prose_tex, tex_code, tex_escape
 from ..render.sheet import tex_text as sheet_tex_text
 from .assemble import Handout, Part
 from .escape import comment_text, html_text, md_text, tex_text
 from .exercises import Exercise
-from .texts import TEXTS
 
 __all__ = [
     "DOCUMENTS",
@@ -81,6 +80,7 @@ def environment(user_templates: Path | None = None) -> SandboxedEnvironment:
     env.filters["user_tex"] = tex_text
     env.filters["user_md"] = md_text
     env.filters["user_html"] = html_text
+    env.globals["_"] = _message  # a message in the rendering's language (``lang``)
     return env
 
 
@@ -191,6 +191,9 @@ def _section_context(part: Part) -> dict[str, Any]:
         "version": package_version(),
         "label": part.layer.label(),
         "verified": part.verified,
+        "lang": part.lang,
+        "detail": part.detail,
+        "fragment": False,
         "title": sheet["title"],
         "title_text": sheet["title_text"],
         "command": sheet["command"],
@@ -235,10 +238,10 @@ def _context(
         "command": handout.command,
         "document": document,
         "language": s.language,
+        "lang": s.language,
         "engine": "xelatex" if s.language == "zh" else "pdflatex",
         "detail": s.detail,
         "meta": _meta(handout, escape),
-        "t": dict(TEXTS[s.language]),
         "verified": handout.verified,
         "format": fmt,
     }

@@ -1,12 +1,17 @@
-"""Every fixed text of a handout, in English and Chinese, in one table.
+"""Every fixed text of a handout, in English and Chinese, registered in symderiv's one
+table of messages (:mod:`symderiv.render.messages`) under ``handout.<key>``.
 
-The keys name what a text is for; ``{name}`` fields are filled with
-:meth:`str.format`.  Texts are in the sheets' prose markup (``**bold**``,
-``*emphasis*``, `` `code` ``, ``$math$``), rendered to each format by the same
-filters as the sheets; the mathematics is never translated.
+Texts are in the sheets' prose markup (``**bold**``, ``*emphasis*``, `` `code` ``,
+``$math$``), rendered to each format by the same filters as the sheets; ``{name}``
+fields are filled by :func:`symderiv.render.messages.text`; the mathematics is never
+translated.  Templates read them with the Jinja global ``_``:
+``\\VAR{_("handout.exercise")}``.
 """
 
 from __future__ import annotations
+
+from ..render.messages import register
+from ..render.messages import text as message
 
 __all__ = ["TEXTS", "text"]
 
@@ -61,6 +66,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "network_missing": "network items need symderiv's networks "
         "(`symderiv derive network FILE.toml`), which this version does not have",
         "figure": "Figure",
+        "stop": ".",
+        "colon": ": ",
     },
     "zh": {
         "generated": "由 symderiv {version} 推导并证明。",
@@ -107,10 +114,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "network_missing": "网络条目需要 symderiv 的网络功能"
         "（`symderiv derive network FILE.toml`），此版本尚未提供",
         "figure": "图",
+        "stop": "。",
+        "colon": "：",
     },
 }
 
 
+register(
+    {
+        f"handout.{key}": {lang: TEXTS[lang][key] for lang in TEXTS}
+        for key in TEXTS["en"]
+    }
+)
+
+
 def text(language: str, key: str, **fields: object) -> str:
-    """The fixed text ``key`` in ``language``， its ``{fields}`` filled in."""
-    return TEXTS[language][key].format(**fields)
+    """The handout's message ``key`` in ``language``, its ``{fields}`` filled in."""
+    return message(f"handout.{key}", language, **fields)
