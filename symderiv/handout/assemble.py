@@ -82,7 +82,9 @@ def _summarize(section: dict[str, Any], language: str) -> dict[str, Any]:
     """A section at summary detail: one example element per list, one contribution row."""
     out = dict(section)
     if section["kind"] == "elements" and len(section["equations"]) > 1:
-        out["equations"] = section["equations"][:1]
+        # the element with the most terms: an interior one, where the pattern shows
+        example = max(section["equations"], key=lambda e: len(e["text"].split(" + ")))
+        out["equations"] = [example]
         more = len(section["equations"]) - 1
         note = text(language, "summary_more", count=more)
         out["after"] = [{"kind": "handout_note", "text": note}, *section.get("after", [])]

@@ -153,4 +153,3 @@ def build_files(
         else:
             files[folder / name] = data.encode("utf-8")
     return files
-

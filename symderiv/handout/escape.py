@@ -29,8 +29,8 @@ _TEX = {
     "|": r"\textbar{}",
     '"': r"\textquotedbl{}",
     "-": "-{}",  # no -- or --- ligature
-    "'": "'{}",  # no '' ligature
-    "`": "`{}",
+    "'": r"\textquotesingle{}",  # straight, as typed (and no '' ligature)
+    "`": r"\textasciigrave{}",
     "!": "!{}",  # no !` ligature
     "?": "?{}",
     ",": ",{}",  # no ,, ligature

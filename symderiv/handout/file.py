@@ -213,8 +213,10 @@ class _Reader:
             return repr(value)
         if isinstance(value, str):
             return value
-        if isinstance(value, list) and value and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         ):
             return "x".join(map(str, value))
         raise self.fail(
@@ -227,9 +229,7 @@ class _Reader:
     ) -> HandoutSpec:
         for key in data:
             if key not in _TOP_KEYS:
-                raise self.fail(
-                    key, f"no such field; a handout file has {', '.join(_TOP_KEYS)}"
-                )
+                raise self.fail(key, f"no such field; a handout file has {', '.join(_TOP_KEYS)}")
         if "title" not in data:
             raise self.fail("title", 'missing; give the handout a title, e.g. title = "..."')
         language = self.choice("language", data.get("language", "en"), LANGUAGES)
@@ -258,7 +258,7 @@ class _Reader:
         if not isinstance(items, list) or not items:
             raise self.fail(
                 "item",
-                "missing; give at least one [[item]] table, e.g. [[item]] layer = \"conv2d\"",
+                'missing; give at least one [[item]] table, e.g. [[item]] layer = "conv2d"',
             )
         if len(items) > _MAX_ITEMS:
             raise self.fail("item", f"{len(items)} items; at most {_MAX_ITEMS}")

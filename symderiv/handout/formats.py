@@ -170,7 +170,9 @@ def shift_headings(markdown: str, anchors: Anchors | None = None, by: int = 1) -
 
 def _prefix_labels(tex: str, prefix: str) -> str:
     """Labels and references of one part made its own (several parts share a sheet's
-    ``sec:closed``)."""
+    ``sec:closed``), and the sheets' straight quote in code (OT1's ``\\char13``) as the
+    handout's fonts have it (T1 Latin Modern, or xelatex's Unicode fonts)."""
+    tex = tex.replace(r"\char13{}", r"\textquotesingle{}")
     return re.sub(r"\\(label|ref|pageref)\{", rf"\\\1{{{prefix}", tex)
 
 
@@ -267,9 +269,7 @@ def render_tex(
             ]
             if document == "exercises" and context_sections:
                 body = "\n".join(
-                    render(
-                        env, f"sections/{s['kind']}.tex.j2", section=s, **_section_context(part)
-                    )
+                    render(env, f"sections/{s['kind']}.tex.j2", section=s, **_section_context(part))
                     for s in context_sections
                 )
         parts.append(

@@ -83,7 +83,7 @@ class Katex:
         def font(m: re.Match[str]) -> str:
             data = (self.dist / "fonts" / f"{m[1]}.woff2").read_bytes()
             encoded = base64.b64encode(data).decode("ascii")
-            return f"src:url(data:font/woff2;base64,{encoded}) format(\"woff2\")"
+            return f'src:url(data:font/woff2;base64,{encoded}) format("woff2")'
 
         return re.sub(r"src:url\(fonts/([\w-]+)\.woff2\) format\(\"woff2\"\)[^;}]*", font, css)
 

@@ -116,7 +116,7 @@ def render_ipynb(handout: Handout, env: Any = None) -> str:
             "code",
             "for c in d.closed_forms:\n"
             '    print(f"dE/d{c.of} = {c.formula.text()}: '
-            '{\'holds\' if c.holds else \'does not hold\'} ({c.stated_in})")',
+            "{'holds' if c.holds else 'does not hold'} ({c.stated_in})\")",
         )
     notebook = {
         "metadata": {

@@ -125,8 +125,11 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
                     "title": text(lang, "slides_which"),
                     "lhs": _split(group[0]["latex"])[0],
                     "forms": [
-                        {"latex": _split(f["latex"])[1] or f["latex"], "holds": f["holds"],
-                         "verdict": _verdict(f, lang)}
+                        {
+                            "latex": _split(f["latex"])[1] or f["latex"],
+                            "holds": f["holds"],
+                            "verdict": _verdict(f, lang),
+                        }
                         for f in group
                     ],
                 }

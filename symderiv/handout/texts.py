@@ -120,12 +120,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-register(
-    {
-        f"handout.{key}": {lang: TEXTS[lang][key] for lang in TEXTS}
-        for key in TEXTS["en"]
-    }
-)
+register({f"handout.{key}": {lang: TEXTS[lang][key] for lang in TEXTS} for key in TEXTS["en"]})
 
 
 def text(language: str, key: str, **fields: object) -> str:
