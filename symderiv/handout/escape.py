@@ -63,12 +63,13 @@ def tex_text(value: object) -> str:
     return "".join(_TEX.get(ch, ch) for ch in str(value))
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>&$~\"'=:;,/?@^%")
+_MD_SPECIAL = set("\\`*_{}[]()#!|<>&$~")
 
 
 def md_text(value: object) -> str:
-    """User text for Markdown: every ASCII punctuation character backslash-escaped
-    (CommonMark's rule), so none of it is read as emphasis, a link, HTML or math."""
+    """User text for Markdown: every character that could start markup (emphasis, code,
+    links, HTML, entities, math, tables, a heading's closing ``#``) backslash-escaped, as
+    CommonMark allows for any ASCII punctuation, so none of it is read as markup."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(value))
 
 

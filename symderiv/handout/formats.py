@@ -318,7 +318,7 @@ def render_md(
             ]
         else:
             sections = []
-        body = "\n".join(shift_headings(s, anchors) for s in sections)
+        body = shift_headings("\n".join(sections), anchors)
         parts.append(
             {
                 "number": part.number,

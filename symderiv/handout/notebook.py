@@ -106,7 +106,7 @@ def render_ipynb(handout: Handout, env: Any = None) -> str:
     add("markdown", "\n".join(head))
     add("code", "import symderiv")
     for part in handout.parts:
-        sections = "\n".join(shift_headings(t) for t in part_sections(env, part, "md"))
+        sections = shift_headings("\n".join(part_sections(env, part, "md")))
         add("markdown", to_jupyter_markdown(f"## {md_text(part.heading)}\n\n{sections}").strip())
         add("markdown", text(lang, "notebook_derive"))
         add("code", f"layer = {api_call(part)}\nd = layer.derive()\nprint(d)")
