@@ -383,8 +383,11 @@ def _targets(
 @click.option("--no-pdf", is_flag=True, help="Skip compiling the PDFs.")
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 def gallery(output: str, no_pdf: bool, force: bool) -> None:
-    """Regenerate the gallery of example sheets (tex, md, json and pdf)."""
-    from .gallery import GALLERY, catalogue_files, gallery_files
+    """Regenerate the gallery of example sheets (tex, md, json and pdf) and the example
+    handouts (examples/handouts: the classic notes in English and Chinese)."""
+    from .gallery import GALLERY, catalogue_files, gallery_files, handout_files, handout_specs
+    from .handout.build import check_tools, target_names
+
     _given("--output", output)
     folder = Path(output)
     _check_length(folder, "--output", output)
@@ -399,6 +402,10 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
         raise SpecError(f"--output {quoted(output)}: cannot be reached: {kind}")
     suffixes = ("tex", "md", "json") if no_pdf else ("tex", "md", "json", "pdf")
     targets = [folder / f"{spec.label()}.{suffix}" for spec in GALLERY for suffix in suffixes]
+    handouts = handout_specs(pdf=not no_pdf)
+    for handout_spec in handouts:  # the tools they need (latexmk, KaTeX) before any work
+        check_tools(handout_spec)
+        targets += [folder / name for name in target_names(handout_spec).values()]
     for target in targets:
         _check_length(target, "--output", output)
     if kind == "folder":  # before the (long) work, as derive does
@@ -409,6 +416,8 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
         files.update(gallery_files(spec, folder, pdf=not no_pdf))
     click.echo("symderiv: the catalogue of published identities", err=True)
     files.update(catalogue_files(folder, pdf=not no_pdf))
+    click.echo("symderiv: the handouts (examples/handouts)", err=True)
+    files.update(handout_files(folder, pdf=not no_pdf))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -429,6 +438,12 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
 )
 @click.option("--lang", default=None, metavar="en|zh", help="The language (default: the file's).")
 @click.option(
+    "--name",
+    default=None,
+    metavar="STEM",
+    help="File-name stem of the files (default: the file's name setting, or its stem).",
+)
+@click.option(
     "--output",
     "-o",
     default=None,
@@ -446,6 +461,7 @@ def handout(
     file: str,
     formats: str | None,
     lang: str | None,
+    name: str | None,
     output: str | None,
     templates: str | None,
     force: bool,
@@ -463,6 +479,7 @@ def handout(
         ("FILE", file),
         ("--format", formats),
         ("--lang", lang),
+        ("--name", name),
         ("--output", output),
         ("--templates", templates),
     ):
@@ -478,6 +495,8 @@ def handout(
                 + ", ".join(FORMATS)
             )
         spec = spec.with_options(formats=tuple(dict.fromkeys(names)))
+    if name is not None:
+        spec = spec.with_options(name=name)
     folder = Path(output if output is not None else "output")
     _check_length(folder, "--output", output)
     kind = _kind(folder)

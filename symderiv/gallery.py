@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core.layer import Layer
+from .handout.file import HandoutSpec
 from .latex import compile_pdf
 from .layers.activation import leaky_relu, relu, sigmoid, tanh
 from .layers.combination import map_combination
@@ -14,7 +15,15 @@ from .layers.loss import softmax_cross_entropy, squared_error
 from .layers.pool import avg_pool2d, max_pool2d
 from .layers.subsample import subsample2d
 
-__all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files"]
+__all__ = [
+    "CATALOGUE_STEM",
+    "GALLERY",
+    "HANDOUTS",
+    "catalogue_files",
+    "gallery_files",
+    "handout_files",
+    "handout_specs",
+]
 
 GALLERY: tuple[Layer, ...] = (
     # The classic example of the lecture notes: 4×4 input, 2×2 kernel, correlation.
@@ -94,4 +103,40 @@ def catalogue_files(folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
     }
     if pdf:
         files[stem.with_suffix(".pdf")] = compile_pdf(tex).pdf
+    return files
+
+
+HANDOUT_FOLDER = Path(__file__).resolve().parent.parent / "examples" / "handouts"
+"""The example handout files (in the source tree; the gallery is regenerated from there)."""
+
+HANDOUTS: tuple[tuple[str, str, str], ...] = (
+    # The classic notes end to end, in English and in Chinese: the handout, its exercises
+    # and answer key (tex, pdf, md, html), its Beamer slides, and the notebook.
+    ("classic-notes.toml", "en", "classic-notes"),
+    ("classic-notes.toml", "zh", "classic-notes-zh"),
+)
+HANDOUT_FORMATS = ("tex", "pdf", "md", "html", "ipynb", "slides-tex", "slides-pdf")
+
+
+def handout_specs(*, pdf: bool = True) -> list[HandoutSpec]:
+    """The gallery's handouts, read from ``examples/handouts`` (PDFs left out without
+    ``pdf``)."""
+    from .handout import read_handout
+
+    formats = tuple(f for f in HANDOUT_FORMATS if pdf or not f.endswith("pdf"))
+    return [
+        read_handout(HANDOUT_FOLDER / file, language=lang).with_options(
+            formats=formats, name=name, source=Path("examples", "handouts", file)
+        )
+        for file, lang, name in HANDOUTS
+    ]
+
+
+def handout_files(folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
+    """Every file of the gallery's handouts, rendered in memory."""
+    from .handout import build_handout_files
+
+    files: dict[Path, bytes] = {}
+    for spec in handout_specs(pdf=pdf):
+        files.update(build_handout_files(spec, folder, force=True).files)
     return files

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import texts as texts  # registers the handout's messages (handout.*)
 from .file import HandoutSpec, read_handout
 
 __all__ = ["HandoutFiles", "HandoutSpec", "build_handout_files", "read_handout"]

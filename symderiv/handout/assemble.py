@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.layer import DEFAULT_MAX_TERMS, Layer
 from ..core.pipeline import check_size
+from ..render.messages import text
 from .exercises import Exercise, make_exercises
 from .file import HandoutSpec, LayerItem, NetworkItem
-from .texts import text
 
 if TYPE_CHECKING:
     from ..core.model import Derivation
@@ -86,12 +86,12 @@ def _summarize(section: dict[str, Any], language: str) -> dict[str, Any]:
         example = max(section["equations"], key=lambda e: len(e["text"].split(" + ")))
         out["equations"] = [example]
         more = len(section["equations"]) - 1
-        note = text(language, "summary_more", count=more)
+        note = text("handout.summary_more", language, count=more)
         out["after"] = [{"kind": "handout_note", "text": note}, *section.get("after", [])]
     elif section["kind"] == "contributions" and len(section["rows"]) > 1:
         more = len(section["rows"]) - 1
         out["rows"] = section["rows"][:1]
-        out["intro"] = section["intro"] + " " + text(language, "summary_more", count=more)
+        out["intro"] = section["intro"] + " " + text("handout.summary_more", language, count=more)
     return out
 
 
@@ -111,12 +111,15 @@ def _layer_of(item: LayerItem | NetworkItem, spec: HandoutSpec) -> Layer:
 
     raise SpecError(
         f"{spec.source}: item {item.number}: network {str(item.path)!r}: "
-        + text("en", "network_missing")
+        + text("handout.network_missing", "en")
     )
 
 
 def _command(spec: HandoutSpec) -> str:
-    shown = shlex.quote(str(spec.source))
+    """The command that rebuilds the handout (control characters of a file name shown
+    as escapes: the line goes into comments)."""
+    words = [shlex.quote(w) for w in (str(spec.source), *spec.overrides)]
+    shown = " ".join(words)
     shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in shown)
     return f"symderiv handout {shown}"
 

@@ -85,10 +85,14 @@ def _html(
     context["command"] = comment_text(handout.command)
     title = handout.spec.title
     if document != "handout":
-        from .texts import text
+        from ..render.messages import text
 
-        key = "exercises_title" if document == "exercises" else "key_title"
-        title += ": " + text(handout.spec.language, key)
+        lang = handout.spec.language
+        title += ": " + (
+            text("handout.exercises_title", lang)
+            if document == "exercises"
+            else text("handout.key_title", lang)
+        )
     context["meta"]["title"] = html_text(title)
     return render(
         env,

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from ..render.messages import text
 from ..render.printing import term_width
-from .texts import text
 
 if TYPE_CHECKING:
     from ..core.model import GradientElement
@@ -118,9 +118,6 @@ class _Maker:
         self.language = language
         self.part = part
 
-    def t(self, key: str, **fields: object) -> str:
-        return text(self.language, key, **fields)
-
     def wrt(self) -> tuple[str, ...]:
         return self.d.layer.wrt()
 
@@ -155,7 +152,7 @@ class _Maker:
                 for i, k in enumerate(blanks)
             )
             return {
-                "prompt": self.t("ex_terms"),
+                "prompt": text("handout.ex_terms", self.language),
                 "question": (lhs, _rows(parts)),
                 "answer": answer,
                 "answer_math": (lhs, _rows(filled)),
@@ -179,7 +176,7 @@ class _Maker:
             ]
             rows = _list_rows(pairs)
             return {
-                "prompt": self.t("ex_contributions", x=x),
+                "prompt": text("handout.ex_contributions", self.language, x=x),
                 "question": None,
                 "answer": "",
                 "answer_math": (x, rows),
@@ -195,7 +192,7 @@ class _Maker:
             g = max(elements, key=lambda e: len(e.terms) if e.polynomial else 1)
             eq = self.view.equation(g)
             return {
-                "prompt": self.t("ex_expansion", lhs=eq["lhs"]),
+                "prompt": text("handout.ex_expansion", self.language, lhs=eq["lhs"]),
                 "question": (eq["lhs"], (_wide_box(20),)),
                 "answer": "",
                 "answer_math": (eq["lhs"], tuple(eq["rows"])),
@@ -205,17 +202,19 @@ class _Maker:
     def _convention(self) -> str:
         convention = getattr(self.d.layer, "convention", None)
         if convention:
-            return self.t("convention_named", name=convention)
-        return self.t("convention_layer")
+            return text("handout.convention_named", self.language, name=convention)
+        return text("handout.convention_layer", self.language)
 
     def _verdict(self, form: dict[str, Any]) -> str:
         if form["holds"]:
             if form["checked"] == 1:
-                return self.t("ans_holds_one")
-            return self.t("ans_holds", checked=form["checked"])
+                return text("handout.ans_holds_one", self.language)
+            return text("handout.ans_holds", self.language, checked=form["checked"])
         if form["failures"] == 0:
-            return self.t("ans_undecided")
-        return self.t("ans_fails", failures=form["failures"], checked=form["checked"])
+            return text("handout.ans_undecided", self.language)
+        return text(
+            "handout.ans_fails", self.language, failures=form["failures"], checked=form["checked"]
+        )
 
     def choice(self, avoid: str | None) -> dict[str, Any] | None:
         forms = self.forms()
@@ -229,7 +228,9 @@ class _Maker:
             choices = tuple(_rhs(f["latex"]) for f in group)
             lhs = rf"\partial E/\partial {self.view.p.name(letter, ())}"
             return {
-                "prompt": self.t("ex_choice", lhs=lhs, convention=self._convention()),
+                "prompt": text(
+                    "handout.ex_choice", self.language, lhs=lhs, convention=self._convention()
+                ),
                 "question": None,
                 "choices": choices,
                 "holds": tuple(bool(f["holds"]) for f in group),
@@ -248,7 +249,7 @@ class _Maker:
             if not rhs:
                 continue
             return {
-                "prompt": self.t("ex_closed_form"),
+                "prompt": text("handout.ex_closed_form", self.language),
                 "question": (lhs, (_wide_box(14),)),
                 "answer": "",
                 "answer_math": (lhs, (rhs,)),

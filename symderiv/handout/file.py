@@ -128,21 +128,35 @@ class HandoutSpec:
     sections: tuple[str, ...] | None
     items: tuple[Item, ...]
 
+    #: Command-line options that changed the file's settings (``--lang zh``), for the
+    #: command line a built file names.
+    overrides: tuple[str, ...] = ()
+
     def with_options(
         self,
         *,
-        language: str | None = None,
         formats: tuple[str, ...] | None = None,
         name: str | None = None,
+        source: Path | None = None,
     ) -> HandoutSpec:
-        """The same handout in another language, formats or output name."""
+        """The same handout built into other formats, under another name (``--name``), or
+        with its file shown under another path in the command it names."""
         from dataclasses import replace
 
+        overrides = list(self.overrides)
+        if name is not None and name != self.name:
+            if not _NAME.fullmatch(name):
+                raise SpecError(
+                    f"--name {quoted(name)}: expected a file-name stem of letters, digits, "
+                    "'.', '_' and '-' (at most 100), such as 'classic-notes'"
+                )
+            overrides += ["--name", name]
         return replace(
             self,
-            language=self.language if language is None else language,
             formats=self.formats if formats is None else formats,
             name=self.name if name is None else name,
+            source=self.source if source is None else source,
+            overrides=tuple(overrides),
         )
 
 
@@ -161,7 +175,7 @@ class _Reader:
             raise self.fail(where, f"{quoted(value)}: expected one of {', '.join(allowed)}")
         return value
 
-    def text(self, where: str, value: object, language: str, *, required: bool = False) -> str:
+    def string(self, where: str, value: object, language: str, *, required: bool = False) -> str:
         if isinstance(value, (_dt.date, _dt.datetime)) and where == "date":
             return value.isoformat()
         if not isinstance(value, str):
@@ -235,10 +249,10 @@ class _Reader:
         language = self.choice("language", data.get("language", "en"), LANGUAGES)
         if language_override is not None:
             language = self.choice("--lang", language_override, LANGUAGES)
-        title = self.text("title", data["title"], language, required=True)
-        author = self.text("author", data.get("author", ""), language)
-        course = self.text("course", data.get("course", ""), language)
-        date = self.text("date", data.get("date", ""), language)
+        title = self.string("title", data["title"], language, required=True)
+        author = self.string("author", data.get("author", ""), language)
+        course = self.string("course", data.get("course", ""), language)
+        date = self.string("date", data.get("date", ""), language)
         detail = self.choice("detail", data.get("detail", "full"), DETAILS)
         exercises = self.exercises(data.get("exercises", False))
         formats = self.names("formats", data.get("formats", list(DEFAULT_FORMATS)), FORMATS)
@@ -276,6 +290,7 @@ class _Reader:
             formats=formats,
             sections=sections,
             items=parsed,
+            overrides=("--lang", language) if language_override is not None else (),
         )
 
     def exercises(self, value: object) -> tuple[str, ...]:
@@ -302,7 +317,7 @@ class _Reader:
                 + ("both" if has_layer else "neither"),
             )
         title = (
-            self.text(f"{where}: title", raw["title"], language, required=True)
+            self.string(f"{where}: title", raw["title"], language, required=True)
             if "title" in raw
             else None
         )

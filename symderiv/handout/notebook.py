@@ -15,9 +15,9 @@ from typing import Any
 
 from ..layers import KINDS
 from ..marker import MARKER, package_version
+from ..render.messages import text
 from .assemble import Handout, Part
 from .formats import environment, part_sections, shift_headings
-from .texts import text
 
 __all__ = ["api_call", "render_ipynb", "to_jupyter_markdown"]
 
@@ -99,18 +99,22 @@ def render_ipynb(handout: Handout, env: Any = None) -> str:
     from .escape import md_text
 
     head = [f"# {md_text(s.title)}", ""]
-    for key, value in (("author", s.author), ("course", s.course), ("date", s.date)):
-        if value:
-            head.append(f"**{text(lang, key)}:** {md_text(value)}  ")
-    head += ["", text(lang, "notebook_intro")]
+    labels = (
+        (text("handout.author", lang), s.author),
+        (text("handout.course", lang), s.course),
+        (text("handout.date", lang), s.date),
+    )
+    colon = text("handout.colon", lang)
+    head += [f"**{label}**{colon}{md_text(value)}  " for label, value in labels if value]
+    head += ["", text("handout.notebook_intro", lang)]
     add("markdown", "\n".join(head))
     add("code", "import symderiv")
     for part in handout.parts:
         sections = shift_headings("\n".join(part_sections(env, part, "md")))
         add("markdown", to_jupyter_markdown(f"## {md_text(part.heading)}\n\n{sections}").strip())
-        add("markdown", text(lang, "notebook_derive"))
+        add("markdown", text("handout.notebook_derive", lang))
         add("code", f"layer = {api_call(part)}\nd = layer.derive()\nprint(d)")
-        add("markdown", text(lang, "notebook_inspect"))
+        add("markdown", text("handout.notebook_inspect", lang))
         add("code", _example(part))
         add(
             "code",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..render.messages import text
 from ..render.printing import term_width
 from ..render.sheet import MAX_COLUMNS
 from .assemble import Handout, Part
 from .exercises import _split
 from .formats import environment, render
-from .texts import text
 
 __all__ = ["render_slides", "slide_frames"]
 
@@ -66,10 +66,10 @@ def _element_frame(part: Part, letter: str, lang: str) -> dict[str, Any] | None:
     name = view.sym(g.tensor, g.index) if g.index else g.tensor
     return {
         "kind": "expansion",
-        "title": text(lang, "slides_term_by_term", lhs=rf"$\partial E/\partial {name}$"),
+        "title": text("handout.slides_term_by_term", lang, lhs=rf"$\partial E/\partial {name}$"),
         "lhs": lhs,
         "rows": [[{"overlay": k, "latex": latex} for k, latex in row] for row in rows],
-        "left_out": text(lang, "slides_more_terms", count=len(terms)) if left_out else None,
+        "left_out": text("handout.slides_more_terms", lang, count=len(terms)) if left_out else None,
     }
 
 
@@ -86,7 +86,7 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
         frames.append(
             {
                 "kind": "definition",
-                "title": text(lang, "slides_definition"),
+                "title": text("handout.slides_definition", lang),
                 "intro": layer["intro"],
                 "definition": layer["definition"],
             }
@@ -96,7 +96,7 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
         frames.append(
             {
                 "kind": "forward",
-                "title": text(lang, "slides_forward"),
+                "title": text("handout.slides_forward", lang),
                 "equations": forward,
                 "more": len(d.forward) > MAX_FORWARD,
             }
@@ -110,7 +110,7 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
             frames.append(
                 {
                     "kind": "matrix",
-                    "title": text(lang, "slides_padded"),
+                    "title": text("handout.slides_padded", lang),
                     "lhs": view.p.name("D", m.delta_map) + r"_{\text{padded}}",
                     "matrix": view.p.matrix(m.rows),
                 }
@@ -122,7 +122,7 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
             frames.append(
                 {
                     "kind": "which",
-                    "title": text(lang, "slides_which"),
+                    "title": text("handout.slides_which", lang),
                     "lhs": _split(group[0]["latex"])[0],
                     "forms": [
                         {
@@ -137,8 +137,10 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
     frames.append(
         {
             "kind": "verdict",
-            "title": text(lang, "slides_verdict"),
-            "text": text(lang, "slides_verified" if part.verified else "slides_not_verified"),
+            "title": text("handout.slides_verdict", lang),
+            "text": text("handout.slides_verified", lang)
+            if part.verified
+            else text("handout.slides_not_verified", lang),
         }
     )
     return frames
@@ -147,11 +149,11 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
 def _verdict(form: dict[str, Any], lang: str) -> str:
     if form["holds"]:
         if form["checked"] == 1:
-            return text(lang, "ans_holds_one")
-        return text(lang, "ans_holds", checked=form["checked"])
+            return text("handout.ans_holds_one", lang)
+        return text("handout.ans_holds", lang, checked=form["checked"])
     if form["failures"] == 0:
-        return text(lang, "ans_undecided")
-    return text(lang, "ans_fails", failures=form["failures"], checked=form["checked"])
+        return text("handout.ans_undecided", lang)
+    return text("handout.ans_fails", lang, failures=form["failures"], checked=form["checked"])
 
 
 def render_slides(handout: Handout, env: Any = None) -> str:

@@ -3,17 +3,16 @@ table of messages (:mod:`symderiv.render.messages`) under ``handout.<key>``.
 
 Texts are in the sheets' prose markup (``**bold**``, ``*emphasis*``, `` `code` ``,
 ``$math$``), rendered to each format by the same filters as the sheets; ``{name}``
-fields are filled by :func:`symderiv.render.messages.text`; the mathematics is never
-translated.  Templates read them with the Jinja global ``_``:
+fields are filled by :func:`symderiv.render.messages.text` (``text("handout.stop",
+lang)``); the mathematics is never translated.  Templates read them with the Jinja global ``_``:
 ``\\VAR{_("handout.exercise")}``.
 """
 
 from __future__ import annotations
 
 from ..render.messages import register
-from ..render.messages import text as message
 
-__all__ = ["TEXTS", "text"]
+__all__ = ["TEXTS"]
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -21,7 +20,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "course": "Course",
         "date": "Date",
         "author": "Author",
-        "contents": "Contents",
         "exercises_title": "Exercises",
         "key_title": "Answer key",
         "exercise": "Exercise",
@@ -44,10 +42,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ans_fails": "does not hold: it differs from the derivation at {failures} of "
         "{checked} elements",
         "ans_undecided": "undecided: not claimed to hold",
-        "ans_none": "none of them",
         "summary_more": "… and {count} more elements of the same form (the full version "
         "lists them all).",
-        "slides_overview": "Overview",
         "slides_definition": "The layer",
         "slides_forward": "The forward pass",
         "slides_term_by_term": "{lhs}, term by term",
@@ -65,7 +61,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "its verdict:",
         "network_missing": "network items need symderiv's networks "
         "(`symderiv derive network FILE.toml`), which this version does not have",
-        "figure": "Figure",
         "stop": ".",
         "colon": ": ",
     },
@@ -74,7 +69,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "course": "课程",
         "date": "日期",
         "author": "作者",
-        "contents": "目录",
         "exercises_title": "练习",
         "key_title": "答案",
         "exercise": "练习",
@@ -94,9 +88,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ans_holds_one": "成立：在唯一的元素上证明与推导相等",
         "ans_fails": "不成立：在 {checked} 个元素中有 {failures} 个与推导不同",
         "ans_undecided": "未判定：不声称成立",
-        "ans_none": "都不成立",
         "summary_more": "……以及 {count} 个同样形式的元素（完整版列出全部）。",
-        "slides_overview": "概览",
         "slides_definition": "这一层",
         "slides_forward": "前向传播",
         "slides_term_by_term": "逐项展开 {lhs}",
@@ -113,7 +105,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "notebook_inspect": "一个梯度元素的精确各项，以及每个闭式公式及其结论：",
         "network_missing": "网络条目需要 symderiv 的网络功能"
         "（`symderiv derive network FILE.toml`），此版本尚未提供",
-        "figure": "图",
         "stop": "。",
         "colon": "：",
     },
@@ -121,8 +112,3 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 register({f"handout.{key}": {lang: TEXTS[lang][key] for lang in TEXTS} for key in TEXTS["en"]})
-
-
-def text(language: str, key: str, **fields: object) -> str:
-    """The handout's message ``key`` in ``language``, its ``{fields}`` filled in."""
-    return message(f"handout.{key}", language, **fields)
