@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,16 @@ def test_the_example_handout_files_are_valid(path):
     spec = read_handout(path)
     assert spec.items
     assert all(isinstance(i, LayerItem) for i in spec.items)
+
+
+def test_the_readmes_handout_file_is_valid(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```toml\n(.*?)```", readme, re.DOTALL)
+    spec = read_handout(_write(tmp_path, block))
+    assert spec.name == "week-5"
+    assert spec.exercises == EXERCISE_KINDS
+    conv, pool = spec.items
+    assert isinstance(conv, LayerItem)
+    assert isinstance(pool, LayerItem)
+    assert conv.layer.label() == "conv2d_4x4_k2x2_correlation"
+    assert pool.layer.label() == "max_pool2d_4x4_k2x2_seed3_first"
