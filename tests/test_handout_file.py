@@ -290,3 +290,24 @@ def test_the_readmes_handout_file_is_valid(tmp_path):
     assert isinstance(pool, LayerItem)
     assert conv.layer.label() == "conv2d_4x4_k2x2_correlation"
     assert pool.layer.label() == "max_pool2d_4x4_k2x2_seed3_first"
+
+
+def test_texts_can_be_given_per_language(tmp_path):
+    text = (
+        'title = { en = "Pooling", zh = "池化" }\ncourse = "CNN"\n'
+        '[[item]]\nlayer = "avg_pool2d"\ntitle = { en = "Mean", zh = "平均" }\n'
+    )
+    path = _write(tmp_path, text)
+    en, zh = read_handout(path), read_handout(path, language="zh")
+    assert (en.title, en.course, en.items[0].title) == ("Pooling", "CNN", "Mean")
+    assert (zh.title, zh.course, zh.items[0].title) == ("池化", "CNN", "平均")
+    assert (en.overrides, zh.overrides) == ((), ("--lang", "zh"))
+    with pytest.raises(SpecError) as caught:
+        read_handout(_write(tmp_path, 'title = { en = "A" }\nlanguage = "zh"\n' + MINIMAL[16:]))
+    assert str(caught.value).endswith("title: no text for 'zh'; add zh = \"...\" to the table")
+    with pytest.raises(SpecError) as caught:
+        read_handout(_write(tmp_path, 'title = { en = "A", fr = "B" }\n' + MINIMAL[16:]))
+    assert str(caught.value).endswith(
+        "title: 'fr': not a language; give one text, or one per language: "
+        '{ en = "...", zh = "..." }'
+    )

@@ -191,8 +191,11 @@ class _Maker:
                 continue
             g = max(elements, key=lambda e: len(e.terms) if e.polynomial else 1)
             eq = self.view.equation(g)
+            name = self.view.sym(g.tensor, g.index) if g.index else g.tensor
             return {
-                "prompt": text("handout.ex_expansion", self.language, lhs=eq["lhs"]),
+                "prompt": text(
+                    "handout.ex_expansion", self.language, lhs=rf"\partial E/\partial {name}"
+                ),
                 "question": (eq["lhs"], (_wide_box(20),)),
                 "answer": "",
                 "answer_math": (eq["lhs"], tuple(eq["rows"])),

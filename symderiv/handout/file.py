@@ -176,8 +176,25 @@ class _Reader:
         return value
 
     def string(self, where: str, value: object, language: str, *, required: bool = False) -> str:
+        """A user text: one string, or one per language (``{ en = "...", zh = "..." }``),
+        of which the handout's language is taken."""
         if isinstance(value, (_dt.date, _dt.datetime)) and where == "date":
             return value.isoformat()
+        if isinstance(value, dict):
+            unknown = [k for k in value if k not in LANGUAGES]
+            if unknown:
+                table = ", ".join(f'{lang} = "..."' for lang in LANGUAGES)
+                raise self.fail(
+                    where,
+                    f"{quoted(unknown[0])}: not a language; give one text, or one per "
+                    f"language: {{ {table} }}",
+                )
+            if language not in value:
+                raise self.fail(
+                    where,
+                    f"no text for {language!r}; add {language} = \"...\" to the table",
+                )
+            value = value[language]
         if not isinstance(value, str):
             raise self.fail(where, f"{quoted(value)}: expected a string in quotes")
         text = value.strip()

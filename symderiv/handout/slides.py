@@ -9,6 +9,7 @@ Everything comes from the derivation and its sheet, as in the handout.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from ..render.messages import text
@@ -53,8 +54,8 @@ def _element_frame(part: Part, letter: str, lang: str) -> dict[str, Any] | None:
     elements = [g for g in d.gradients_of(letter) if g.expr != 0]
     if not elements:
         return None
-    polynomial = [g for g in elements if g.polynomial and len(g.terms) > 1]
-    g = polynomial[0] if polynomial else elements[0]
+    # the element with the most terms (the first of them): where the whole pattern shows
+    g = max(elements, key=lambda e: len(e.terms) if e.polynomial else 0)
     if g.polynomial:
         terms = [view.p.term(t) for t in g.terms]
     else:
@@ -118,6 +119,7 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
     forms = sections.get("closed_forms", {}).get("forms", [])
     for letter in dict.fromkeys(f["of"] for f in forms):
         group = [f for f in forms if f["of"] == letter]
+        group.sort(key=lambda f: zlib.crc32(f["latex"].encode()))  # as in the exercises
         if any(f["holds"] for f in group) and not all(f["holds"] for f in group):
             frames.append(
                 {
