@@ -22,9 +22,11 @@ from .exceptions import OutputError, SpecError, SymderivError, quoted
 from .layers import KINDS, from_options
 from .layers.conv.spec import CONVENTIONS, count_text
 from .output import check_targets, write_files, write_stdout
+from .render.messages import LANGUAGES
 
 if TYPE_CHECKING:
     from .core.model import Derivation
+    from .render.options import RenderOptions
 
 __all__ = ["cli", "main"]
 
@@ -108,17 +110,36 @@ def _folder_problem(folder: Path) -> str | None:
     return None
 
 
-def render_format(derivation: Derivation, fmt: str) -> bytes:
-    """One format of a derivation, as the bytes to write."""
-    from .latex import compile_pdf
+def render_format(
+    derivation: Derivation,
+    fmt: str,
+    lang: str = "en",
+    detail: str = "full",
+    fragment: bool = False,
+) -> bytes:
+    """One format of a derivation, as the bytes to write (``lang``, ``detail`` and
+    ``fragment`` as for :meth:`Derivation.to_latex`; the PDF is always a whole document)."""
+    from .latex import compile_pdf, engine_for
 
     if fmt == "tex":
-        return derivation.to_latex().encode()
+        return derivation.to_latex(lang=lang, detail=detail, fragment=fragment).encode()
     if fmt == "md":
-        return derivation.to_markdown().encode()
+        return derivation.to_markdown(lang=lang, detail=detail).encode()
     if fmt == "json":
         return derivation.to_json().encode()
-    return compile_pdf(derivation.to_latex(), progress=True).pdf
+    tex = derivation.to_latex(lang=lang, detail=detail)
+    return compile_pdf(tex, progress=True, engine=engine_for(lang)).pdf
+
+
+def _render_options(lang: str, detail: str, fragment: bool) -> RenderOptions:
+    """--lang, --detail and --fragment checked, quoting the option as typed."""
+    from .render.options import DETAILS, RenderOptions
+
+    if lang not in LANGUAGES:
+        raise SpecError(f"--lang {quoted(lang)}: expected one of {', '.join(LANGUAGES)}")
+    if detail not in DETAILS:
+        raise SpecError(f"--detail {quoted(detail)}: expected one of {', '.join(DETAILS)}")
+    return RenderOptions(lang=lang, detail=detail, fragment=fragment)
 
 
 class _Group(click.Group):
@@ -229,6 +250,27 @@ def cli() -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 @click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="en|zh",
+    help="The sheet's language: en (PDF by pdflatex) or zh (Chinese; PDF by xelatex with ctex).",
+)
+@click.option(
+    "--detail",
+    default="full",
+    show_default=True,
+    metavar="full|summary",
+    help="full: every element, the numeric check, each formula's code; summary: the story, "
+    "one example element per gradient and the verdicts.",
+)
+@click.option(
+    "--fragment",
+    is_flag=True,
+    help="Write the .tex without preamble, to \\input into your own notes (needs amsmath, "
+    "amssymb, array, booktabs, longtable; ctex for zh).",
+)
+@click.option(
     "--max-terms",
     default=str(DEFAULT_MAX_TERMS),
     show_default=True,
@@ -255,6 +297,9 @@ def derive(
     formats: str,
     output: str | None,
     force: bool,
+    lang: str,
+    detail: str,
+    fragment: bool,
     max_terms: str,
     claims: tuple[str, ...],
     claims_for: tuple[str, ...],
@@ -276,7 +321,10 @@ def derive(
     for option, text in (*typed.items(), ("--format", formats), ("--output", output)):
         _given(option, text)
     _given("--max-terms", max_terms)
+    _given("--lang", lang)
+    _given("--detail", detail)
     fmts = _formats(formats)
+    rendering = _render_options(lang, detail, fragment)
     spec = from_options(layer, typed)
     if len(claims) != len(claims_for):
         raise SpecError(
@@ -289,17 +337,22 @@ def derive(
     limit = count_text(max_terms, "--max-terms")
     targets, folder = _targets(output, fmts, spec.label())
     if "pdf" in fmts:
-        from .latex import latex_available
+        from .latex import engine_for, latex_available
 
-        if not latex_available():
-            raise SpecError("--format pdf: pdflatex was not found on PATH; install TeX Live")
+        engine = engine_for(rendering.lang)
+        if not latex_available(engine):
+            need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
+            raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
     if targets is None and fmts == ["pdf"] and sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     check_size(spec, limit)
     if targets is not None:  # before the (possibly long) work
         check_targets(targets.values(), force=force, folder_exists=folder is None)
     derivation = spec.derive(max_terms=limit, progress=True, claims=paired)
-    rendered = {fmt: render_format(derivation, fmt) for fmt in fmts}
+    rendered = {
+        fmt: render_format(derivation, fmt, rendering.lang, rendering.detail, rendering.fragment)
+        for fmt in fmts
+    }
     if targets is None:
         write_stdout(rendered[fmts[0]])
     else:
@@ -629,7 +682,18 @@ def _kinds_epilog() -> str:
 derive.epilog = _kinds_epilog()
 
 # check takes every layer option of derive (the same objects, so they cannot drift apart)
-_NOT_LAYER = {"layer", "formats", "output", "force", "max_terms", "claims", "claims_for"}
+_NOT_LAYER = {
+    "layer",
+    "formats",
+    "output",
+    "force",
+    "max_terms",
+    "claims",
+    "claims_for",
+    "lang",
+    "detail",
+    "fragment",
+}
 check.params.extend(p for p in derive.params if p.name not in _NOT_LAYER)
 
 

@@ -33,11 +33,15 @@ __all__ = [
     "PdfBuild",
     "compile_document",
     "compile_pdf",
+    "engine_for",
     "latex_available",
     "latexmk_available",
     "log_problems",
     "tex_environment",
 ]
+
+#: the TeX engine of each sheet language: Chinese needs xelatex (ctex with Fandol fonts)
+ENGINES = {"en": "pdflatex", "zh": "xelatex"}
 
 SOURCE_DATE_EPOCH = "946684800"  # 2000-01-01: any fixed value makes the PDF reproducible
 _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -47,6 +51,9 @@ _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
 _MKTEX = ("MKTEXTEX", "MKTEXTFM", "MKTEXMF", "MKTEXFMT")
 _OVERFULL = re.compile(r"^Overfull \\[hv]box .*$", re.MULTILINE)
 _ERROR = re.compile(r"^! .*$", re.MULTILINE)
+# a glyph the font lacks is dropped with only this line in the log (a Chinese character
+# in a Latin font, say): a problem, as an overfull box is
+_MISSING_CHAR = re.compile(r"^Missing character: .*$", re.MULTILINE)
 _FILE_LINE_ERROR = re.compile(r"^\./sheet\.tex:(\d+): (.*)$", re.MULTILINE)
 _REFERENCES = re.compile(
     r"^LaTeX Warning: (?:Reference|Citation) .* undefined.*$"
@@ -67,18 +74,23 @@ class PdfBuild:
     runs: int
 
 
-def latex_available() -> bool:
-    """Is ``pdflatex`` on the PATH?"""
-    return shutil.which("pdflatex") is not None
+def engine_for(lang: str) -> str:
+    """The TeX engine that builds a sheet in ``lang``."""
+    return ENGINES[lang]
+
+
+def latex_available(engine: str = "pdflatex") -> bool:
+    """Is ``engine`` (pdflatex, or xelatex for Chinese) on the PATH?"""
+    return shutil.which(engine) is not None
 
 
 def log_problems(log: str) -> list[str]:
-    """Errors and overfull boxes reported in a pdflatex log."""
-    return _ERROR.findall(log) + _OVERFULL.findall(log)
+    """Errors, overfull boxes and missing characters reported in a TeX log."""
+    return _ERROR.findall(log) + _OVERFULL.findall(log) + _MISSING_CHAR.findall(log)
 
 
 def _failure(log: str, stdout: str, engine: str = "pdflatex") -> str:
-    """One line saying why pdflatex (or ``engine``) stopped."""
+    """One line saying why the TeX engine stopped."""
     capacity = re.search(r"TeX capacity exceeded, sorry \[([^\]]*)\]", log)
     if capacity:
         return (
@@ -165,8 +177,10 @@ def compile_pdf(
     max_runs: int = 4,
     progress: bool = False,
     generate_fonts: bool = False,
+    engine: str = "pdflatex",
 ) -> PdfBuild:
-    """Run pdflatex until cross-references settle; raise :class:`LatexBuildError`
+    """Run ``engine`` (``pdflatex``, or ``xelatex`` for a Chinese sheet: same switches,
+    same sandbox) until cross-references settle; raise :class:`LatexBuildError`
     if it fails, runs longer than ``timeout`` seconds, or its log shows errors or
     overfull boxes.  With ``progress``, each run is announced on stderr.
 
@@ -176,7 +190,14 @@ def compile_pdf(
     ``generate_fonts=True`` lets mktexpk make a missing *bitmap* font inside the
     build's own temporary folder, with nothing written under ``$HOME``.
     """
-    if not latex_available():
+    if engine not in ENGINES.values():
+        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES.values())}")
+    if not latex_available(engine):
+        if engine == "xelatex":
+            raise LatexBuildError(
+                "xelatex was not found on PATH: install it and the Chinese fonts (Debian: "
+                "texlive-xetex texlive-lang-chinese) to build Chinese PDFs"
+            )
         raise LatexBuildError(
             "pdflatex was not found on PATH: install TeX Live (Debian: texlive-latex-base "
             "texlive-latex-recommended) to build PDFs"
@@ -186,7 +207,7 @@ def compile_pdf(
         env = tex_environment(folder, generate_fonts=generate_fonts)
         (folder / "sheet.tex").write_text(tex, encoding="utf-8")
         cmd = [
-            shutil.which("pdflatex", path=env["PATH"]) or "pdflatex",
+            shutil.which(engine, path=env["PATH"]) or engine,
             "-no-shell-escape",
             "-no-mktex=tex",
             "-no-mktex=tfm",
@@ -202,12 +223,12 @@ def compile_pdf(
         while runs < max_runs:
             runs += 1
             if progress:
-                print(f"symderiv: pdflatex run {runs} ...", file=sys.stderr, flush=True)
-            returncode, stdout = _run(cmd, folder, env, timeout)
+                print(f"symderiv: {engine} run {runs} ...", file=sys.stderr, flush=True)
+            returncode, stdout = _run(cmd, folder, env, timeout, engine)
             log_path = folder / "sheet.log"
             log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
             if returncode != 0:
-                raise LatexBuildError(_failure(log, stdout))
+                raise LatexBuildError(_failure(log, stdout, engine))
             aux = (folder / "sheet.aux").read_bytes() if (folder / "sheet.aux").exists() else b""
             if not _RERUN.search(log) and aux == previous_aux:
                 break
@@ -215,15 +236,15 @@ def compile_pdf(
         problems = log_problems(log)
         if problems:
             raise LatexBuildError(
-                f"pdflatex reported {len(problems)} problem(s), first: {problems[0]}"
+                f"{engine} reported {len(problems)} problem(s), first: {problems[0]}"
             )
         return PdfBuild(pdf=(folder / "sheet.pdf").read_bytes(), log=log, runs=runs)
 
 
 def _run(
-    cmd: list[str], folder: Path, env: dict[str, str], timeout: float, name: str = "pdflatex"
+    cmd: list[str], folder: Path, env: dict[str, str], timeout: float, engine: str = "pdflatex"
 ) -> tuple[int, str]:
-    """Run pdflatex once in a session of its own; its exit status and what it printed.
+    """Run the TeX engine once in a session of its own; its exit status and what it printed.
 
     Its output goes to an unnamed file, not a pipe, so nothing it leaves running can
     keep us waiting; whatever is left of its process group afterwards is killed.
@@ -243,13 +264,9 @@ def _run(
         finally:
             _kill_group(proc)  # on a timeout, an interrupt, or helpers left behind
         if not finished:
-            raise LatexBuildError(f"{name} took longer than {timeout:.0f} s")
+            raise LatexBuildError(f"{engine} took longer than {timeout:.0f} s")
         out.seek(0)
         return proc.returncode, out.read().decode("latin-1")
-
-
-ENGINES = ("pdflatex", "xelatex")
-"""The TeX engines :func:`compile_document` runs: pdflatex (English), xelatex (Chinese)."""
 
 
 def latexmk_available(engine: str = "pdflatex") -> bool:
@@ -277,8 +294,8 @@ def compile_document(
     line, or the first overfull box, undefined reference or multiply defined label;
     nothing is returned (so nothing can be written) unless the PDF was built cleanly.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine not in ENGINES.values():
+        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES.values())}")
     if not latexmk_available(engine):
         package = "texlive-xetex" if engine == "xelatex" else "texlive-latex-base"
         raise LatexBuildError(
@@ -315,7 +332,7 @@ def compile_document(
         ]
         if progress:
             print(f"symderiv: latexmk ({engine}) ...", file=sys.stderr, flush=True)
-        returncode, stdout = _run(cmd, folder, env, timeout, name="latexmk")
+        returncode, stdout = _run(cmd, folder, env, timeout, "latexmk")
         log_path = folder / "sheet.log"
         log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
         pdf_path = folder / "sheet.pdf"
