@@ -125,7 +125,7 @@ def test_the_handout_pdf_carries_the_derivations(built):
     text = _one_line(_text(built / "out" / "notes.pdf"))
     for phrase in (
         "1 conv2d: 4×4 input, 2×2 kernel, correlation convention",
-        "1.3 Contribution table",
+        "1.4 Contribution table",  # after the layer, the story and the forward pass
         "conv2(A, rot180(D), 'valid'): holds; proved equal to the derivation at all 4 elements",
         "rot180(conv2(A, rot180(D), 'valid')): does not hold",
         "3 linear: 3 → 2 features",

@@ -11,7 +11,14 @@ from click.testing import CliRunner
 
 from symderiv.cli import cli
 from symderiv.exceptions import SpecError, quoted
-from symderiv.handout.file import EXERCISE_KINDS, LayerItem, NetworkItem, read_handout
+from symderiv.handout.file import (
+    EXERCISE_KINDS,
+    SECTION_ORDER,
+    LayerItem,
+    NetworkItem,
+    read_handout,
+    section_names,
+)
 
 from .conftest import ROOT
 
@@ -104,9 +111,8 @@ BAD = [
     ),
     ('formats = ["pdf", "pdf"]\n' + MINIMAL, "formats: 'pdf' is given twice"),
     (
-        'sections = ["story"]\n' + MINIMAL,
-        "sections: 'story': expected some of layer, forward, contributions, gradients, "
-        "switches, matrix_differential, closed_forms, numeric",
+        'sections = ["stroy"]\n' + MINIMAL,
+        f"sections: 'stroy': expected some of {', '.join(section_names())}",
     ),
     (
         'exercises = "yes"\n' + MINIMAL,
@@ -311,3 +317,10 @@ def test_texts_can_be_given_per_language(tmp_path):
         "title: 'fr': not a language; give one text, or one per language: "
         '{ en = "...", zh = "..." }'
     )
+
+
+def test_section_names_are_the_sheets_section_kinds():
+    names = section_names()
+    assert names[: len(SECTION_ORDER)] == SECTION_ORDER
+    assert {"layer", "forward", "gradients", "story", "closed_forms"} <= set(names)
+    assert not {"elements", "regrouping", "padded_delta", "macros"} & set(names)

@@ -26,6 +26,8 @@ from symderiv.handout.formats import render_md, render_tex
 from symderiv.handout.html import Katex, find_katex, markdown_to_html
 from symderiv.handout.notebook import render_ipynb
 from symderiv.handout.slides import render_slides
+from symderiv.render.options import RenderOptions
+from symderiv.render.sheet import SheetView
 
 from .conftest import ROOT
 
@@ -109,14 +111,31 @@ def test_user_text_in_the_slides_and_notebook():
 
 def test_each_item_shows_its_sheets_sections_in_order():
     h = _handout()
-    conv, pool, _dense = h.parts
-    assert [s["id"] for s in conv.sections] == [
+    conv, pool, dense = h.parts
+    sheet = SheetView(conv.derivation, RenderOptions()).build()
+    assert [s["kind"] for s in conv.sections] == [s["kind"] for s in sheet["sections"]]
+    ids = [s["id"] for s in conv.sections]
+    assert ids[ids.index("layer") :] == [
+        "layer",
+        "story",
+        "forward",
+        "contributions",
+        "gradients",
+        "gradients",
+        "gradients",
+        "closed_forms",
+        "numeric",
+        "verdict",
+        "references",
+    ]
+    assert [s["id"] for s in dense.sections] == [
         "layer",
         "forward",
         "contributions",
         "gradients",
         "gradients",
         "gradients",
+        "matrix_differential",
         "closed_forms",
         "numeric",
     ]
@@ -127,12 +146,12 @@ def test_each_item_shows_its_sheets_sections_in_order():
     assert "\n## conv2d: 4×4 input, 2×2 kernel, correlation convention\n" in md
     assert "\n### Kernel gradient\n" in md
     tex = render_tex(h)
-    assert r"\handoutsection{conv2d: 4$\times$4 input,{} 2$\times$2 kernel,{} correlation" in tex
-    tex = tex.split(r"\handoutsection{")[1]  # the convolution's part
-    # every expansion of the classic sheet is in the handout
-    # every expansion (an align* row each), the refuted formulas' first failures apart
-    assert len(re.findall(r"^\\frac\{\\partial E\}\{\\partial K_\{\d\d\}\} &= ", tex, re.M)) == 4
-    assert len(re.findall(r"^\\frac\{\\partial E\}\{\\partial A_\{\d\d\}\} &= ", tex, re.M)) == 16
+    assert r"\handoutpart{conv2d: 4$\times$4 input,{} 2$\times$2 kernel,{} correlation" in tex
+    assert r"\let\section\subsection" in tex  # the sheets' sections are the item's subsections
+    pool_tex = tex.split(r"\handoutpart{")[2]
+    # every expansion of the pooling sheet (an align* row each)
+    rows = re.findall(r"^\\frac\{\\partial E\}\{\\partial A_\{\d\d\}\} &= ", pool_tex, re.M)
+    assert len(rows) == 16
 
 
 def test_sections_can_be_chosen_and_the_cross_reference_follows():
@@ -148,24 +167,28 @@ def test_labels_and_links_are_per_item():
     text = CLASSIC + '\n[[item]]\nlayer = "conv2d"\nconvention = "convolution"\n'
     h = _handout(text=text)
     tex = render_tex(h)
-    assert r"\label{p1:sec:closed}" in tex
-    assert r"\label{p4:sec:closed}" in tex
-    assert r"\ref{p4:sec:closed}" in tex
+    assert r"\label{p1:sec:closed:conv2d_4x4_k2x2_correlation}" in tex
+    assert r"\label{p4:sec:closed:conv2d_4x4_k2x2_convolution}" in tex
+    assert r"\ref{p4:sec:closed:conv2d_4x4_k2x2_convolution}" in tex
     md = render_md(h)
     assert "(#closed-forms-proved)" in md
     assert "(#closed-forms-proved-3)" in md  # the fourth item's own section
     assert md.count("\n### Closed forms, proved\n") == 4
 
 
-def test_summary_keeps_one_example_element_per_list():
+def test_summary_keeps_one_example_element_per_gradient():
     h = _handout(detail="summary")
-    conv = h.parts[0]
-    elements = [s for s in conv.sections if s["kind"] == "elements"]
-    assert all(len(s["equations"]) == 1 for s in elements)
-    # the example is an interior element, where every term shows: dE/dA11 has four
-    (input_gradient,) = [s for s in elements if "A_{" in s["equations"][0]["lhs"]]
-    assert input_gradient["equations"][0]["lhs"] == r"\frac{\partial E}{\partial A_{11}}"
+    for part in h.parts:
+        elements = [s for s in part.sections if s["kind"] == "elements"]
+        for s in elements:  # at most one element of each tensor in a list
+            shown = [e["lhs"] for e in s["equations"]]
+            assert len(shown) == len({re.sub(r"_\{\d+\}", "", lhs) for lhs in shown}), shown
+    pool = h.parts[1]
+    (gradient,) = [s for s in pool.sections if s["id"] == "gradients"]
+    # the example is an interior element, where the whole pattern shows
+    assert gradient["equations"][0]["lhs"] == r"\frac{\partial E}{\partial A_{00}}"
     assert "and 15 more elements of the same form" in render_md(h)
+    assert "Numeric cross-check" not in render_tex(h).split(r"\handoutpart{")[1]
 
 
 # --------------------------------------------------------------------------- exercises
@@ -212,9 +235,29 @@ def test_the_classic_exercises_and_their_answers():
     asked = " ".join(terms.question[1])
     assert asked.count(r"\boxed{\phantom{") == 3
     assert terms.answer == "(a) $A_{02} D_{01}$, (b) $A_{12} D_{11}$, (c) $A_{22} D_{21}$"
-    notes = ["A01", "D00", "A02", "D01", "A03", "D02", "A11", "D10", "A12", "D11", "A13", "D12", "A21", "D20", "A22", "D21", "A23", "D22"]
+    notes = [
+        "A01",
+        "D00",
+        "A02",
+        "D01",
+        "A03",
+        "D02",
+        "A11",
+        "D10",
+        "A12",
+        "D11",
+        "A13",
+        "D12",
+        "A21",
+        "D20",
+        "A22",
+        "D21",
+        "A23",
+        "D22",
+    ]
     expected = {
-        frozenset({f"A_{{{a[1:]}}}", f"D_{{{d[1:]}}}"}) for a, d in zip(notes[::2], notes[1::2], strict=False)
+        frozenset({f"A_{{{a[1:]}}}", f"D_{{{d[1:]}}}"})
+        for a, d in zip(notes[::2], notes[1::2], strict=False)
     }
     assert terms.answer_math is not None
     assert _products(" ".join(terms.answer_math[1])) == expected

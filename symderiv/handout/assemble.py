@@ -65,28 +65,39 @@ class Handout:
         return all(p.verified for p in self.parts)
 
 
-def section_id(section: dict[str, Any], view: SheetView) -> str:
-    """The name a handout file uses for a sheet section (see ``SECTION_NAMES``): its kind,
-    except that the element lists are ``forward`` (the forward pass) or ``gradients``."""
+def _lhs_tensors(view: SheetView) -> dict[str, str]:
+    """The left-hand side the sheet prints for every element -> its tensor letter
+    (``forward`` for the forward pass's elements)."""
+    d = view.d
+    out = {view.lhs(e): "forward" for e in d.forward}
+    out.update({view.lhs(g): g.tensor for g in d.gradients})
+    return out
+
+
+def section_id(section: dict[str, Any], lhs: dict[str, str]) -> str:
+    """The name a handout file uses for a sheet section (see ``section_names``): its kind,
+    except that an element list is ``forward`` (the forward pass) or ``gradients``."""
     kind = str(section["kind"])
     if kind != "elements":
         return kind
     equations = section.get("equations") or []
-    forward = view.d.forward
-    if equations and forward and equations[0].get("lhs") == view.lhs(forward[0]):
+    if equations and all(lhs.get(e.get("lhs")) == "forward" for e in equations):
         return "forward"
     return "gradients"
 
 
-def _summarize(section: dict[str, Any], language: str) -> dict[str, Any]:
-    """A section at summary detail: one example element per list, one contribution row."""
+def _summarize(section: dict[str, Any], lhs: dict[str, str], language: str) -> dict[str, Any]:
+    """A section at summary detail, where the sheet did not make it one already: a list of
+    elements of one tensor keeps one example (the element with the most terms, where the
+    pattern shows), a contribution table its first row.  (A list that already holds one
+    example per gradient, as the sheets' own summaries give, is kept.)"""
     out = dict(section)
-    if section["kind"] == "elements" and len(section["equations"]) > 1:
-        # the element with the most terms: an interior one, where the pattern shows
-        example = max(section["equations"], key=lambda e: len(e["text"].split(" + ")))
+    equations = section.get("equations") or []
+    tensors = {lhs.get(e.get("lhs")) for e in equations}
+    if section["kind"] == "elements" and len(equations) > 1 and len(tensors) == 1:
+        example = max(equations, key=lambda e: len(e["text"].split(" + ")))
         out["equations"] = [example]
-        more = len(section["equations"]) - 1
-        note = text("handout.summary_more", language, count=more)
+        note = text("handout.summary_more", language, count=len(equations) - 1)
         out["after"] = [{"kind": "handout_note", "text": note}, *section.get("after", [])]
     elif section["kind"] == "contributions" and len(section["rows"]) > 1:
         more = len(section["rows"]) - 1
@@ -142,12 +153,14 @@ def assemble(
         view = SheetView(d, RenderOptions(lang=spec.language, detail=spec.detail))
         sheet = view.build()
         wanted = item.sections or spec.sections
+        lhs = _lhs_tensors(view)
         sections = []
         for section in sheet["sections"]:
-            sid = section_id(section, view)
+            sid = section_id(section, lhs)
             if wanted is not None and sid not in wanted:
                 continue
-            shown = _summarize(section, spec.language) if spec.detail == "summary" else section
+            summary = spec.detail == "summary"
+            shown = _summarize(section, lhs, spec.language) if summary else section
             sections.append({**shown, "id": sid})
         if not any(s["id"] == "closed_forms" for s in sections):
             sections = [_without_cross_ref(s) for s in sections]

@@ -32,12 +32,13 @@ __all__ = [
     "EXERCISE_KINDS",
     "FORMATS",
     "LANGUAGES",
-    "SECTION_NAMES",
+    "SECTION_ORDER",
     "HandoutSpec",
     "LayerItem",
     "NetworkItem",
     "parse_handout",
     "read_handout",
+    "section_names",
 ]
 
 LANGUAGES = ("en", "zh")
@@ -46,8 +47,10 @@ FORMATS = ("tex", "pdf", "md", "html", "ipynb", "slides-tex", "slides-pdf")
 """What a handout is built into: the LaTeX article and its PDF, GitHub Markdown, one
 self-contained HTML page, a Jupyter notebook, and Beamer slides (source and PDF)."""
 DEFAULT_FORMATS = ("tex", "pdf", "md")
-SECTION_NAMES = (
+SECTION_ORDER = (
+    "notation",
     "layer",
+    "story",
     "forward",
     "contributions",
     "gradients",
@@ -55,8 +58,38 @@ SECTION_NAMES = (
     "matrix_differential",
     "closed_forms",
     "numeric",
+    "verdict",
+    "references",
 )
-"""The parts of a derivation sheet a handout can show, in sheet order."""
+"""The parts of a derivation sheet a handout can show, in sheet order (see
+:func:`section_names` for every name, including section kinds added since)."""
+EXHIBITS = (
+    "activation_delta",
+    "defs",
+    "elements",
+    "handout_note",
+    "macros",
+    "matrices",
+    "matrix_rows",
+    "padded_delta",
+    "regrouping",
+    "window",
+)
+"""Templates in ``templates/sections`` that are not sections of their own: the element
+lists (named ``forward`` and ``gradients`` instead), the exhibits shown after them, and
+the shared macros."""
+
+
+def section_names() -> tuple[str, ...]:
+    """Every section name a handout file may give: those of :data:`SECTION_ORDER`, then
+    any other section kind the sheets' templates have (``templates/sections/KIND.tex.j2``)."""
+    from ..render.documents import template_dir
+
+    kinds = {p.name.split(".", 1)[0] for p in (template_dir() / "sections").glob("*.tex.j2")}
+    extra = sorted(kinds - set(SECTION_ORDER) - set(EXHIBITS))
+    return (*SECTION_ORDER, *extra)
+
+
 EXERCISE_KINDS = ("terms", "contributions", "expansion", "choice", "closed_form")
 """Exercises made from a derivation: fill in chosen terms of an expansion; which elements
 a parameter multiplies; a whole expansion; which formula holds in this convention; a
@@ -192,7 +225,7 @@ class _Reader:
             if language not in value:
                 raise self.fail(
                     where,
-                    f"no text for {language!r}; add {language} = \"...\" to the table",
+                    f'no text for {language!r}; add {language} = "..." to the table',
                 )
             value = value[language]
         if not isinstance(value, str):
@@ -273,9 +306,9 @@ class _Reader:
         detail = self.choice("detail", data.get("detail", "full"), DETAILS)
         exercises = self.exercises(data.get("exercises", False))
         formats = self.names("formats", data.get("formats", list(DEFAULT_FORMATS)), FORMATS)
-        sections = (
-            self.names("sections", data["sections"], SECTION_NAMES) if "sections" in data else None
-        )
+        sections = None
+        if "sections" in data:
+            sections = self.names("sections", data["sections"], section_names())
         if "name" in data:
             stem = data["name"]
             if not isinstance(stem, str) or not _NAME.fullmatch(stem):
@@ -339,7 +372,7 @@ class _Reader:
             else None
         )
         sections = (
-            self.names(f"{where}: sections", raw["sections"], SECTION_NAMES)
+            self.names(f"{where}: sections", raw["sections"], section_names())
             if "sections" in raw
             else None
         )
