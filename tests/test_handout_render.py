@@ -581,3 +581,18 @@ def test_html_needs_katex_and_says_so(tmp_path, monkeypatch):
 def test_spec_errors_are_one_line():
     with pytest.raises(SpecError):
         parse_handout("title = 'x'\n", Path("t.toml"))
+
+
+def test_figures_are_embedded_in_the_html():
+    """The slot for the figures issue: the SVG files a sheet's Markdown links to go inside
+    the page as data URIs (no file beside it, no network)."""
+    katex = Katex(dist=Path("/none"), version="0", node=None)
+    body = markdown_to_html(
+        "![cells of $A$ \\<K\\>](n.item1.kernel.svg) ![elsewhere](other.svg)\n",
+        katex,
+        {"n.item1.kernel.svg": b"<svg/>"},
+    )
+    assert body == (
+        '<p><img alt="cells of $A$ &lt;K&gt;" src="data:image/svg+xml;base64,PHN2Zy8+"> '
+        '<img alt="elsewhere" src="other.svg"></p>\n'
+    )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..core.model import Derivation
     from ..render.sheet import SheetView
 
-__all__ = ["Handout", "Part", "assemble", "section_id"]
+__all__ = ["Handout", "Part", "assemble", "figure_files", "section_id"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ class Part:
     options: tuple[tuple[str, str], ...]
     lang: str = "en"
     detail: str = "full"
+    #: the stem the part's figures are named after (``NAME.item1.kernel.svg``)
+    stem: str = ""
 
     @property
     def verified(self) -> bool:
@@ -126,6 +128,28 @@ def _layer_of(item: LayerItem | NetworkItem, spec: HandoutSpec) -> Layer:
     )
 
 
+def _view(d: Derivation, options: Any, stem: str) -> SheetView:
+    """The sheet view of one part.  Where sheets have figures (the figures issue), their
+    Markdown links to SVG files named after ``stem``; :func:`figure_files` makes them."""
+    from ..render.sheet import SheetView
+
+    named: dict[str, Any] = {"stem": stem}
+    try:
+        return SheetView(d, options, **named)
+    except TypeError:  # a SheetView without figures
+        return SheetView(d, options)
+
+
+def figure_files(part: Part) -> dict[str, bytes]:
+    """The SVG files the part's Markdown links to (by file name), where sheets have
+    figures; else none."""
+    try:
+        from ..figures.sheet import companion_files
+    except ImportError:
+        return {}
+    return dict(companion_files(part.derivation, stem=part.stem))
+
+
 def _command(spec: HandoutSpec) -> str:
     """The command that rebuilds the handout (control characters of a file name shown
     as escapes: the line goes into comments)."""
@@ -141,7 +165,6 @@ def assemble(
     """Derive every item of ``spec`` (each refused at once when over ``max_terms``) and
     gather the sections and exercises the handout shows."""
     from ..render.options import RenderOptions
-    from ..render.sheet import SheetView
 
     layers = [_layer_of(item, spec) for item in spec.items]
     for layer in layers:  # every size checked before any work
@@ -150,7 +173,8 @@ def assemble(
     number = 0
     for item, layer in zip(spec.items, layers, strict=True):
         d = layer.derive(max_terms=max_terms, progress=progress)
-        view = SheetView(d, RenderOptions(lang=spec.language, detail=spec.detail))
+        stem = f"{spec.name}.item{item.number}"
+        view = _view(d, RenderOptions(lang=spec.language, detail=spec.detail), stem)
         sheet = view.build()
         wanted = item.sections or spec.sections
         lhs = _lhs_tensors(view)
@@ -180,6 +204,7 @@ def assemble(
                 options=item.options if isinstance(item, LayerItem) else (),
                 lang=spec.language,
                 detail=spec.detail,
+                stem=stem,
             )
         )
     return Handout(spec=spec, parts=tuple(parts), command=_command(spec))

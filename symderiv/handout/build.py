@@ -76,7 +76,12 @@ def check_tools(spec: HandoutSpec) -> Katex | None:
 
 
 def _html(
-    handout: Handout, markdown: str, katex: Katex, env: SandboxedEnvironment, document: str
+    handout: Handout,
+    markdown: str,
+    katex: Katex,
+    env: SandboxedEnvironment,
+    document: str,
+    images: dict[str, bytes],
 ) -> str:
     from .formats import _context, render
     from .html import markdown_to_html, page_script
@@ -97,7 +102,7 @@ def _html(
     return render(
         env,
         "handout/page.html.j2",
-        body=markdown_to_html(markdown, katex),
+        body=markdown_to_html(markdown, katex, images),
         katex_css=katex.stylesheet(),
         katex_version=html_text(katex.version),
         script=page_script(katex),
@@ -115,6 +120,7 @@ def build_files(
 ) -> dict[Path, bytes]:
     """Every file of the handout, rendered (and compiled) in memory: path -> bytes."""
     from ..latex import compile_document
+    from .assemble import figure_files
     from .formats import environment, render_md, render_tex
     from .notebook import render_ipynb
     from .slides import render_slides
@@ -123,6 +129,11 @@ def build_files(
     spec = handout.spec
     engine = "xelatex" if spec.language == "zh" else "pdflatex"
     names = target_names(spec)
+    # the figures' SVG files (where sheets have figures): beside the Markdown, inside the HTML
+    figures: dict[str, bytes] = {}
+    if any(fmt in ("md", "html") for fmt, _ in names):
+        for part in handout.parts:
+            figures.update(figure_files(part))
     tex: dict[str, str] = {}
     md: dict[str, str] = {}
     files: dict[Path, bytes] = {}
@@ -140,7 +151,7 @@ def build_files(
                 from .html import require_katex
 
                 katex = require_katex()
-            data = _html(handout, md[document], katex, env, document)
+            data = _html(handout, md[document], katex, env, document, figures)
         elif fmt == "ipynb":
             data = render_ipynb(handout, env)
         elif fmt in ("slides-tex", "slides-pdf"):
@@ -156,4 +167,6 @@ def build_files(
             files[folder / name] = compile_document(source, engine=engine).pdf
         else:
             files[folder / name] = data.encode("utf-8")
+    if "md" in spec.formats:
+        files.update({folder / name: data for name, data in figures.items()})
     return files

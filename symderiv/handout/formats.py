@@ -246,6 +246,8 @@ def _context(
         "meta": _meta(handout, escape),
         "verified": handout.verified,
         "format": fmt,
+        # TikZ only when a sheet draws figures (the figures issue's "figure" sections)
+        "tikz": any(s["kind"] == "figure" for p in handout.parts for s in p.sections),
     }
 
 

@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,10 +175,22 @@ _INLINE = re.compile(
 )
 
 
+_MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
 class _Converter:
-    def __init__(self) -> None:
+    def __init__(self, images: Mapping[str, bytes] | None = None) -> None:
         self.fragments: list[tuple[bool, str]] = []
         self.anchors = Anchors()
+        self.images = images or {}
+
+    def image(self, alt: str, src: str) -> str:
+        """An image; one of ``images`` (the handout's figures) embedded as a data URI."""
+        data = self.images.get(src)
+        if data is not None:
+            mime = _MIME.get(Path(src).suffix.lower(), "application/octet-stream")
+            src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        return f'<img alt="{alt}" src="{html.escape(src)}">'
 
     def math(self, tex: str, display: bool) -> str:
         self.fragments.append((display, tex))
@@ -204,7 +217,7 @@ class _Converter:
         text = html.escape(text, quote=False)
         text = re.sub(
             r"!\[([^\]]*)\]\(([^)\s]+)\)",
-            lambda m: keep(f'<img alt="{m[1]}" src="{html.escape(m[2])}">'),
+            lambda m: keep(self.image(m[1], m[2])),
             text,
         )
         text = re.sub(
@@ -311,10 +324,11 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", body)]
 
 
-def markdown_to_html(markdown: str, katex: Katex) -> str:
+def markdown_to_html(markdown: str, katex: Katex, images: Mapping[str, bytes] | None = None) -> str:
     """The body of the page: the Markdown converted, its math typeset by KaTeX (now, or
-    by the embedded script when the page is opened)."""
-    converter = _Converter()
+    by the embedded script when the page is opened), the images it names that are in
+    ``images`` (file name -> bytes: the figures) embedded."""
+    converter = _Converter(images)
     body = converter.convert(markdown)
     fragments = converter.fragments
     if katex.prerender:
