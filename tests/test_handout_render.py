@@ -5,6 +5,7 @@ and users' templates run sandboxed."""
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import json
 import re
@@ -596,3 +597,40 @@ def test_figures_are_embedded_in_the_html():
         '<p><img alt="cells of $A$ &lt;K&gt;" src="data:image/svg+xml;base64,PHN2Zy8+"> '
         '<img alt="elsewhere" src="other.svg"></p>\n'
     )
+
+
+@pytest.mark.parametrize("detail", ["full", "summary"])
+def test_the_converter_leaves_no_markdown_in_any_sheets_html(detail):
+    """Every section template's Markdown, for every kind of layer, becomes HTML: no
+    Markdown syntax is left in the page's text."""
+    kinds = [
+        "conv2d",
+        "conv1d",
+        "conv_transpose2d",
+        "avg_pool2d",
+        "max_pool2d",
+        "subsample2d",
+        "map_combination",
+        "linear",
+        "sigmoid",
+        "relu",
+        "squared_error",
+        "softmax_cross_entropy",
+    ]
+    text = f"title = 'T'\ndetail = '{detail}'\nexercises = true\n" + "".join(
+        f"[[item]]\nlayer = '{k}'\n" for k in kinds
+    )
+    h = assemble(parse_handout(text, Path("t.toml")))
+    katex = Katex(dist=Path("/none"), version="0", node=None)
+    for document in ("handout", "exercises", "key"):
+        body = markdown_to_html(render_md(h, document), katex)
+        plain = re.sub(
+            r'<span class="math">.*?</span>|<div class="math">.*?</div>', "", body, flags=re.S
+        )
+        plain = re.sub(r"<code>.*?</code>", "", plain, flags=re.S)
+        plain = html_lib.unescape(re.sub(r"<[^>]+>", "", plain))
+        for line in plain.splitlines():
+            assert not re.match(r"\s*(?:#|>|\||```|- |\d+\. )", line), line
+            for markup in ("**", "$`", "]("):
+                assert markup not in line, line
+        assert body.count("<h2") == len(kinds)

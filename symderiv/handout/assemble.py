@@ -96,8 +96,9 @@ def _summarize(section: dict[str, Any], lhs: dict[str, str], language: str) -> d
     out = dict(section)
     equations = section.get("equations") or []
     tensors = {lhs.get(e.get("lhs")) for e in equations}
-    if section["kind"] == "elements" and len(equations) > 1 and len(tensors) == 1:
-        example = max(equations, key=lambda e: len(e["text"].split(" + ")))
+    one_tensor = len(tensors) == 1 and None not in tensors  # a list of derived elements
+    if section["kind"] == "elements" and len(equations) > 1 and one_tensor:
+        example = max(equations, key=lambda e: len(str(e.get("text", "")).split(" + ")))
         out["equations"] = [example]
         note = text("handout.summary_more", language, count=len(equations) - 1)
         out["after"] = [{"kind": "handout_note", "text": note}, *section.get("after", [])]

@@ -3,7 +3,7 @@
 The page is made from the same Markdown as the ``.md`` file (so every section
 template serves both), read by a small converter for the subset symderiv's
 templates write: ATX headings, paragraphs, hard line breaks, ```` ```math ````
-and other fenced blocks, pipe tables, simple lists, ``**strong**``,
+and other fenced blocks, pipe tables, simple lists, block quotes, ``**strong**``,
 ``*emphasis*``, `` `code` ``, ``$`math`$``, links, images, backslash escapes.
 Any other character is text: everything is HTML-escaped.
 
@@ -266,6 +266,13 @@ class _Converter:
                     out.append(f'<div class="display">{self.math(chr(10).join(body), True)}</div>')
                 else:
                     out.append(f"<pre><code>{html.escape(chr(10).join(body))}</code></pre>")
+            elif line.startswith(">"):
+                flush()
+                quoted_lines = []
+                while i < len(lines) and lines[i].startswith(">"):
+                    quoted_lines.append(re.sub(r"^> ?", "", lines[i]))
+                    i += 1
+                out.append(f"<blockquote>\n{self.convert(chr(10).join(quoted_lines))}</blockquote>")
             elif m := re.match(r"(#{1,6}) (.*)$", line):
                 flush()
                 level, heading = len(m[1]), m[2].strip()
