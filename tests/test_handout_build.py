@@ -283,3 +283,36 @@ def test_pdfs_are_reproducible_with_both_engines():
     assert (
         compile_document(doc, engine="xelatex").pdf == compile_document(doc, engine="xelatex").pdf
     )
+
+
+@pytest.mark.slow
+def test_every_kind_builds_into_a_handout_exercises_key_and_slides(tmp_path):
+    kinds = [
+        ("conv2d", "input = '6x6'\nkernel = '3x3'\nstride = 2\npadding = 1\n"),
+        ("conv2d", "in_channels = 2\nout_channels = 2\ninput = '5x5'\n"),
+        ("conv1d", "input = 8\nkernel = 3\nstride = 3\n"),
+        ("conv3d", "input = '3x3x3'\nkernel = '2x2x2'\n"),
+        ("conv_transpose2d", "input = '3x3'\nkernel = '3x3'\nstride = 2\npadding = 1\n"),
+        ("avg_pool2d", "input = '5x5'\nkernel = 3\nstride = 2\n"),
+        ("max_pool2d", "seed = 3\nties = 'split'\n"),
+        ("subsample2d", ""),
+        ("map_combination", ""),
+        ("linear", ""),
+        ("tanh", "input = '2x2'\n"),
+        ("leaky_relu", "input = '2x2'\n"),
+        ("activation", "input = '2x2'\n"),
+        ("squared_error", ""),
+        ("softmax_cross_entropy", "batch = 2\n"),
+    ]
+    path = tmp_path / "every.toml"
+    path.write_text(
+        "title = 'Every kind'\nexercises = true\nformats = ['pdf', 'slides-pdf']\n"
+        + "".join(f"[[item]]\nlayer = '{k}'\n{options}" for k, options in kinds)
+    )
+    result = _run(str(path), "-o", str(tmp_path / "out"))  # any error or overfull box fails
+    assert result.exit_code == 0, result.output
+    for stem in ("every", "every-exercises", "every-key", "every-slides"):
+        text = _text(tmp_path / "out" / f"{stem}.pdf")
+        assert "softmax_cross_entropy" in text.replace("\n", " ") or stem != "every"
+    key = _one_line(_text(tmp_path / "out" / "every-key.pdf"))
+    assert key.count("Answer ") >= 3 * len(kinds)
