@@ -182,6 +182,7 @@ def cli() -> None:
     symderiv derive conv2d             the classic 4x4 input, 2x2 kernel example
     symderiv derive conv2d --help      every option of a derivation
     symderiv gallery                   regenerate the sheets in output/
+    symderiv handout FILE.toml         a lecture handout (PDF, slides, HTML, ...)
     """
 
 
