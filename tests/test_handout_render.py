@@ -28,7 +28,7 @@ from symderiv.handout.html import Katex, find_katex, markdown_to_html
 from symderiv.handout.notebook import render_ipynb
 from symderiv.handout.slides import render_slides
 from symderiv.render.options import RenderOptions
-from symderiv.render.sheet import SheetView
+from symderiv.render.sheet import SheetView, prose_md
 
 from .conftest import ROOT
 
@@ -639,3 +639,21 @@ def test_the_converter_leaves_no_markdown_in_any_sheets_html(detail):
             for markup in ("**", "$`", "]("):
                 assert markup not in line, line
         assert body.count("<h2") == len(kinds)
+
+
+def test_notation_and_references_are_stated_once():
+    h = _handout()
+    shown = [e for p in h.parts for s in p.sections if s["id"] == "notation" for e in s["entries"]]
+    assert shown
+    assert len(shown) == len(set(shown))
+    assert not any(s["id"] == "references" for p in h.parts for s in p.sections)
+    assert len(h.references) == len(set(h.references)) >= 3
+    md = render_md(h)
+    assert md.count("\n## References\n") == 1
+    assert md.rindex("\n## ") == md.index("\n## References\n")  # the last section
+    for reference in h.references:
+        assert md.count(prose_md(reference)) == 1
+    tex = render_tex(h)
+    assert tex.count(r"\begin{enumerate}") == 1
+    assert "{\\let\\section\\handoutsection\n" in tex  # a section of the handout, not of an item
+    assert "References" not in render_md(h, "exercises")

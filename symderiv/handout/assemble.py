@@ -57,6 +57,9 @@ class Handout:
     spec: HandoutSpec
     parts: tuple[Part, ...]
     command: str
+    #: the items' references, each once, in the order they are first cited: one list at
+    #: the end of the handout
+    references: tuple[str, ...] = ()
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:
@@ -172,6 +175,8 @@ def assemble(
         check_size(layer, max_terms)
     parts = []
     number = 0
+    notations: list[str] = []
+    references: list[str] = []
     for item, layer in zip(spec.items, layers, strict=True):
         d = layer.derive(max_terms=max_terms, progress=progress)
         stem = f"{spec.name}.item{item.number}"
@@ -183,6 +188,15 @@ def assemble(
         for section in sheet["sections"]:
             sid = section_id(section, lhs)
             if wanted is not None and sid not in wanted:
+                continue
+            if sid == "notation" and "entries" in section:  # each convention stated once
+                entries = [e for e in section["entries"] if e not in notations]
+                if not entries:
+                    continue
+                notations += entries
+                section = {**section, "entries": entries}
+            if sid == "references":  # one list at the end of the handout
+                references += [r for r in section["entries"] if r not in references]
                 continue
             summary = spec.detail == "summary"
             shown = _summarize(section, lhs, spec.language) if summary else section
@@ -208,4 +222,6 @@ def assemble(
                 stem=stem,
             )
         )
-    return Handout(spec=spec, parts=tuple(parts), command=_command(spec))
+    return Handout(
+        spec=spec, parts=tuple(parts), command=_command(spec), references=tuple(references)
+    )

@@ -287,7 +287,21 @@ def render_tex(
         env,
         "handout/handout.tex.j2",
         parts=parts,
+        references=_references(env, handout, "tex") if document == "handout" else "",
         **_context(handout, document, tex_text, "tex"),
+    )
+
+
+def _references(env: SandboxedEnvironment, handout: Handout, fmt: str) -> str:
+    """The items' references as one list (the sheets' own section template), or nothing."""
+    if not handout.references:
+        return ""
+    section = {"kind": "references", "entries": list(handout.references), "id": "references"}
+    return render(
+        env,
+        f"sections/references.{fmt}.j2",
+        section=section,
+        **_section_context(handout.parts[0]),
     )
 
 
@@ -332,4 +346,5 @@ def render_md(
         )
     context = _context(handout, document, md_text, "md")
     context["command"] = comment_text(handout.command)
-    return render(env, "handout/handout.md.j2", parts=parts, **context)
+    references = _references(env, handout, "md") if document == "handout" else ""
+    return render(env, "handout/handout.md.j2", parts=parts, references=references, **context)
