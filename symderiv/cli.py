@@ -456,7 +456,16 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
         raise SpecError(f"--output {quoted(output)}: cannot be reached: {kind}")
     suffixes = ("tex", "md", "json") if no_pdf else ("tex", "md", "json", "pdf")
     targets = [folder / f"{spec.label()}.{suffix}" for spec in GALLERY for suffix in suffixes]
-    handouts = handout_specs(pdf=not no_pdf)
+    from .handout.html import find_katex
+
+    html = find_katex() is not None  # the handouts' HTML pages need KaTeX
+    if not html:
+        click.echo(
+            "symderiv: KaTeX (node with the npm package katex) was not found: the handouts' "
+            "HTML pages are left out",
+            err=True,
+        )
+    handouts = handout_specs(pdf=not no_pdf, html=html)
     for handout_spec in handouts:  # the tools they need (latexmk, KaTeX) before any work
         check_tools(handout_spec)
         targets += [folder / name for name in target_names(handout_spec).values()]
@@ -471,7 +480,7 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
     click.echo("symderiv: the catalogue of published identities", err=True)
     files.update(catalogue_files(folder, pdf=not no_pdf))
     click.echo("symderiv: the handouts (examples/handouts)", err=True)
-    files.update(handout_files(folder, pdf=not no_pdf))
+    files.update(handout_files(folder, pdf=not no_pdf, html=html))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -118,12 +118,16 @@ HANDOUTS: tuple[tuple[str, str, str], ...] = (
 HANDOUT_FORMATS = ("tex", "pdf", "md", "html", "ipynb", "slides-tex", "slides-pdf")
 
 
-def handout_specs(*, pdf: bool = True) -> list[HandoutSpec]:
+def handout_specs(*, pdf: bool = True, html: bool = True) -> list[HandoutSpec]:
     """The gallery's handouts, read from ``examples/handouts`` (PDFs left out without
-    ``pdf``)."""
+    ``pdf``, the HTML pages without ``html``)."""
     from .handout import read_handout
 
-    formats = tuple(f for f in HANDOUT_FORMATS if pdf or not f.endswith("pdf"))
+    formats = tuple(
+        f
+        for f in HANDOUT_FORMATS
+        if (pdf or not f.endswith("pdf")) and (html or f != "html")
+    )
     return [
         read_handout(HANDOUT_FOLDER / file, language=lang).with_options(
             formats=formats, name=name, source=Path("examples", "handouts", file)
@@ -132,11 +136,11 @@ def handout_specs(*, pdf: bool = True) -> list[HandoutSpec]:
     ]
 
 
-def handout_files(folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
+def handout_files(folder: Path, *, pdf: bool = True, html: bool = True) -> dict[Path, bytes]:
     """Every file of the gallery's handouts, rendered in memory."""
     from .handout import build_handout_files
 
     files: dict[Path, bytes] = {}
-    for spec in handout_specs(pdf=pdf):
+    for spec in handout_specs(pdf=pdf, html=html):
         files.update(build_handout_files(spec, folder, force=True).files)
     return files
