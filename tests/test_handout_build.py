@@ -159,6 +159,10 @@ def test_the_slides_build_the_expansion_term_by_term(built):
         "∂E/∂K00,termbyterm∂E=A00D00+A01D01+A02D02+A10D10∂K00+A11D11+A12D12+A20D20+A21D21+A22D22"
     )
     assert "Which formula holds?" in text
+    # the derivation in index form, one step a frame (the chain rule, then each gradient)
+    story = [p for p in pages if p.startswith("Thederivationinindexform")]
+    assert len(story) >= 4
+    assert any("∂E∂Kpq=X" in p.replace(" ", "") or "∂E/∂Kpq" in p or "Kpq" in p for p in story)
 
 
 def test_regenerating_gives_byte_identical_files_pdfs_included(built, tmp_path):

@@ -1,9 +1,10 @@
 """Beamer slides of a handout: the same content, one idea per frame.
 
-For every item: the layer's definition; the forward pass, one equation at a
-time; one example element of every gradient, its expansion built term by term
-with overlays (``\\uncover<k->``); the padded delta the input gradient reads;
-which formula holds, the verdicts uncovered after the question; the verdict.
+For every item: the layer's definition; the derivation in index form, one step
+per frame; the forward pass, one equation at a time; one example element of every
+gradient, its expansion built term by term with overlays (``\\uncover<k->``); the
+padded delta the input gradient reads; which formula holds, the verdicts uncovered
+after the question; the verdict.
 Everything comes from the derivation and its sheet, as in the handout.
 """
 
@@ -92,6 +93,18 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
                 "definition": layer["definition"],
             }
         )
+    story = sections.get("story")
+    if story is not None:  # the derivation in index form: one step per frame
+        for step in story.get("steps", []):
+            frames.append(
+                {
+                    "kind": "story",
+                    "title": story["heading"],
+                    "text": step.get("text") or "",
+                    "math": list(step.get("math") or []),
+                    "after": step.get("after") or "",
+                }
+            )
     forward = [view.equation(e) for e in d.forward[:MAX_FORWARD]]
     if forward and all(len(e["rows"]) == 1 for e in forward):
         frames.append(
