@@ -471,7 +471,7 @@ register(
             "en": "Lecture notes (in Chinese) on the sampling layer, in `../shared/seeds/`: "
             "`002_eef32237e2018532.txt`\n(mean pooling divides the delta by the window size; max "
             "pooling passes it back to the recorded\nmaximum).",
-            "zh": "关于采样层的中文讲义，见 `../shared/seeds/`：`002_eef32237e2018532.txt`\n"
+            "zh": "关于采样层的中文讲义，见 `../shared/seeds/` 中的 `002_eef32237e2018532.txt` \n"
             "（平均池化把残差除以窗口大小；最大池化把残差传回记下的最大值位置）。",
         },
     }
