@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..render.messages import register
 from ..render.sheet import tex_text
+from . import texts as texts  # registers the messages
 
 if TYPE_CHECKING:
     from ..core.model import ClosedFormCheck
@@ -33,27 +33,6 @@ __all__ = [
     "tail",
 ]
 
-register(
-    {
-        "story.chain": {
-            "en": "The loss $E$ depends on {what} only through the outputs $Z$, so by the chain "
-            "rule the\nderivative with respect to any one of their elements $x$ sums over the "
-            "outputs:",
-            "zh": "损失 $E$ 只通过输出 $Z$ 依赖于{what}，\n所以由链式法则，对其中任一元素 $x$ "
-            "的导数是对所有输出求和：",
-        },
-        "story.what.input": {"en": "the input", "zh": "输入"},
-        "title.window": {"en": "{size} window", "zh": "{size} 窗口"},
-        "title.length_window": {"en": "length-{n} window", "zh": "长度 {n} 的窗口"},
-        "title.map_count": {"en": "{n} maps", "zh": "{n} 个特征图"},
-        "title.channels": {"en": "{n} channels", "zh": "{n} 个通道"},
-        "axis.position": {"en": "position", "zh": "位置"},
-        "axis.row": {"en": "row", "zh": "行"},
-        "axis.column": {"en": "column", "zh": "列"},
-        "axis.slice": {"en": "slice", "zh": "层"},
-        "sheet.known_mistake": {"en": "A known mistake: {what}.", "zh": "一个已知的错误：{what}。"},
-    }
-)
 
 
 def index(parts: Sequence[str], commas: bool) -> str:
@@ -103,7 +82,9 @@ def chain_step(view: SheetView, what: str, out: Sequence[str], x: str = "x") -> 
     z = f"Z_{{{index(out, view.d.notation.commas)}}}" if out else "Z"
     delta = f"D_{{{index(out, view.d.notation.commas)}}}" if out else "D"
     return {
-        "text": view._("story.chain", what=what),
+        "text": view._(
+            "story.chain", what=what, x=view._("story.any_element") if x == "x" else f"${x}$"
+        ),
         "math": [
             rf"\frac{{\partial E}}{{\partial {x}}} = {sums} \frac{{\partial E}}{{\partial {z}}}\, "
             rf"\frac{{\partial {z}}}{{\partial {x}}} = {sums} {delta}\, "

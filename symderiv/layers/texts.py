@@ -1,6 +1,7 @@
 # ruff: noqa: E501  (a Chinese character counts as two columns; a text reads best whole)
-"""The messages of the sheets of the fully-connected layer, the activations, the losses and
-Bouvrie's two layers, in every language (see :mod:`symderiv.render.messages`)."""
+"""The messages of the sheets of every layer kind but the convolution's (render/messages.py) and
+pooling's (pool/texts.py): the pieces they share, the fully-connected layer, the activations,
+the losses and Bouvrie's two layers, in every language (see :mod:`symderiv.render.messages`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,30 @@ __all__: list[str] = []
 # ---------------------------------------------------------------------------
 # shared by these sheets
 # ---------------------------------------------------------------------------
+
+register(
+    {
+        "story.chain": {
+            "en": "The loss $E$ depends on {what} only through the outputs $Z$, so by the chain "
+            "rule its\nderivative with respect to {x} sums over the outputs:",
+            "zh": "损失 $E$ 只通过输出 $Z$ 依赖于{what}，\n所以由链式法则，它对 {x} 的导数是对所有输出求和：",
+        },
+        "story.any_element": {
+            "en": "any one of their elements $x$",
+            "zh": "其中任一元素 $x$",
+        },
+        "story.what.input": {"en": "the input", "zh": "输入"},
+        "title.window": {"en": "{size} window", "zh": "{size} 窗口"},
+        "title.length_window": {"en": "length-{n} window", "zh": "长度 {n} 的窗口"},
+        "title.map_count": {"en": "{n} maps", "zh": "{n} 个特征图"},
+        "title.channels": {"en": "{n} channels", "zh": "{n} 个通道"},
+        "axis.position": {"en": "position", "zh": "位置"},
+        "axis.row": {"en": "row", "zh": "行"},
+        "axis.column": {"en": "column", "zh": "列"},
+        "axis.slice": {"en": "slice", "zh": "层"},
+        "sheet.known_mistake": {"en": "A known mistake: {what}.", "zh": "一个已知的错误：{what}。"},
+    }
+)
 
 register(
     {
@@ -268,6 +293,228 @@ register(
             "and `001_c79401278e41df6f.txt` (the matrix differential,\nJacobian layout).",
             "zh": "中文讲义，见 `../shared/seeds/` 中的 `002_eef32237e2018532.txt` （全连接层，\n"
             "灵敏度 $\\delta = \\partial E/\\partial b$）与 `001_c79401278e41df6f.txt` （矩阵微分，\n雅可比布局）。",
+        },
+    }
+)
+
+# ---------------------------------------------------------------------------
+# the activations
+# ---------------------------------------------------------------------------
+
+register(
+    {
+        "act.title.unspecified": {"en": "activation f (unspecified)", "zh": "激活函数 f（未指定）"},
+        "act.title.slope": {"en": "negative slope {slope}", "zh": "负斜率 {slope}"},
+        "act.words.sigmoid": {"en": "The logistic sigmoid", "zh": "Sigmoid（logistic）函数"},
+        "act.words.tanh": {"en": "The hyperbolic tangent", "zh": "双曲正切函数"},
+        "act.words.relu": {"en": "The rectified linear unit", "zh": "线性整流函数（ReLU）"},
+        "act.words.leaky_relu": {
+            "en": "The leaky rectified linear unit",
+            "zh": "带泄漏的线性整流函数（leaky ReLU）",
+        },
+        "act.words.identity": {"en": "The identity", "zh": "恒等函数"},
+        "act.words.activation": {
+            "en": "An unspecified differentiable function $f$",
+            "zh": "一个未指定的可微函数 $f$",
+        },
+        "act.intro": {
+            "en": "{words}{slope}, applied to every element of the input{pytorch}:",
+            "zh": "{words}{slope}{pytorch}，作用于输入的每个元素：",
+        },
+        "act.intro.slope": {
+            "en": " with negative slope {alpha}",
+            "zh": "，负斜率 {alpha}",
+        },
+        "act.intro.pytorch": {"en": " (PyTorch: `{name}`)", "zh": "（PyTorch 中为 `{name}`）"},
+        "act.note.positions": {
+            "en": "The subscript $u$ stands for a whole position (batch, channel and place): "
+            "each output is the function\nof the input at the same position.",
+            "zh": "下标 $u$ 代表一个完整的位置（批次、通道和位置）：每个输出是同一位置上输入的函数。",
+        },
+        "act.note.unspecified": {
+            "en": "$f$ is left unspecified: SymPy keeps its derivative as $f'$, so every formula "
+            "below holds for every differentiable $f$ (a wrong one is refuted by one $f$ for "
+            "which it fails). For the numeric check alone, $f = \\sin$ stands in for it.",
+            "zh": "$f$ 未指定：SymPy 把它的导数保留为 $f'$，所以下面每个公式对所有可微的 $f$ 都成立"
+            "（一个错误的公式只要有一个 $f$ 使它不成立就被驳倒）。仅在数值检验中用 $f = \\sin$ 代替它。",
+        },
+        "act.story.input": {
+            "en": "**Input.** Each output depends on one input only: $Z_{v}$ contains $A_{u}$ "
+            "only when $v = u$, and there\n$\\partial Z_{u}/\\partial A_{u} = {fp}$. One term of "
+            "the sum is left:",
+            "zh": "**输入。** 每个输出只依赖于一个输入：只有当 $v = u$ 时 $Z_{v}$ 才含有 $A_{u}$，"
+            "而那里\n$\\partial Z_{u}/\\partial A_{u} = {fp}$。求和只剩一项：",
+        },
+        "act.story.form.sigmoid": {
+            "en": "The notes write the derivative through the function itself: "
+            "$1 - \\sigma(a) = e^{-a}/(1 + e^{-a})$, so\nSymPy's $e^{-a}/(1 + e^{-a})^2$ is "
+            "$\\sigma(a)\\,(1 - \\sigma(a))$, and the gradient needs only the forward pass's "
+            "outputs:",
+            "zh": "讲义用函数本身来写导数：$1 - \\sigma(a) = e^{-a}/(1 + e^{-a})$，所以\n"
+            "SymPy 给出的 $e^{-a}/(1 + e^{-a})^2$ 就是 $\\sigma(a)\\,(1 - \\sigma(a))$，"
+            "梯度只需要前向传播的输出：",
+        },
+        "act.story.form.tanh": {
+            "en": "The notes write the derivative through the function itself: "
+            "$\\tanh' = 1/\\cosh^2 = 1 - \\tanh^2$, so the\ngradient needs only the forward "
+            "pass's outputs:",
+            "zh": "讲义用函数本身来写导数：$\\tanh' = 1/\\cosh^2 = 1 - \\tanh^2$，所以\n"
+            "梯度只需要前向传播的输出：",
+        },
+        "act.story.form.relu": {
+            "en": "The derivative is a step: 1 where the input is positive, 0 elsewhere (at "
+            "$a = 0$ too, as PyTorch\nchooses; see the derivative below). The delta passes "
+            "where the unit was active and stops elsewhere:",
+            "zh": "导数是一个阶跃：输入为正处为 1，其余为 0（在 $a = 0$ 处也为 0，与 PyTorch 的选择相同；\n"
+            "见下面的导数）。单元激活处残差通过，其余处被截断：",
+        },
+        "act.story.form.leaky_relu": {
+            "en": "The derivative is a step: 1 where the input is positive, the slope $\\alpha$ "
+            "elsewhere (at $a = 0$\ntoo, as PyTorch chooses). The delta passes whole where the "
+            "unit was active and scaled by $\\alpha$\nelsewhere:",
+            "zh": "导数是一个阶跃：输入为正处为 1，其余为斜率 $\\alpha$（在 $a = 0$ 处也是，\n"
+            "与 PyTorch 的选择相同）。单元激活处残差完整通过，其余处乘以 $\\alpha$：",
+        },
+        "act.story.form.identity": {
+            "en": "The derivative is 1 everywhere: the delta passes through unchanged (a linear "
+            "output layer):",
+            "zh": "导数处处为 1：残差原样通过（线性输出层）：",
+        },
+        "act.story.form.activation": {
+            "en": "For any differentiable $f$ the gradient is the delta times $f'$ at the input, "
+            "element by element:",
+            "zh": "对任何可微的 $f$，梯度都是残差逐元素乘以 $f'$ 在输入处的值：",
+        },
+        "act.story.delta": {
+            "en": "Placed after a layer $\\ell-1$ whose output is $Z^{[\\ell-1]}$, this layer's "
+            "input is $A = Z^{[\\ell-1]}$, and\nits $\\partial E/\\partial A$ is that layer's "
+            "delta. This is the step the other sheets write as\n"
+            "$D^{[\\ell-1]} = \\partial E/\\partial A \\odot f'(Z^{[\\ell-1]})$, with their "
+            "$\\partial E/\\partial A$ being this sheet's $D$:",
+            "zh": "放在输出为 $Z^{[\\ell-1]}$ 的第 $\\ell-1$ 层之后时，本层的输入是 $A = Z^{[\\ell-1]}$，\n"
+            "它的 $\\partial E/\\partial A$ 就是那一层的残差。其他讲义把这一步写成\n"
+            "$D^{[\\ell-1]} = \\partial E/\\partial A \\odot f'(Z^{[\\ell-1]})$，"
+            "那里的 $\\partial E/\\partial A$ 就是本讲义的 $D$：",
+        },
+        "act.derivative": {
+            "en": "SymPy differentiates the scalar function{rest}",
+            "zh": "SymPy 对标量函数求导{rest}",
+        },
+        "act.derivative.unspecified": {
+            "en": ", and keeps the derivative of the unspecified $f$ as it is:",
+            "zh": "，并把未指定的 $f$ 的导数原样保留：",
+        },
+        "act.derivative.notes": {
+            "en": "; below it, the form the notes use, built on its own\nand proved equal to "
+            "SymPy's at every element (next sections).",
+            "zh": "；下面是讲义使用的形式，它独立构造，\n并在每个元素上被证明与 SymPy 的结果相等（见后面各节）。",
+        },
+        "act.derivative.closed": {
+            "en": "; below it, the form the closed form uses, built on its own\nand proved equal "
+            "to SymPy's at every element (next sections).",
+            "zh": "；下面是闭式公式使用的形式，它独立构造，\n并在每个元素上被证明与 SymPy 的结果相等（见后面各节）。",
+        },
+        "act.zero.relu": {
+            "en": "At $a = 0$, where $\\operatorname{relu}$ has no derivative, SymPy's derivative "
+            "of the Piecewise is $0$:\nPyTorch's choice too (its backward passes no delta at "
+            "$0$); SymPy's derivative of $\\max(0, a)$,\na Heaviside step, would give "
+            "$\\tfrac{1}{2}$ there.",
+            "zh": "在 $a = 0$ 处 $\\operatorname{relu}$ 不可导，SymPy 对 `Piecewise` 求导得 $0$：\n"
+            "这也是 PyTorch 的选择（它的反向传播在 $0$ 处不传残差）；而 SymPy 对 $\\max(0, a)$ 求导\n"
+            "得到的 Heaviside 阶跃在那里会给出 $\\tfrac{1}{2}$。",
+        },
+        "act.zero.leaky_relu": {
+            "en": "At $a = 0$, where it has no derivative, SymPy's derivative of the Piecewise is "
+            "{alpha}:\nPyTorch's choice too (its backward multiplies by the slope wherever "
+            "$a \\le 0$).",
+            "zh": "在 $a = 0$ 处它不可导，SymPy 对 `Piecewise` 求导得 {alpha}：\n"
+            "这也是 PyTorch 的选择（它的反向传播在 $a \\le 0$ 处都乘以斜率）。",
+        },
+        "act.chain": {
+            "en": "By the chain rule, $\\partial E/\\partial A_{u} = D_{u}\\, \\partial Z_{u}/"
+            "\\partial A_{u}$: each output depends on\none input only. Each derivative below was "
+            "computed by SymPy from the forward expressions.",
+            "zh": "由链式法则，$\\partial E/\\partial A_{u} = D_{u}\\, \\partial Z_{u}/"
+            "\\partial A_{u}$：每个输出只依赖于\n一个输入。下面每个导数都由 SymPy 从前向表达式算出。",
+        },
+        "act.heading.notes": {
+            "en": "$\\partial E/\\partial A$, in the notes' form of the derivative.",
+            "zh": "$\\partial E/\\partial A$，用讲义中导数的形式。",
+        },
+        "act.heading.own": {
+            "en": "$\\partial E/\\partial A$, with the derivative built on its own.",
+            "zh": "$\\partial E/\\partial A$，导数独立构造。",
+        },
+        "act.mistake.sigmoid": {
+            "en": "$\\sigma' = \\sigma$, the function in place of its derivative",
+            "zh": "$\\sigma' = \\sigma$，用函数代替了它的导数",
+        },
+        "act.mistake.tanh": {
+            "en": "$\\tanh' = 1 - \\tanh$, the square forgotten",
+            "zh": "$\\tanh' = 1 - \\tanh$，忘了平方",
+        },
+        "act.mistake.relu": {
+            "en": "$\\partial E/\\partial A = D$, the delta passed back ungated (as if "
+            "$\\operatorname{relu}' = 1$)",
+            "zh": "$\\partial E/\\partial A = D$，残差未经门控就传回（仿佛 "
+            "$\\operatorname{relu}' = 1$）",
+        },
+        "act.mistake.leaky_relu": {
+            "en": "the ReLU's derivative, the negative slope $\\alpha$ forgotten",
+            "zh": "用了 ReLU 的导数，忘了负斜率 $\\alpha$",
+        },
+        "act.mistake.identity": {
+            "en": "$\\operatorname{id}' = \\operatorname{id}$, the function in place of its "
+            "derivative",
+            "zh": "$\\operatorname{id}' = \\operatorname{id}$，用函数代替了它的导数",
+        },
+        "act.mistake.activation": {
+            "en": "$\\partial E/\\partial A = D$, the factor $f'(A)$ forgotten",
+            "zh": "$\\partial E/\\partial A = D$，忘了因子 $f'(A)$",
+        },
+        "act.closed_intro": {
+            "en": "Each closed form below applies a derivative built on its own (a function of "
+            "$a$,\napplied to every element of $A$) and multiplies by $D$ element by element; "
+            "it was compared\nwith the derived elements one by one, {how}.",
+            "zh": "下面每个闭式公式都把一个独立构造的导数（$a$ 的函数，\n作用于 $A$ 的每个元素）"
+            "与 $D$ 逐元素相乘；它与推导出的元素逐一比较，{how}。",
+        },
+        "act.how.cancel": {
+            "en": "as rational functions of their exponentials (SymPy's `cancel`)",
+            "zh": "作为指数的有理函数比较（SymPy 的 `cancel`）",
+        },
+        "act.how.expand": {
+            "en": "exactly (identical expressions after expansion)",
+            "zh": "精确比较（展开后表达式相同）",
+        },
+        "act.legend": {
+            "en": "Notation: $\\odot$ is the element-wise product.",
+            "zh": "记号：$\\odot$ 是逐元素乘积。",
+        },
+        "act.sampling": {
+            "en": "$A$ uniform in $[-2, 2)$, $D$ in $[-1, 1)${sin}",
+            "zh": "$A$ 在 $[-2, 2)$ 上、$D$ 在 $[-1, 1)$ 上均匀分布{sin}",
+        },
+        "act.sampling.sin": {"en": ", with $f = \\sin$", "zh": "，并取 $f = \\sin$"},
+        "act.verdict.notes": {
+            "en": "every gradient above was derived by the chain rule, the notes' form of the\n"
+            "derivative was proved equal to it exactly, and the numbers agree.",
+            "zh": "上面每个梯度都由链式法则推导，讲义中导数的形式\n被精确证明与之相等，数值检验也一致。",
+        },
+        "act.verdict.closed": {
+            "en": "every gradient above was derived by the chain rule, the closed form of the\n"
+            "derivative was proved equal to it exactly, and the numbers agree.",
+            "zh": "上面每个梯度都由链式法则推导，导数的闭式公式\n被精确证明与之相等，数值检验也一致。",
+        },
+        "act.gradient_matrix": {
+            "en": "The input gradient as the matrix it forms:",
+            "zh": "输入梯度排成它构成的矩阵：",
+        },
+        "ref.seeds_activation": {
+            "en": "Lecture notes (in Chinese), in `../shared/seeds/`: `001_c79401278e41df6f.txt` "
+            "(the activation $\\sigma$\nand the factor $\\sigma'$ it puts into every delta).",
+            "zh": "中文讲义，见 `../shared/seeds/` 中的 `001_c79401278e41df6f.txt` （激活函数 $\\sigma$\n"
+            "及它在每个残差中带来的因子 $\\sigma'$）。",
         },
     }
 )
