@@ -192,6 +192,7 @@ def cli() -> None:
     symderiv derive conv2d             the classic 4x4 input, 2x2 kernel example
     symderiv derive conv2d --help      every option of a derivation
     symderiv gallery                   regenerate the sheets in output/
+    symderiv handout FILE.toml         a lecture handout (PDF, slides, HTML, ...)
     """
 
 
@@ -519,8 +520,18 @@ def _targets(
 @click.option("--no-pdf", is_flag=True, help="Skip compiling the PDFs.")
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 def gallery(output: str, no_pdf: bool, force: bool) -> None:
-    """Regenerate the gallery of example sheets (tex, md, json and pdf)."""
-    from .gallery import GALLERY, catalogue_files, gallery_files, gallery_names
+    """Regenerate the gallery of example sheets (tex, md, json and pdf) and the example
+    handouts (examples/handouts: the classic notes in English and Chinese)."""
+    from .gallery import (
+        GALLERY,
+        catalogue_files,
+        gallery_files,
+        gallery_names,
+        handout_files,
+        handout_specs,
+    )
+    from .handout.build import check_tools, target_names
+
     _given("--output", output)
     folder = Path(output)
     _check_length(folder, "--output", output)
@@ -539,6 +550,19 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
         for name in gallery_names(spec)
         if not (no_pdf and name.endswith(".pdf"))
     ]
+    from .handout.html import find_katex
+
+    html = find_katex() is not None  # the handouts' HTML pages need KaTeX
+    if not html:
+        click.echo(
+            "symderiv: KaTeX (node with the npm package katex) was not found: the handouts' "
+            "HTML pages are left out",
+            err=True,
+        )
+    handouts = handout_specs(pdf=not no_pdf, html=html)
+    for handout_spec in handouts:  # the tools they need (latexmk, KaTeX) before any work
+        check_tools(handout_spec)
+        targets += [folder / name for name in target_names(handout_spec).values()]
     for target in targets:
         _check_length(target, "--output", output)
     if kind == "folder":  # before the (long) work, as derive does
@@ -549,12 +573,118 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
         files.update(gallery_files(spec, folder, pdf=not no_pdf))
     click.echo("symderiv: the catalogue of published identities", err=True)
     files.update(catalogue_files(folder, pdf=not no_pdf))
+    click.echo("symderiv: the handouts (examples/handouts)", err=True)
+    files.update(handout_files(folder, pdf=not no_pdf, html=html))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the folder {str(folder)!r}: {exc.strerror}") from None
     write_files(files, force=force)  # all rendered first: nothing is written on failure
     click.echo(f"symderiv: wrote {len(files)} files into {folder}", err=True)
+
+
+@cli.command()
+@click.argument("file", metavar="FILE.toml")
+@click.option(
+    "--format",
+    "formats",
+    default=None,
+    metavar="LIST",
+    help="Comma-separated: tex, pdf, md, html, ipynb, slides-tex, slides-pdf "
+    "(default: the file's formats).",
+)
+@click.option("--lang", default=None, metavar="en|zh", help="The language (default: the file's).")
+@click.option(
+    "--name",
+    default=None,
+    metavar="STEM",
+    help="File-name stem of the files (default: the file's name setting, or its stem).",
+)
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    metavar="DIR",
+    help="Folder to write into (default: output/ in the current folder).",
+)
+@click.option(
+    "--templates",
+    default=None,
+    metavar="DIR",
+    help="A folder of your own templates, looked up before symderiv's (sandboxed).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
+def handout(
+    file: str,
+    formats: str | None,
+    lang: str | None,
+    name: str | None,
+    output: str | None,
+    templates: str | None,
+    force: bool,
+) -> None:
+    """Build a lecture handout described by FILE.toml (see the README's Handouts section).
+
+    \b
+    symderiv handout examples/handouts/classic-notes.toml
+    symderiv handout notes.toml --format pdf,slides-pdf --lang zh -o handouts
+    """
+    from .handout import build_handout_files, read_handout
+    from .handout.file import FORMATS, LANGUAGES
+
+    for option, text in (
+        ("FILE", file),
+        ("--format", formats),
+        ("--lang", lang),
+        ("--name", name),
+        ("--output", output),
+        ("--templates", templates),
+    ):
+        _given(option, text)
+    if lang is not None and lang not in LANGUAGES:
+        raise SpecError(f"--lang {quoted(lang)}: expected one of {', '.join(LANGUAGES)}")
+    spec = read_handout(file, language=lang)
+    if formats is not None:
+        names = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        if not names or any(f not in FORMATS for f in names):
+            raise SpecError(
+                f"--format {quoted(formats)}: expected a comma-separated list of "
+                + ", ".join(FORMATS)
+            )
+        spec = spec.with_options(formats=tuple(dict.fromkeys(names)))
+    if name is not None:
+        spec = spec.with_options(name=name)
+    folder = Path(output if output is not None else "output")
+    _check_length(folder, "--output", output)
+    kind = _kind(folder)
+    if kind == "file":
+        raise SpecError(f"--output {quoted(str(folder))} is a file, not a folder")
+    if kind not in ("folder", "missing"):
+        raise SpecError(f"--output {quoted(str(folder))}: cannot be reached: {kind}")
+    if kind == "missing":
+        problem = _folder_problem(folder.parent)
+        if problem is not None:
+            raise SpecError(f"--output {quoted(str(folder))}: {problem}")
+    files = build_handout_files(
+        spec,
+        folder,
+        templates=Path(templates) if templates is not None else None,
+        force=force,
+        progress=True,
+    )
+    if kind == "missing":
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create the folder {str(folder)!r}: {exc.strerror}"
+            ) from None
+    for path in write_files(files.files, force=force):
+        click.echo(f"symderiv: wrote {path}", err=True)
+    verdict = "verified" if files.verified else "NOT VERIFIED"
+    click.echo(f"symderiv: {spec.name}: {verdict}", err=True)
+    if not files.verified:
+        sys.exit(1)
 
 
 @cli.command()

@@ -31,9 +31,11 @@ from .exceptions import LatexBuildError
 __all__ = [
     "ENGINES",
     "PdfBuild",
+    "compile_document",
     "compile_pdf",
     "engine_for",
     "latex_available",
+    "latexmk_available",
     "log_problems",
     "tex_environment",
 ]
@@ -53,6 +55,12 @@ _ERROR = re.compile(r"^! .*$", re.MULTILINE)
 # in a Latin font, say): a problem, as an overfull box is
 _MISSING_CHAR = re.compile(r"^Missing character: .*$", re.MULTILINE)
 _FILE_LINE_ERROR = re.compile(r"^\./sheet\.tex:(\d+): (.*)$", re.MULTILINE)
+_REFERENCES = re.compile(
+    r"^LaTeX Warning: (?:Reference|Citation) .* undefined.*$"
+    r"|^LaTeX Warning: Label .* multiply defined.*$"
+    r"|^LaTeX Warning: There were (?:undefined references|multiply-defined labels).*$",
+    re.MULTILINE,
+)
 _MISSING_FONT = re.compile(r"!pdfTeX error: .*?\(file ([^)\s]+)\): Font \S+ at \d+ not found")
 _RERUN = re.compile(r"Rerun to get|Rerun LaTeX|Label\(s\) may have changed")
 
@@ -259,3 +267,81 @@ def _run(
             raise LatexBuildError(f"{engine} took longer than {timeout:.0f} s")
         out.seek(0)
         return proc.returncode, out.read().decode("latin-1")
+
+
+def latexmk_available(engine: str = "pdflatex") -> bool:
+    """Are ``latexmk`` and ``engine`` on the PATH?"""
+    return shutil.which("latexmk") is not None and shutil.which(engine) is not None
+
+
+def compile_document(
+    tex: str,
+    *,
+    engine: str = "pdflatex",
+    timeout: float = 300.0,
+    files: dict[str, bytes] | None = None,
+    progress: bool = False,
+) -> PdfBuild:
+    """Build a document with ``latexmk -norc`` and ``engine`` (pdflatex or xelatex).
+
+    The same guarantees as :func:`compile_pdf`: a fresh temporary folder (``files``,
+    name -> bytes, are written beside the document, plain names only), no shell escape,
+    ``openin_any=p``/``openout_any=p``, no files made on demand, the minimal environment
+    of :func:`tex_environment` with ``SOURCE_DATE_EPOCH`` (byte-identical PDFs), and one
+    time limit for the whole latexmk run, whose process group is killed on timeout.
+    ``-norc`` keeps every latexmk configuration file (the system's, the user's, the
+    folder's) out.  Raises :class:`LatexBuildError` with the first TeX error and its
+    line, or the first overfull box, undefined reference or multiply defined label;
+    nothing is returned (so nothing can be written) unless the PDF was built cleanly.
+    """
+    if engine not in ENGINES.values():
+        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES.values())}")
+    if not latexmk_available(engine):
+        package = "texlive-xetex" if engine == "xelatex" else "texlive-latex-base"
+        raise LatexBuildError(
+            f"latexmk and {engine} were not found on PATH: install TeX Live (Debian: latexmk "
+            f"{package}) to build PDFs"
+        )
+    with tempfile.TemporaryDirectory(prefix="symderiv-tex-") as tmp:
+        folder = Path(tmp)
+        env = tex_environment(folder)
+        for name, data in (files or {}).items():
+            if Path(name).name != name or name.startswith(".") or name == "sheet.tex":
+                raise ValueError(f"file name {name!r}: expected a plain name beside the document")
+            (folder / name).write_bytes(data)
+        (folder / "sheet.tex").write_text(tex, encoding="utf-8")
+        flags = (
+            "-no-shell-escape -no-mktex=tex -no-mktex=tfm -no-mktex=pk "
+            "-interaction=nonstopmode -halt-on-error -file-line-error"
+        )
+        cmd = [
+            shutil.which("latexmk", path=env["PATH"]) or "latexmk",
+            "-norc",
+            "-pdfxe" if engine == "xelatex" else "-pdf",
+            f"-{engine}={engine} {flags} %O %S",
+            # PDF 1.4 from xdvipdfmx: no object or cross-reference streams, so the document
+            # information stays plain (output.is_ours reads it, as in a pdflatex PDF)
+            "-e",
+            "$xdvipdfmx = 'xdvipdfmx -E -V 4 -o %D %O %S'",
+            "-interaction=nonstopmode",
+            "-halt-on-error",
+            "-file-line-error",
+            "-no-shell-escape",
+            "-silent",
+            "sheet.tex",
+        ]
+        if progress:
+            print(f"symderiv: latexmk ({engine}) ...", file=sys.stderr, flush=True)
+        returncode, stdout = _run(cmd, folder, env, timeout, "latexmk")
+        log_path = folder / "sheet.log"
+        log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
+        pdf_path = folder / "sheet.pdf"
+        if returncode != 0 or not pdf_path.exists():
+            raise LatexBuildError(_failure(log, stdout, engine))
+        problems = log_problems(log) + _REFERENCES.findall(log)
+        if problems:
+            raise LatexBuildError(
+                f"{engine} reported {len(problems)} problem(s), first: {problems[0]}"
+            )
+        runs = len(re.findall(rf"^Latexmk: Run number \d+ of rule '{engine}'", stdout, re.M))
+        return PdfBuild(pdf=pdf_path.read_bytes(), log=log, runs=max(runs, 1))

@@ -26,6 +26,7 @@ from ..marker import MARKER, package_version
 from .messages import role_id, translator
 from .options import RenderOptions
 from .printing import SheetLatexPrinter, SheetTextPrinter, split_rows, term_width
+from .reasons import reason_text
 
 __all__ = [
     "MARKER",
@@ -269,7 +270,7 @@ class SheetView:
                     closed = split_rows(parts, ROW_BUDGET - reserve, FIRST_ROW_BUDGET - reserve)
             out["failure"] = {
                 "at": self.sym(c.of, f.index),
-                "reason": f.reason,
+                "reason": reason_text(f.reason, self.lang) if f.reason else "",
                 # the derived side in the order of the expansion printed above
                 "derived": self.expr_rows(derived, reserve),
                 "closed": closed,
