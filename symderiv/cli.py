@@ -481,7 +481,9 @@ def _targets(
     path = Path(output)
     _check_length(path, "--output", output)
     kind = _kind(path)
-    if len(fmts) == 1 and kind != "folder":
+    # a trailing separator names a folder even for one format, as cp and rsync read it
+    named_folder = output.endswith(("/", os.sep))
+    if len(fmts) == 1 and kind != "folder" and not named_folder:
         problem = _folder_problem(path.parent)
         if problem is not None:
             raise SpecError(f"--output {quoted(output)}: {problem}")

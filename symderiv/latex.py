@@ -170,6 +170,11 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
+#: PDF 1.4 from xdvipdfmx: no object streams, so the document information (symderiv's
+#: marker) stays readable and a Chinese sheet can be regenerated in place.
+_DRIVER = {"xelatex": ("-output-driver=xdvipdfmx -E -V 4",)}
+
+
 def compile_pdf(
     tex: str,
     *,
@@ -215,6 +220,7 @@ def compile_pdf(
             "-interaction=nonstopmode",
             "-halt-on-error",
             "-file-line-error",
+            *_DRIVER.get(engine, ()),
             "sheet.tex",
         ]
         log = ""

@@ -315,3 +315,16 @@ def test_a_derivation_that_does_not_verify_says_so_and_exits_1(run, tmp_path, mo
     assert doc["closed_forms"][0]["first_failure"]["reason"] == (
         "The formula gives a (6, 6) map, the gradient is (2, 2)"
     )
+
+
+def test_output_ending_with_a_slash_is_a_folder_even_for_one_format(tmp_path):
+    folder = tmp_path / "sheets"
+    result = CliRunner().invoke(cli, ["derive", "--format", "md", "--output", f"{folder}/"])
+    assert result.exit_code == 0, result.output
+    stem = "conv2d_4x4_k2x2_correlation"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"{stem}.kernel-cells.svg",
+        f"{stem}.md",
+        f"{stem}.padded-delta.svg",
+        f"{stem}.windows.svg",
+    ]
