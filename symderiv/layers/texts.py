@@ -93,15 +93,15 @@ register(
             "对每个样本 $u = Wx + b$：",
         },
         "dense.note": {
-            "en": "Here $x$ is the {inputs} as a column and $u$ its {outputs}; $W$ is {shape},\n"
+            "en": "Here $x$ is the {inputs} as a column and $u$ its {outputs}; $W$ is {shape}, "
             "output by input (PyTorch's layout).",
-            "zh": "这里 $x$ 是{inputs}（列向量），$u$ 是它的{outputs}；$W$ 是 {shape}，\n"
+            "zh": "这里 $x$ 是{inputs}（列向量），$u$ 是它的{outputs}；$W$ 是 {shape}，"
             "按输出乘输入排列（PyTorch 的布局）。",
         },
         "dense.note_batch": {
             "en": "Here $x$ is one sample's {inputs} as a column and $u$ its {outputs}; $W$ is "
-            "{shape},\noutput by input (PyTorch's layout), shared by the {n} samples of the batch.",
-            "zh": "这里 $x$ 是一个样本的{inputs}（列向量），$u$ 是它的{outputs}；$W$ 是 {shape}，\n"
+            "{shape}, output by input (PyTorch's layout), shared by the {n} samples of the batch.",
+            "zh": "这里 $x$ 是一个样本的{inputs}（列向量），$u$ 是它的{outputs}；$W$ 是 {shape}，"
             "按输出乘输入排列（PyTorch 的布局），由批次中的 {n} 个样本共享。",
         },
         "count.input_one": {"en": "{n} input", "zh": " {n} 个输入"},
@@ -328,7 +328,7 @@ register(
         "act.intro.pytorch": {"en": " (PyTorch: `{name}`)", "zh": "（PyTorch 中为 `{name}`）"},
         "act.note.positions": {
             "en": "The subscript $u$ stands for a whole position (batch, channel and place): "
-            "each output is the function\nof the input at the same position.",
+            "each output is the function of the input at the same position.",
             "zh": "下标 $u$ 代表一个完整的位置（批次、通道和位置）：每个输出是同一位置上输入的函数。",
         },
         "act.note.unspecified": {
@@ -515,6 +515,170 @@ register(
             "(the activation $\\sigma$\nand the factor $\\sigma'$ it puts into every delta).",
             "zh": "中文讲义，见 `../shared/seeds/` 中的 `001_c79401278e41df6f.txt` （激活函数 $\\sigma$\n"
             "及它在每个残差中带来的因子 $\\sigma'$）。",
+        },
+    }
+)
+
+# ---------------------------------------------------------------------------
+# the losses
+# ---------------------------------------------------------------------------
+
+register(
+    {
+        "loss.heading": {"en": "The loss", "zh": "损失函数"},
+        "loss.title.features": {"en": "{n} features", "zh": "{n} 个特征"},
+        "loss.intro.se": {
+            "en": "The squared error, the notes' loss (PyTorch: `F.mse_loss(y, t, "
+            "reduction='sum') / 2`):",
+            "zh": "平方误差，即讲义中的损失（PyTorch 中为 `F.mse_loss(y, t, reduction='sum') / 2`）：",
+        },
+        "loss.intro.ce": {
+            "en": "The softmax followed by the cross-entropy (PyTorch: `F.cross_entropy(y, t, "
+            "reduction='sum')`\nwith probability targets):",
+            "zh": "softmax 之后接交叉熵（PyTorch 中为 `F.cross_entropy(y, t, reduction='sum')` ，\n目标为概率分布）：",
+        },
+        "loss.side": {
+            "en": "Side condition: each target is a probability distribution, {sum}{each}. "
+            "The proof of $\\operatorname{softmax}(y) - t$ uses it by substituting {last} into "
+            "both sides; without it the gradient is "
+            "$\\operatorname{softmax}(y) \\sum_c t_{c} - t$ (both proved below).",
+            "zh": "附加条件：每个目标都是一个概率分布，{sum}{each}。$\\operatorname{softmax}(y) - t$ 的证明"
+            "把 {last} 代入两边来使用它；没有它时梯度是"
+            "$\\operatorname{softmax}(y) \\sum_c t_{c} - t$（两者下面都有证明）。",
+        },
+        "loss.side.each": {"en": " for every sample $n$", "zh": "（对每个样本 $n$）"},
+        "loss.notation": {
+            "en": "$y$ is the prediction (the output of the last layer) and $t$ the target; the "
+            "gradient $\\partial E/\\partial y$\nis the delta the loss hands to the last layer.",
+            "zh": "$y$ 是预测（最后一层的输出），$t$ 是目标；梯度 $\\partial E/\\partial y$\n"
+            "就是损失交给最后一层的残差。",
+        },
+        "loss.matrices": {
+            "en": "The prediction and the target as rows{per}:",
+            "zh": "预测与目标写成行向量{per}：",
+        },
+        "loss.matrices.per": {"en": ", sample by sample", "zh": "（逐个样本）"},
+        "loss.story.chain": {
+            "en": "The squared error is a sum over the features (and samples), and $y_{c}$ enters "
+            "it through its own term alone.",
+            "zh": "平方误差是对各特征（和样本）的求和，而 $y_{c}$ 只通过它自己那一项进入其中。",
+        },
+        "loss.story.se": {
+            "en": "**Prediction.** Differentiating the square, only the term $k = c$ has "
+            "$\\partial y_{k}/\\partial y_{c} = 1$; the $\\tfrac{1}{2}$\ncancels the 2 the square "
+            "brings down:",
+            "zh": "**预测。** 对平方求导，只有 $k = c$ 那一项有 $\\partial y_{k}/\\partial y_{c} = 1$；"
+            "$\\tfrac{1}{2}$\n正好抵消平方求导带来的 2：",
+        },
+        "loss.story.ce_split": {
+            "en": "**Prediction.** Written out with $\\log \\operatorname{softmax}(y)_{c} = y_{c} "
+            "- \\log \\sum_{k} e^{y_{k}}$, the loss of one sample\nsplits into a linear part and "
+            "a log-sum-exp weighted by the targets' sum:",
+            "zh": "**预测。** 用 $\\log \\operatorname{softmax}(y)_{c} = y_{c} - "
+            "\\log \\sum_{k} e^{y_{k}}$ 写开，一个样本的损失\n分成一个线性部分和一个以目标之和为权的 log-sum-exp：",
+        },
+        "loss.story.ce_diff": {
+            "en": "The derivative of the log-sum-exp is the softmax, $\\partial \\log \\sum_{k} "
+            "e^{y_{k}}/\\partial y_{j} = e^{y_{j}}/\\sum_{k} e^{y_{k}}$, so",
+            "zh": "log-sum-exp 的导数就是 softmax，$\\partial \\log \\sum_{k} e^{y_{k}}/\\partial "
+            "y_{j} = e^{y_{j}}/\\sum_{k} e^{y_{k}}$，所以",
+        },
+        "loss.story.ce_given": {
+            "en": "A target that is a probability distribution has $\\sum_c t_{c} = 1$, and the "
+            "gradient becomes the\nfamous $\\operatorname{softmax}(y) - t$:",
+            "zh": "目标是概率分布时 $\\sum_c t_{c} = 1$，梯度就成为\n著名的 $\\operatorname{softmax}(y) - t$：",
+        },
+        "loss.story.delta": {
+            "en": "This gradient is the delta the loss hands down: for the last layer, whose "
+            "output $Z$ is $y$,\n$D = \\partial E/\\partial Z = \\partial E/\\partial y$ (the "
+            "notes' $\\delta^{L}$; an output activation multiplies in its $f'$\non its own sheet).",
+            "zh": "这个梯度就是损失向下传递的残差：对输出 $Z$ 就是 $y$ 的最后一层，\n"
+            "$D = \\partial E/\\partial Z = \\partial E/\\partial y$（讲义中的 $\\delta^{L}$；"
+            "输出层的激活函数\n在它自己的讲义中再乘上它的 $f'$）。",
+        },
+        "loss.story.batch": {
+            "en": "With a batch, $E$ sums the samples' losses, and each sample's gradient "
+            "involves only its own row.",
+            "zh": "有一个批次时，$E$ 是各样本损失之和，每个样本的梯度只涉及它自己的那一行。",
+        },
+        "loss.forward": {"en": "The loss, built as one expression:", "zh": "损失，构造为一个表达式："},
+        "loss.chain": {
+            "en": "SymPy differentiates $E$ directly, $\\partial E/\\partial y_{c}$, for every "
+            "element:",
+            "zh": "SymPy 对每个元素直接求 $E$ 的导数 $\\partial E/\\partial y_{c}$：",
+        },
+        "loss.heading.notes": {
+            "en": "$\\partial E/\\partial y$, the notes' sensitivity of the output layer.",
+            "zh": "$\\partial E/\\partial y$，讲义中输出层的灵敏度。",
+        },
+        "loss.heading.given": {
+            "en": "$\\partial E/\\partial y$ given the side condition $\\sum_c t_{c} = 1$.",
+            "zh": "在附加条件 $\\sum_c t_{c} = 1$ 下的 $\\partial E/\\partial y$。",
+        },
+        "loss.heading.any_t": {
+            "en": "$\\partial E/\\partial y$ for any $t$ (no side condition).",
+            "zh": "对任意 $t$ 的 $\\partial E/\\partial y$（无附加条件）。",
+        },
+        "loss.heading.no_condition": {
+            "en": "The same formula without the side condition $\\sum_c t_{c} = 1$.",
+            "zh": "去掉附加条件 $\\sum_c t_{c} = 1$ 的同一个公式。",
+        },
+        "loss.mistake.sign": {"en": "the sign flipped", "zh": "符号弄反了"},
+        "loss.mistake.no_half": {
+            "en": "the $\\tfrac{1}{2}$ of $E$ forgotten",
+            "zh": "忘了 $E$ 中的 $\\tfrac{1}{2}$",
+        },
+        "loss.mistake.sign_ce": {
+            "en": "the sign flipped (given $\\sum_c t_{c} = 1$)",
+            "zh": "符号弄反了（在 $\\sum_c t_{c} = 1$ 的条件下）",
+        },
+        "loss.closed_intro": {
+            "en": "Each closed form below was built from formula nodes on one sample's rows $y$ "
+            "and $t$,\nindependently of the derivation, and compared with the derived elements "
+            "one by one,\n{how}.",
+            "zh": "下面每个闭式公式都由公式节点在一个样本的行向量 $y$、$t$ 上构造，\n"
+            "独立于推导，并与推导出的元素逐一比较，\n{how}。",
+        },
+        "loss.how.cancel": {
+            "en": "as rational functions of the exponentials (SymPy's `cancel`)",
+            "zh": "作为指数的有理函数比较（SymPy 的 `cancel`）",
+        },
+        "loss.how.expand_ce": {
+            "en": "as expanded expressions (SymPy's `expand`)",
+            "zh": "作为展开的表达式比较（SymPy 的 `expand`）",
+        },
+        "loss.how.expand": {"en": "as expanded polynomials", "zh": "作为展开的多项式比较"},
+        "loss.legend": {
+            "en": "Notation: $\\operatorname{softmax}(y)_{c} = e^{y_{c}} / \\sum_k e^{y_{k}}$, "
+            "built from formula nodes\n(`1/(sum(exp(y))) * exp(y)`), one sample at a time.",
+            "zh": "记号：$\\operatorname{softmax}(y)_{c} = e^{y_{c}} / \\sum_k e^{y_{k}}$，"
+            "由公式节点构造\n（`1/(sum(exp(y))) * exp(y)`），每次一个样本。",
+        },
+        "loss.sampling.ce": {
+            "en": "$y$ uniform in $[-2, 2)$, $t$ random, each row summing to 1",
+            "zh": "$y$ 在 $[-2, 2)$ 上均匀分布，$t$ 随机，每行之和为 1",
+        },
+        "loss.sampling.se": {
+            "en": "$y$ uniform in $[-2, 2)$, $t$ in $[-1, 1)$",
+            "zh": "$y$ 在 $[-2, 2)$ 上、$t$ 在 $[-1, 1)$ 上均匀分布",
+        },
+        "loss.verdict.ce": {
+            "en": "the gradient above was derived by the chain rule, the closed forms were\n"
+            "proved equal to it exactly ($\\operatorname{softmax}(y) - t$ given "
+            "$\\sum_c t_{c} = 1$), and the numbers agree.",
+            "zh": "上面的梯度由链式法则推导，闭式公式\n都被精确证明与之相等（在 $\\sum_c t_{c} = 1$ 下为 "
+            "$\\operatorname{softmax}(y) - t$），数值检验也一致。",
+        },
+        "loss.verdict.se": {
+            "en": "the gradient above was derived by the chain rule, the notes' closed form was\n"
+            "proved equal to it exactly, and the numbers agree.",
+            "zh": "上面的梯度由链式法则推导，讲义的闭式公式\n被精确证明与之相等，数值检验也一致。",
+        },
+        "ref.seeds_loss": {
+            "en": "Lecture notes (in Chinese), in `../shared/seeds/`: `002_eef32237e2018532.txt` "
+            "(the squared-error loss\nand the sensitivity of the last layer).",
+            "zh": "中文讲义，见 `../shared/seeds/` 中的 `002_eef32237e2018532.txt` （平方误差损失\n"
+            "与最后一层的灵敏度）。",
         },
     }
 )
