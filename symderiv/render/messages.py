@@ -227,6 +227,10 @@ register(
             "zh": "同样的张量写成矩阵{per_map}：",
         },
         "layer.matrices_per_map": {"en": ", map by map", "zh": "（逐个特征图）"},
+        "layer.more_map": {
+            "en": "(and 1 more map of ${name}$, laid out the same way)",
+            "zh": "（${name}$ 还有 1 个特征图，排法相同）",
+        },
         "layer.more_maps": {
             "en": "(and {n} more maps of ${name}$, laid out the same way)",
             "zh": "（${name}$ 还有 {n} 个特征图，排法相同）",
