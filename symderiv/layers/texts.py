@@ -29,10 +29,6 @@ register(
         "title.length_window": {"en": "length-{n} window", "zh": "长度 {n} 的窗口"},
         "title.map_count": {"en": "{n} maps", "zh": "{n} 个特征图"},
         "title.channels": {"en": "{n} channels", "zh": "{n} 个通道"},
-        "axis.position": {"en": "position", "zh": "位置"},
-        "axis.row": {"en": "row", "zh": "行"},
-        "axis.column": {"en": "column", "zh": "列"},
-        "axis.slice": {"en": "slice", "zh": "层"},
         "sheet.known_mistake": {"en": "A known mistake: {what}.", "zh": "一个已知的错误：{what}。"},
     }
 )

@@ -545,6 +545,10 @@ register(
         "axis.rows": {"en": "rows", "zh": "行"},
         "axis.columns": {"en": "columns", "zh": "列"},
         "axis.slices": {"en": "slices", "zh": "层"},
+        "axis.position": {"en": "position", "zh": "位置"},
+        "axis.row": {"en": "row", "zh": "行"},
+        "axis.column": {"en": "column", "zh": "列"},
+        "axis.slice": {"en": "slice", "zh": "层"},
         # the convolution sheet
         "conv.correlation": {"en": "correlation", "zh": "互相关"},
         "conv.convolution": {"en": "convolution", "zh": "卷积"},

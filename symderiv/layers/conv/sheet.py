@@ -188,18 +188,16 @@ def unread_notes(spec: ConvSpec, _: Callable[..., str]) -> list[str]:
     axes = _AXES[spec.ndim]
     for a, unread in enumerate(spec.unread_input()):
         if unread:
-            msg_id = "conv.unread.many" if len(unread) > 1 else "conv.unread.one"
-            notes.append(_(msg_id, axis=axis_name(axes[a], _), at=f"${_index_list(unread)}$"))
+            many = len(unread) > 1
+            msg_id = "conv.unread.many" if many else "conv.unread.one"
+            axis = axis_name(axes[a], _) if many else _(f"axis.{axes[a][:-1]}")
+            notes.append(_(msg_id, axis=axis, at=f"${_index_list(unread)}$"))
     for a, unwritten in enumerate(spec.unwritten_output()):
         if unwritten:
-            msg_id = "conv.unwritten.many" if len(unwritten) > 1 else "conv.unwritten.one"
-            notes.append(
-                _(
-                    msg_id,
-                    axis=axis_name(axes[a], _),
-                    at=f"${_index_list(unwritten)}$",
-                )
-            )
+            many = len(unwritten) > 1
+            msg_id = "conv.unwritten.many" if many else "conv.unwritten.one"
+            axis = axis_name(axes[a], _) if many else _(f"axis.{axes[a][:-1]}")
+            notes.append(_(msg_id, axis=axis, at=f"${_index_list(unwritten)}$"))
     return notes
 
 
