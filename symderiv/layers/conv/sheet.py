@@ -160,15 +160,16 @@ def convention_name(convention: str, _: Callable[..., str]) -> str:
     return _("conv.correlation") if convention == "correlation" else _("conv.convolution")
 
 
-def axis_name(axis: str, _: Callable[..., str]) -> str:
-    """An axis noun (``rows``) in the sheet's language, for "Input rows 0, 5 ..."."""
+def axis_name(axis: str, _: Callable[..., str], one: bool = False) -> str:
+    """An axis noun (``rows``; ``row`` when ``one``) in the sheet's language, for "Input rows
+    0, 5 ..."."""
     names = {
-        "positions": _("axis.positions"),
-        "rows": _("axis.rows"),
-        "columns": _("axis.columns"),
-        "slices": _("axis.slices"),
+        "positions": ("axis.positions", "axis.position"),
+        "rows": ("axis.rows", "axis.row"),
+        "columns": ("axis.columns", "axis.column"),
+        "slices": ("axis.slices", "axis.slice"),
     }
-    return names[axis]
+    return _(names[axis][1 if one else 0])
 
 
 def _per_axis(values: tuple[int, ...]) -> str:
@@ -190,14 +191,16 @@ def unread_notes(spec: ConvSpec, _: Callable[..., str]) -> list[str]:
         if unread:
             many = len(unread) > 1
             msg_id = "conv.unread.many" if many else "conv.unread.one"
-            axis = axis_name(axes[a], _) if many else _(f"axis.{axes[a][:-1]}")
-            notes.append(_(msg_id, axis=axis, at=f"${_index_list(unread)}$"))
+            notes.append(
+                _(msg_id, axis=axis_name(axes[a], _, not many), at=f"${_index_list(unread)}$")
+            )
     for a, unwritten in enumerate(spec.unwritten_output()):
         if unwritten:
             many = len(unwritten) > 1
             msg_id = "conv.unwritten.many" if many else "conv.unwritten.one"
-            axis = axis_name(axes[a], _) if many else _(f"axis.{axes[a][:-1]}")
-            notes.append(_(msg_id, axis=axis, at=f"${_index_list(unwritten)}$"))
+            notes.append(
+                _(msg_id, axis=axis_name(axes[a], _, not many), at=f"${_index_list(unwritten)}$")
+            )
     return notes
 
 
