@@ -24,6 +24,7 @@ from .story import story_section
 __all__ = ["conv_sheet", "definition_latex", "size_rules", "title"]
 
 _size = size_text
+SUMMARY_WINDOW_ROWS = 8  # the largest padded delta a summary shows under the flipped kernel
 _OUT = {1: ("u",), 2: ("u", "v"), 3: ("t", "u", "v")}
 _OUT_T = {1: ("y",), 2: ("y", "x"), 3: ("z", "y", "x")}
 _IN = {1: ("i",), 2: ("i", "j"), 3: ("h", "i", "j")}
@@ -488,7 +489,15 @@ def conv_sheet(s: ConvSpec, view: SheetView) -> dict[str, Any]:
         ("Z", list(np.ndindex(*shapes["Z"][:2])), shapes["Z"][2:]),
         ("D", list(np.ndindex(*shapes["D"][:2])), shapes["D"][2:]),
     ]
-    matrices = view.tensor_matrices(maps) if spatial <= 2 else None
+    matrices = None
+    if spatial <= 2 and summary:  # a summary shows the first map of each tensor
+        matrices = view.tensor_matrices([(x, leads[:1], shape) for x, leads, shape in maps])
+        if matrices is not None:
+            matrices["notes"] = [
+                view.more_maps(x, len(leads) - 1) for x, leads, _shape in maps if len(leads) > 1
+            ]
+    elif spatial <= 2:
+        matrices = view.tensor_matrices(maps)
     layer_section = {
         "kind": "layer",
         "heading": _("layer.heading"),
@@ -544,6 +553,8 @@ def conv_sheet(s: ConvSpec, view: SheetView) -> dict[str, Any]:
             {"kind": "padded_delta", "note": delta_note(s, _), "entries": parts.delta_maps()}
         )
     window = _window(s, view)
+    if window is not None and summary and len(d.delta_maps[0].rows) > SUMMARY_WINDOW_ROWS:
+        window = None  # a summary leaves out a large padded delta (full detail shows it)
     if window is not None:
         input_after.append(window)
     delta_index = "".join(_IN[s.ndim]) if not commas else ",".join(_IN[s.ndim])
