@@ -408,3 +408,35 @@ def test_gallery_sheets_summary_on_two_pages_and_no_heading_ends_a_page(spec, tm
     # pdftotext prints the typographic apostrophe of a heading ("the notes' route")
     assert_no_heading_ends_a_page(tex.replace("notes' route", "notes’ route"),
                                   compile_pdf(tex).pdf, tmp_path)
+
+
+def test_the_catalogue_s_fixed_texts_in_both_languages():
+    from symderiv import catalogue
+
+    results = list(catalogue.run())
+    md = catalogue.render("md", results, lang="zh")
+    assert md.splitlines()[1] == "# 已发表的反向传播恒等式及其检验"
+    assert "| 恒等式 | 出处 | 对象 | 成立于 |" in md
+    assert "Checked by" not in md
+    assert "**成立**，在全部 4 个元素上。" in md
+    en = catalogue.render("md", results)
+    assert "| identity | source | for | holds in |" in en
+    assert "**holds**, at all 4 elements." in en
+    with pytest.raises(symderiv.SpecError, match="lang 'fr'"):
+        catalogue.render("md", results, lang="fr")
+
+
+@pytest.mark.latex
+def test_the_catalogue_compiles_in_both_languages():
+    """pdflatex for English and xelatex for Chinese: no error, no overfull box (the
+    typewriter quote macro is defined in the catalogue too)."""
+    from symderiv import catalogue
+    from symderiv.latex import compile_pdf, latex_available
+
+    if not latex_available() or not latex_available("xelatex"):
+        pytest.skip("pdflatex and xelatex are needed")
+    results = list(catalogue.run())
+    for lang, engine in (("en", "pdflatex"), ("zh", "xelatex")):
+        tex = catalogue.render("tex", results, lang=lang)
+        assert r"\providecommand{\symderivquote}" in tex
+        assert compile_pdf(tex, engine=engine).pdf.startswith(b"%PDF")
