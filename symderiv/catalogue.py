@@ -402,11 +402,18 @@ def _view(results: list[tuple[Entry, list[Verdict]]], fmt: str) -> dict[str, Any
     return {"marker": MARKER, "version": package_version(), "entries": entries}
 
 
-def render(fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None) -> str:
-    """The catalogue as ``text``, ``md``, ``tex`` or ``json``."""
+def render(
+    fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None, lang: str = "en"
+) -> str:
+    """The catalogue as ``text``, ``md``, ``tex`` or ``json``; ``lang``: the language of the
+    Markdown and LaTeX documents' fixed texts (``zh`` LaTeX builds with xelatex)."""
 
+    from . import catalogue_texts as catalogue_texts  # registers the messages
     from .marker import MARKER, package_version
     from .render.documents import _dump, environment
+    from .render.messages import language
+
+    language(lang)
 
     results = list(run()) if results is None else results
     if fmt == "json":
@@ -441,4 +448,4 @@ def render(fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None) -
                     lines.append(f"    {v['reason']}")
         return "\n".join(lines) + "\n"
     template = {"md": "catalogue.md.j2", "tex": "catalogue.tex.j2"}[fmt]
-    return environment().get_template(template).render(**_view(results, fmt))
+    return environment().get_template(template).render(**_view(results, fmt), lang=lang)

@@ -19,7 +19,8 @@ from symderiv.cli import cli
 from symderiv.core.model import Derivation, Element, Term
 from symderiv.core.symbols import make_tensor
 from symderiv.exceptions import SpecError
-from symderiv.layers.combination import MapCombination, _Display
+from symderiv.layers.combination import MapCombination
+from symderiv.layers.combination_sheet import Display as _Display
 from symderiv.render.printing import SheetTextPrinter
 from symderiv.render.sheet import SheetView
 

@@ -101,7 +101,7 @@ def _tensor_matrices(s: LinearSpec, view: SheetView) -> dict[str, Any] | None:
         lines.append(samples[k : k + 4])
     notes = []
     if s.batch > MAX_MAPS:
-        notes.append(view._("layer.more_maps", n=s.batch - MAX_MAPS, name="x"))
+        notes.append(view.more_maps("x", s.batch - MAX_MAPS))
     return {"kind": "matrix_rows", "note": view._("dense.matrices"), "lines": lines, "notes": notes}
 
 

@@ -28,11 +28,10 @@ from ..core.layer import Claim, Layer
 from ..core.model import Element
 from ..core.symbols import Notation, SymbolTensor, make_tensor
 from ..formulas.nodes import Apply, Formula, Number, Scale, Sum, SumAll, Var
-from ..render.sheet import tex_escape
 from ._checks import count, count_text, fail, quoting, sizes_text
 
 if TYPE_CHECKING:
-    from ..core.model import ClosedFormCheck, GradientElement
+    from ..core.model import GradientElement
     from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
@@ -238,7 +237,9 @@ class LossSpec(Layer):
         return {}
 
     def sheet(self, view: SheetView) -> dict[str, Any]:
-        return _sheet(self, view)
+        from .loss_sheet import loss_sheet
+
+        return loss_sheet(self, view)
 
 
 def squared_error(input: int = 3, batch: int = 1) -> LossSpec:
@@ -275,165 +276,3 @@ def from_options(kind: str, typed: Mapping[str, str]) -> LossSpec:
             count_text(shown["batch"][1], "--batch"),
         ),
     )
-
-
-# ---------------------------------------------------------------------------
-# the sheet
-# ---------------------------------------------------------------------------
-
-_SOFTMAX_TEX = r"\operatorname{softmax}(y)"
-
-
-def _closed_form_latex(s: LossSpec, c: ClosedFormCheck) -> str:
-    lhs = r"\frac{\partial E}{\partial y}"
-    if not s.cross_entropy:
-        return rf"{lhs} = {c.formula.latex({'y': 'y', 't': 't'})}"
-    body = {
-        GIVEN: rf"{_SOFTMAX_TEX} - t",
-        ANY_T: rf"{_SOFTMAX_TEX} \sum_{{c}} t_{{c}} - t",
-        NO_CONDITION: rf"{_SOFTMAX_TEX} - t",
-        SIGN_CE: rf"t - {_SOFTMAX_TEX}",
-    }[c.stated_in]
-    return f"{lhs} = {body}"
-
-
-_HEADINGS = {
-    NOTES: r"$\partial E/\partial y$, the notes' sensitivity of the output layer.",
-    SIGN: "A known mistake: the sign flipped.",
-    NO_HALF: r"A known mistake: the $\tfrac{1}{2}$ of $E$ forgotten.",
-    GIVEN: r"$\partial E/\partial y$ given the side condition $\sum_c t_{c} = 1$.",
-    ANY_T: r"$\partial E/\partial y$ for any $t$ (no side condition).",
-    NO_CONDITION: r"The same formula without the side condition $\sum_c t_{c} = 1$.",
-    SIGN_CE: r"A known mistake: the sign flipped (given $\sum_c t_{c} = 1$).",
-}
-
-
-def _sheet(s: LossSpec, view: SheetView) -> dict[str, Any]:
-    d = view.d
-    batch = s.batch > 1
-    sup = "^{(n)}" if batch else ""
-    total = r"\sum_{n} " if batch else ""
-    last = s.features - 1
-    notes: list[str] = []
-    if s.cross_entropy:
-        intro = (
-            "The softmax followed by the cross-entropy (PyTorch: `F.cross_entropy(y, t, "
-            "reduction='sum')`\nwith probability targets):"
-        )
-        definition = (
-            rf"E = -{total}\sum_{{c}} t{sup}_{{c}} \log \operatorname{{softmax}}(y{sup})_{{c}}, "
-            r"\qquad \log \operatorname{softmax}(y)_{c} = y_{c} - \log \sum_{k} e^{y_{k}}"
-        )
-        rest = " - ".join(f"t{sup}_{{{c}}}" for c in range(last))
-        notes.append(
-            r"Side condition: each target is a probability distribution, $\sum_c t"
-            + sup
-            + r"_{c} = 1$"
-            + (" for every sample $n$" if batch else "")
-            + r". The proof of $\operatorname{softmax}(y) - t$ uses it by substituting "
-            + rf"$t{sup}_{{{last}}} = 1 - {rest}$ into both sides; without it the gradient is "
-            r"$\operatorname{softmax}(y) \sum_c t_{c} - t$ (both proved below)."
-        )
-    else:
-        intro = (
-            "The squared error, the notes' loss (PyTorch: `F.mse_loss(y, t, reduction='sum') / 2`):"
-        )
-        definition = (
-            rf"E = \frac{{1}}{{2}} {total}\sum_{{c}} \left(y{sup}_{{c}} - t{sup}_{{c}}\right)^{{2}}"
-        )
-    layer_section = {
-        "kind": "layer",
-        "heading": "The loss",
-        "intro": [intro],
-        "definition": definition,
-        "notes": notes,
-        "size_rules": [],
-        "more_notes": [],
-        "groups": None,
-        "cross_ref": False,
-        "tensors": view.tensor_rows(),
-        "output": {"letter": "E", "shape": "1"},
-        "closing": (
-            "There is no delta: the forward pass is the single element $E$, which the chain "
-            "rule\ndifferentiates directly. Indices start at 0"
-            + (
-                "; a superscript in parentheses gives the sample, the subscript the feature."
-                if batch
-                else "; the subscript gives the feature."
-            )
-        ),
-    }
-    chain = "SymPy differentiates $E$ directly, $\\partial E/\\partial y_{c}$, for every element:"
-    forms = [
-        view.closed_form(c, _closed_form_latex(s, c), _HEADINGS[c.stated_in])
-        for c in d.closed_forms
-    ]
-    legend = None
-    if s.cross_entropy:
-        legend = (
-            "Notation: $\\operatorname{softmax}(y)_{c} = e^{y_{c}} / \\sum_k e^{y_{k}}$, built "
-            "from formula nodes\n(`1/(sum(exp(y))) * exp(y)`), one sample at a time."
-        )
-    decided = {c.decided_by for c in d.closed_forms if c.expected}
-    how = (
-        "as rational functions of the exponentials (SymPy's `cancel`)"
-        if "cancel" in decided
-        else "as expanded expressions (SymPy's `expand`)"
-        if s.cross_entropy
-        else "as expanded polynomials"
-    )
-    sections = [
-        layer_section,
-        view.forward_section(intro="The loss, built as one expression:"),
-        {
-            "kind": "elements",
-            "heading": "Gradient",
-            "intro": chain,
-            "intro_md": chain,
-            "layout": "block",
-            "equations": [view.equation(g) for g in d.gradients_of("y")],
-            "after": [],
-        },
-        {
-            "kind": "closed_forms",
-            "heading": "Closed forms, proved",
-            "intro": (
-                "Each closed form below was built from formula nodes on one sample's rows $y$ "
-                f"and $t$,\nindependently of the derivation, and compared with the derived "
-                f"elements one by one,\n{how}."
-            ),
-            "legend": legend,
-            "group_note": None,
-            "per_map": False,
-            "forms": forms,
-        },
-        {
-            "kind": "numeric",
-            "heading": "Numeric cross-check",
-            "numeric": view.numeric(),
-            "sampling": (
-                "$y$ uniform in $[-2, 2)$, $t$ random, each row summing to 1"
-                if s.cross_entropy
-                else "$y$ uniform in $[-2, 2)$, $t$ in $[-1, 1)$"
-            ),
-            "verdict": "the gradient above was derived by the chain rule, "
-            + (
-                "the closed forms were\nproved equal to it exactly "
-                "($\\operatorname{softmax}(y) - t$ given $\\sum_c t_{c} = 1$), and the numbers "
-                "agree."
-                if s.cross_entropy
-                else "the notes' closed form was\nproved equal to it exactly, and the numbers "
-                "agree."
-            ),
-        },
-    ]
-    text_title = f"{s.kind}: {s.features} features" + (f", batch {s.batch}" if batch else "")
-    command = f"symderiv derive {s.kind} --input {s.features}" + (
-        f" --batch {s.batch}" if batch else ""
-    )
-    return {
-        "title": tex_escape(text_title),
-        "title_text": text_title,
-        "command": command,
-        "sections": sections,
-    }

@@ -227,6 +227,10 @@ register(
             "zh": "同样的张量写成矩阵{per_map}：",
         },
         "layer.matrices_per_map": {"en": ", map by map", "zh": "（逐个特征图）"},
+        "layer.more_map": {
+            "en": "(and 1 more map of ${name}$, laid out the same way)",
+            "zh": "（${name}$ 还有 1 个特征图，排法相同）",
+        },
         "layer.more_maps": {
             "en": "(and {n} more maps of ${name}$, laid out the same way)",
             "zh": "（${name}$ 还有 {n} 个特征图，排法相同）",
@@ -541,6 +545,10 @@ register(
         "axis.rows": {"en": "rows", "zh": "行"},
         "axis.columns": {"en": "columns", "zh": "列"},
         "axis.slices": {"en": "slices", "zh": "层"},
+        "axis.position": {"en": "position", "zh": "位置"},
+        "axis.row": {"en": "row", "zh": "行"},
+        "axis.column": {"en": "column", "zh": "列"},
+        "axis.slice": {"en": "slice", "zh": "层"},
         # the convolution sheet
         "conv.correlation": {"en": "correlation", "zh": "互相关"},
         "conv.convolution": {"en": "convolution", "zh": "卷积"},

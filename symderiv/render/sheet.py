@@ -393,9 +393,7 @@ class SheetView:
                     return None
                 entries.append((name, matrix, width))
             if len(leads) > MAX_MAPS:
-                notes.append(
-                    self._("layer.more_maps", n=len(leads) - MAX_MAPS, name=self.p.name(letter, ()))
-                )
+                notes.append(self.more_maps(letter, len(leads) - MAX_MAPS))
         lines: list[list[dict[str, str]]] = [[]]
         used = 0.0
         for name, matrix, width in entries:
@@ -412,6 +410,13 @@ class SheetView:
             "lines": lines,
             "notes": notes,
         }
+
+    def more_maps(self, letter: str, n: int) -> str:
+        """"(and 3 more maps of A, laid out the same way)"."""
+        name = self.p.name(letter, ())
+        if n == 1:
+            return self._("layer.more_map", name=name)
+        return self._("layer.more_maps", n=n, name=name)
 
     def map_name_at(self, letter: str, lead: tuple[int, ...]) -> str:
         """A map's name with its shown leading indices as numbers: ``A^{(0,1)}``."""

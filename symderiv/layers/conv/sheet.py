@@ -24,6 +24,7 @@ from .story import story_section
 __all__ = ["conv_sheet", "definition_latex", "size_rules", "title"]
 
 _size = size_text
+SUMMARY_WINDOW_ROWS = 8  # the largest padded delta a summary shows under the flipped kernel
 _OUT = {1: ("u",), 2: ("u", "v"), 3: ("t", "u", "v")}
 _OUT_T = {1: ("y",), 2: ("y", "x"), 3: ("z", "y", "x")}
 _IN = {1: ("i",), 2: ("i", "j"), 3: ("h", "i", "j")}
@@ -160,15 +161,16 @@ def convention_name(convention: str, _: Callable[..., str]) -> str:
     return _("conv.correlation") if convention == "correlation" else _("conv.convolution")
 
 
-def axis_name(axis: str, _: Callable[..., str]) -> str:
-    """An axis noun (``rows``) in the sheet's language, for "Input rows 0, 5 ..."."""
+def axis_name(axis: str, _: Callable[..., str], one: bool = False) -> str:
+    """An axis noun (``rows``; ``row`` when ``one``) in the sheet's language, for "Input rows
+    0, 5 ..."."""
     names = {
-        "positions": _("axis.positions"),
-        "rows": _("axis.rows"),
-        "columns": _("axis.columns"),
-        "slices": _("axis.slices"),
+        "positions": ("axis.positions", "axis.position"),
+        "rows": ("axis.rows", "axis.row"),
+        "columns": ("axis.columns", "axis.column"),
+        "slices": ("axis.slices", "axis.slice"),
     }
-    return names[axis]
+    return _(names[axis][1 if one else 0])
 
 
 def _per_axis(values: tuple[int, ...]) -> str:
@@ -188,17 +190,17 @@ def unread_notes(spec: ConvSpec, _: Callable[..., str]) -> list[str]:
     axes = _AXES[spec.ndim]
     for a, unread in enumerate(spec.unread_input()):
         if unread:
-            msg_id = "conv.unread.many" if len(unread) > 1 else "conv.unread.one"
-            notes.append(_(msg_id, axis=axis_name(axes[a], _), at=f"${_index_list(unread)}$"))
+            many = len(unread) > 1
+            msg_id = "conv.unread.many" if many else "conv.unread.one"
+            notes.append(
+                _(msg_id, axis=axis_name(axes[a], _, not many), at=f"${_index_list(unread)}$")
+            )
     for a, unwritten in enumerate(spec.unwritten_output()):
         if unwritten:
-            msg_id = "conv.unwritten.many" if len(unwritten) > 1 else "conv.unwritten.one"
+            many = len(unwritten) > 1
+            msg_id = "conv.unwritten.many" if many else "conv.unwritten.one"
             notes.append(
-                _(
-                    msg_id,
-                    axis=axis_name(axes[a], _),
-                    at=f"${_index_list(unwritten)}$",
-                )
+                _(msg_id, axis=axis_name(axes[a], _, not many), at=f"${_index_list(unwritten)}$")
             )
     return notes
 
@@ -487,7 +489,15 @@ def conv_sheet(s: ConvSpec, view: SheetView) -> dict[str, Any]:
         ("Z", list(np.ndindex(*shapes["Z"][:2])), shapes["Z"][2:]),
         ("D", list(np.ndindex(*shapes["D"][:2])), shapes["D"][2:]),
     ]
-    matrices = view.tensor_matrices(maps) if spatial <= 2 else None
+    matrices = None
+    if spatial <= 2 and summary:  # a summary shows the first map of each tensor
+        matrices = view.tensor_matrices([(x, leads[:1], shape) for x, leads, shape in maps])
+        if matrices is not None:
+            matrices["notes"] = [
+                view.more_maps(x, len(leads) - 1) for x, leads, _shape in maps if len(leads) > 1
+            ]
+    elif spatial <= 2:
+        matrices = view.tensor_matrices(maps)
     layer_section = {
         "kind": "layer",
         "heading": _("layer.heading"),
@@ -543,6 +553,8 @@ def conv_sheet(s: ConvSpec, view: SheetView) -> dict[str, Any]:
             {"kind": "padded_delta", "note": delta_note(s, _), "entries": parts.delta_maps()}
         )
     window = _window(s, view)
+    if window is not None and summary and len(d.delta_maps[0].rows) > SUMMARY_WINDOW_ROWS:
+        window = None  # a summary leaves out a large padded delta (full detail shows it)
     if window is not None:
         input_after.append(window)
     delta_index = "".join(_IN[s.ndim]) if not commas else ",".join(_IN[s.ndim])

@@ -21,6 +21,7 @@ from ...formulas.nodes import Crop, Pad, Up, Xcorr, ZeroInsert
 from ...render.printing import term_width
 from ...render.sheet import LINE_BUDGET, MATRIX_BUDGET, MAX_COLUMNS, SheetView, size_text
 from .._sheet import closed_forms_section, document, form, index, layer_section, tail
+from ..conv.sheet import axis_name
 from . import texts as texts  # registers the messages
 from .closed_forms import volume_name
 from .formulas import Ones, Route
@@ -31,7 +32,7 @@ from .switches import Window
 __all__ = ["avg_sheet", "definition_latex", "max_sheet", "size_rules", "title"]
 
 _SIZES = {1: ("L",), 2: ("H", "W"), 3: ("T", "H", "W")}
-_AXES = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
+_AXES = {1: ("positions",), 2: ("rows", "columns"), 3: ("slices", "rows", "columns")}
 _TORCH = {
     "avg_pool1d": "AvgPool1d",
     "avg_pool2d": "AvgPool2d",
@@ -143,7 +144,7 @@ def _unread_notes(spec: PoolSpec, _: Callable[..., str]) -> list[str]:
     for a, unread in enumerate(spec.unread_input()):
         if unread:
             many = len(unread) > 1
-            axis = _(f"axis.{axes[a]}s" if many else f"axis.{axes[a]}")
+            axis = axis_name(axes[a], _, one=not many)
             notes.append(
                 _("pool.unread.many" if many else "pool.unread.one", axis=axis,
                   at=f"${', '.join(map(str, unread))}$")
