@@ -328,7 +328,12 @@ def shape_of(f: Formula, maps: Mapping[str, Shape]) -> Shape:
         if shape_of(f.factor, maps) != ():
             raise ValueError("a scale factor must be a number or a per-map scalar")
         return shape_of(f.arg, maps)
-    if isinstance(f, Hadamard | Sum):
+    if isinstance(f, Sum):
+        x, y = shape_of(f.x, maps), shape_of(f.y, maps)
+        if x != y and () not in (x, y):  # a scalar is added to every entry
+            raise ValueError(f"'+' of a {_shape(x)} map and a {_shape(y)} map")
+        return x or y
+    if isinstance(f, Hadamard):
         x, y = shape_of(f.x, maps), shape_of(f.y, maps)
         if x != y:
             op = "∘" if isinstance(f, Hadamard) else "+"
