@@ -212,6 +212,13 @@ def cli() -> None:
     help="correlation (default): PyTorch's forward pass; convolution: MATLAB conv2 / Bouvrie.",
 )
 @click.option(
+    "--input-activation",
+    default=None,
+    metavar="sigmoid|tanh|relu|f",
+    help="The layer's input is an activation A = f(z): derive dE/dz too (convolutions, "
+    "avg_pool, subsample2d, linear, squared_error).",
+)
+@click.option(
     "--format",
     "formats",
     default=DEFAULT_FORMATS,
