@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import sympy
+from sympy.core.function import AppliedUndef
 
 from .core.chain import to_terms
 from .core.layer import Claim, Layer
@@ -28,8 +30,10 @@ from .core.symbols import Notation, element_name, natural_key
 from .exceptions import SpecError
 from .formulas.bind import Scope, TargetShapeError, bind, shape_of
 from .formulas.nodes import (
+    Apply,
     Conv,
     Formula,
+    Hadamard,
     Number,
     Pad,
     Rot180,
@@ -71,6 +75,7 @@ class CheckResult:
     repair: str | None
     notation: Notation | None = None
     reason: str | None = None  # why no element could be compared (a shape that does not fit)
+    given: str | None = None  # what both sides were compared under (A = sigma(z), sum t = 1)
 
     def to_text(self, max_terms: int = 12) -> str:
         """The answer for a terminal: the verdict, the first failing element with its
@@ -94,6 +99,8 @@ class CheckResult:
         lines = [f"{self.layer.label()}: dE/d{self.of} = {self.text}"]
         if self.formula.text() != self.text:
             lines.append(f"  read as {self.formula.text()} (one map pair; the layer sums the rest)")
+        if self.given:
+            lines.append(f"  compared given {self.given}")
         if self.holds:
             at = "its one element" if self.checked == 1 else f"all {self.checked} elements"
             lines.append(f"  holds: proved equal to the derivation at {at}")
@@ -150,6 +157,7 @@ class CheckResult:
             "diagnosis": self.diagnosis,
             "repair": self.repair,
             **({"reason": self.reason} if self.reason else {}),
+            **({"given": self.given} if self.given else {}),
         }
 
 
@@ -165,7 +173,10 @@ def _verdict(
     layer: Layer, formula: Formula, of: str, derivation: Derivation
 ) -> tuple[bool, int, int, int, Any]:
     tensors = {t.letter: t for t in derivation.tensors}
-    result = check_claim(layer, Claim(of, formula, "user"), tensors, derivation.gradients)
+    condition = layer.condition()
+    given = () if condition is None else condition[1]
+    claim = Claim(of, formula, "user", given=given)
+    result = check_claim(layer, claim, tensors, derivation.gradients)
     return result.holds, result.checked, result.failures, result.undecided, result.first_failure
 
 
@@ -252,11 +263,46 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
                         f"divided by {side} where the window has {volume} cells (1/k, not 1/k²)",
                         _replace_at(formula, path, Scale(smaller, node.arg)),
                     )
+    yield from _activation_repairs(formula, scope)
     if len(scope.target) == 2 and not isinstance(formula, Transpose):
         yield "transposed (rows and columns swapped)", Transpose(formula)
     for name, shape in scope.maps.items():
         if shape == ():
             yield f"a missing factor {name}", Scale(Var(name), formula)
+
+
+def _function_name(scope: Scope) -> str | None:
+    """The activation's name in formula text: ``sigma`` for the sigmoid, ``tanh``,
+    ``relu``, or ``f``; None when the scope has no activation."""
+    own = [n for n in scope.functions if n not in ("f", "sigma")]
+    if not scope.functions:
+        return None
+    return "sigma" if own == ["sigmoid"] else own[0] if own else "f"
+
+
+def _activation_repairs(formula: Formula, scope: Scope) -> Iterator[tuple[str, Formula]]:
+    """A missing f′(z) (a formula for dE/dA given for dE/dz), or one too many (a formula
+    for dE/dz given for the layer's own dE/dA)."""
+    text = _function_name(scope)
+    if text is None:
+        return
+    prime = {"sigma": "σ"}.get(text, text) + "′"
+    tex, _, derivative = scope.functions[text]
+    primed = [n for _, n in _nodes(formula) if isinstance(n, Apply) and n.name.endswith("'")]
+    if scope.of == "z" and not primed:
+        factor = Apply(f"{text}'", tex + "'", derivative, Var("z"))
+        yield f"a missing {prime} (f′(z))", Hadamard(formula, factor)
+    if scope.of == "z":
+        return
+    for path, node in _nodes(formula):
+        if isinstance(node, Hadamard):
+            for side, other in (("x", "y"), ("y", "x")):
+                factor = getattr(node, side)
+                if isinstance(factor, Apply) and factor.name.endswith("'"):
+                    yield (
+                        f"a {prime} too many (dE/d{scope.of} has no factor f′(z); dE/dz has)",
+                        _replace_at(formula, path, getattr(node, other)),
+                    )
 
 
 def _diagnose(
@@ -285,7 +331,9 @@ def _diagnose(
         if shape != tuple(scope.target):
             continue
         try:
-            holds = _verdict(layer, candidate, of, derivation)[0]
+            holds = _plausible(layer, candidate, of, derivation) and (
+                _verdict(layer, candidate, of, derivation)[0]
+            )
         except (ValueError, KeyError):
             continue
         if holds:
@@ -293,7 +341,50 @@ def _diagnose(
     return None, None
 
 
+def _plausible(layer: Layer, formula: Formula, of: str, derivation: Derivation) -> bool:
+    """A quick look before a proof: does ``formula`` agree with the derivation at one
+    point of random numbers (the layer's own, so an activated input is f(z) and a
+    target sums to 1)?  False only on a clear difference; a repair is reported only
+    once :func:`_verdict` has proved it, so this only saves the proofs of repairs that
+    cannot hold."""
+    tensors = {t.letter: t for t in derivation.tensors}
+    values = layer.evaluate(Claim(of, formula, "user"), tensors)
+    arrays = layer.random_values(1)
+    point = {
+        symbol: sympy.Float(float(value), 30)
+        for t in derivation.tensors
+        if t.letter in arrays
+        for symbol, value in zip(t.elements, np.asarray(arrays[t.letter]).ravel(), strict=True)
+    }
+    x = sympy.Dummy("x")
+    stand_ins = {sympy.Function(name): sympy.Lambda(x, fn(x)) for name, fn in _STAND_INS.items()}
+    for g in derivation.gradients_of(of):
+        pair = []
+        for expr in (g.expr, values[g.index]):
+            if expr.atoms(AppliedUndef):
+                expr = expr.subs(stand_ins).doit()
+            value = expr.xreplace(point).evalf(30)
+            if not value.is_comparable:
+                return True  # a symbol without a value (a switch): leave it to the proof
+            pair.append(value)
+        a, b = pair
+        if abs(a - b) > 1e-9 * max(1, abs(a), abs(b)):
+            return False
+    return True
+
+
+_STAND_INS = {"f": sympy.sin}
+"""The unspecified activation f, for :func:`_plausible` only (as the numeric check)."""
+
+
+def _given_text(layer: Layer) -> str | None:
+    condition = layer.condition()
+    return None if condition is None else condition[0]
+
+
 def _difference(derived: sympy.Expr, value: sympy.Expr) -> tuple[tuple[Term, ...], ...]:
+    if not (derived.is_polynomial() and value.is_polynomial()):  # σ(z), f(z): no terms
+        return (), ()
     mine = Counter(to_terms(derived))
     theirs = Counter(to_terms(value))
     def order(t: Term) -> list[tuple[int, tuple[int, ...]]]:
@@ -352,6 +443,7 @@ def check(
             repair=repair,
             notation=d.notation,
             reason=as_written,
+            given=_given_text(layer),
         )
     d = derivation or layer.derive()
     holds, checked, failures, undecided, failure = _verdict(layer, bound, of, d)
@@ -364,9 +456,7 @@ def check(
             extra: tuple[Term, ...] = ()
         else:
             value = failure.closed
-            missing, extra = (
-                _difference(derived.expr, value) if derived.polynomial else ((), ())
-            )
+            missing, extra = _difference(derived.expr, value)
         first = FailedElement(failure.index, derived.expr, value, missing, extra)
     diagnosis = repair = None
     if not holds and diagnose:
@@ -384,4 +474,5 @@ def check(
         diagnosis=diagnosis,
         repair=repair,
         notation=d.notation,
+        given=_given_text(layer),
     )

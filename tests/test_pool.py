@@ -643,7 +643,7 @@ FILES = {
         (
             ["avg_pool2d", "--seed", "1"],
             "--seed '1': avg_pool2d has no such option; it takes --input, --kernel, --stride, "
-            "--padding, --in-channels, --batch",
+            "--padding, --in-channels, --batch, --input-activation",
         ),
         (
             ["avg_pool1d", "--stride", "0"],

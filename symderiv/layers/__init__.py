@@ -67,8 +67,8 @@ def _conv(name: str, summary: str) -> Kind:
 
 
 def _pool(name: str, summary: str) -> Kind:
-    options = (*_POOL_OPTIONS, "--seed", "--values", "--ties") if "max" in name else _POOL_OPTIONS
-    return Kind(name, summary, options, ".pool.spec", name)
+    more = ("--seed", "--values", "--ties") if "max" in name else ("--input-activation",)
+    return Kind(name, summary, (*_POOL_OPTIONS, *more), ".pool.spec", name)
 
 
 def _activation(name: str, summary: str) -> Kind:
@@ -94,7 +94,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "subsample2d",
             "Bouvrie's subsampling: beta * down(A) + b, down summing blocks",
-            ("--input", "--scale", "--in-channels", "--batch"),
+            ("--input", "--scale", "--in-channels", "--batch", "--input-activation"),
             ".subsample",
             "subsample2d",
         ),
@@ -108,7 +108,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "linear",
             "fully-connected layer u = Wx + b (default: 3 inputs, 2 outputs)",
-            ("--in-features", "--out-features", "--batch"),
+            ("--in-features", "--out-features", "--batch", "--input-activation"),
             ".dense",
             "linear",
         ),
@@ -125,7 +125,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "squared_error",
             "the notes' loss E = 1/2 sum (y - t)^2 (default: 3 features)",
-            ("--input", "--batch"),
+            ("--input", "--batch", "--input-activation"),
             ".loss",
             "squared_error",
         ),
