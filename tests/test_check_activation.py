@@ -171,7 +171,8 @@ def test_without_the_option_nothing_changes():
     assert list(plain.tensors()) == ["A", "K", "b", "D"]
     assert list(activated.tensors()) == ["z", "A", "K", "b", "D"]
     assert plain.wrt() == ("K", "b", "A")
-    assert plain.condition() is None and plain.input_stage({}) is None
+    assert plain.condition() is None
+    assert plain.input_stage({}) is None
     assert "input_activation" not in plain.describe()
     assert activated.describe()["input_activation"] == "sigmoid"
 
