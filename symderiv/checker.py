@@ -28,7 +28,7 @@ from .core.model import Derivation, Term
 from .core.prove import check_claim
 from .core.symbols import Notation, element_name, natural_key
 from .exceptions import SpecError
-from .formulas.bind import Scope, TargetShapeError, bind, shape_of
+from .formulas.bind import Scope, TargetShapeError, base_name, bind, shape_of
 from .formulas.nodes import (
     Apply,
     Conv,
@@ -38,6 +38,7 @@ from .formulas.nodes import (
     Pad,
     Rot180,
     Scale,
+    Softmax,
     Transpose,
     Var,
     ZeroInsert,
@@ -264,11 +265,43 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
                         _replace_at(formula, path, Scale(smaller, node.arg)),
                     )
     yield from _activation_repairs(formula, scope)
+    yield from _channel_repairs(formula, scope)
+    names = {n.name for _, n in _nodes(formula) if isinstance(n, Var)}
+    if "s" in scope.maps and "s" not in names:  # max pooling's routing
+        yield "a missing switch mask (the delta goes to each window's maximum only)", Hadamard(
+            formula, Var("s")
+        )
+    if layer.kind == "softmax_cross_entropy":
+        for path, node in _nodes(formula):
+            if isinstance(node, Var) and node.name == "y":
+                yield "a missing softmax (y where softmax(y) is needed)", _replace_at(
+                    formula, path, Softmax(node)
+                )
+    yield "the sign flipped", Scale(Number(sympy.Integer(-1)), formula)
     if len(scope.target) == 2 and not isinstance(formula, Transpose):
         yield "transposed (rows and columns swapped)", Transpose(formula)
     for name, shape in scope.maps.items():
         if shape == ():
             yield f"a missing factor {name}", Scale(Var(name), formula)
+
+
+def _channel_repairs(formula: Formula, scope: Scope) -> Iterator[tuple[str, Formula]]:
+    """A map read at the wrong channel indices (``K_{c,m}``): the pair's own map instead."""
+    for path, node in _nodes(formula):
+        if not (isinstance(node, Var) and "_{" in node.name):
+            continue
+        base = base_name(node.name)
+        own = ",".join(scope.indexed.get(base, ()))
+        parts = node.name.partition("_{")[2].rstrip("}").split(",")
+        wanted = f"{base}_{{{own}}}"
+        if any("-1-" in p for p in parts):
+            only = ": flip only the spatial axes" if base == "K" else ""
+            mistake = f"a flip across channels ({node.name} where {wanted} is needed{only})"
+        elif sorted(parts) == sorted(own.split(",")) and len(parts) > 1:
+            mistake = f"a missing channel transpose ({node.name} where {wanted} is needed)"
+        else:
+            mistake = f"the wrong map ({node.name} where {wanted} is needed)"
+        yield mistake, _replace_at(formula, path, Var(base))
 
 
 def _function_name(scope: Scope) -> str | None:
@@ -448,12 +481,14 @@ def check(
     d = derivation or layer.derive()
     holds, checked, failures, undecided, failure = _verdict(layer, bound, of, d)
     first = None
+    reason = None
     if failure is not None:
         derived = d.gradient(of, failure.index)
         if failure.reason:
             value = sympy.nan
             missing: tuple[Term, ...] = ()
             extra: tuple[Term, ...] = ()
+            reason = failure.reason
         else:
             value = failure.closed
             missing, extra = _difference(derived.expr, value)
@@ -474,5 +509,6 @@ def check(
         diagnosis=diagnosis,
         repair=repair,
         notation=d.notation,
+        reason=reason,
         given=_given_text(layer),
     )

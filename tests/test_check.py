@@ -117,7 +117,7 @@ def test_valid_for_full_is_diagnosed(classic):
             "__import__('os')",
             "K",
             "formula \"__import__('os')\": unknown function '__import__'; the functions are rot180, "
-            "conv2, xcorr, pad, dilate, crop, up, down, sum, transpose (at column 1)",
+            "conv2, xcorr, pad, dilate, crop, up, down, sum, transpose, softmax (at column 1)",
         ),
         (
             "D * K",

@@ -305,3 +305,16 @@ def apply(f: sympy.Lambda, X: np.ndarray) -> np.ndarray:
     for i in _indices(X.shape):
         out[i] = f(X[i])
     return out
+
+
+def softmax(X: np.ndarray) -> np.ndarray:
+    """exp(x) / Σ exp(x) over every entry (one sample's row), in SymPy's own ``exp``."""
+    exps = apply(sympy.Lambda(_X, sympy.exp(_X)), X)
+    total = sympy.Add(*exps.ravel().tolist())
+    out = _elementwise(X.shape)
+    for i in _indices(X.shape):
+        out[i] = exps[i] / total
+    return out
+
+
+_X = sympy.Dummy("x")

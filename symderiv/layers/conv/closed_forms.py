@@ -198,10 +198,32 @@ def evaluate_claim(
     out: dict[tuple[int, ...], sympy.Expr] = {}
 
     used = {node.name for node in claim.formula.walk() if isinstance(node, _nodes().Var)}
+    counts = {"n": spec.batch, "m": spec.out_channels, "c": spec.in_channels}
 
     def activated(n: int, c: int) -> dict[str, np.ndarray]:
         """An activated input's maps the formula reads: z and A of input map (n, c)."""
         return {x: the(x, (n, c)) for x in ("z", "A") if x in used and x in tensors}
+
+    def subscripted(n: int, m: int, c: int) -> dict[str, np.ndarray]:
+        """The maps a user's formula names by subscript: K_{c,m}, D_{M-1-m}, A_{c}."""
+        from ...formulas.bind import map_index
+
+        out = {}
+        for name in used:
+            found = map_index(name, {"n": n, "m": m, "c": c}, counts)
+            if found is None:
+                continue
+            base, index = found
+            lead = index if base == "K" else (n, *index)
+            maps = tensors[base].shape[: len(lead)]
+            if not all(0 <= i < size for i, size in zip(lead, maps, strict=True)):
+                raise ValueError(
+                    f"{name} at m = {m}, c = {c} reads the map {lead} of {base}, which has "
+                    + "×".join(map(str, maps))
+                    + " maps"
+                )
+            out[name] = the(base, lead)
+        return out
 
     def accumulate(lead: tuple[int, ...], parts: list[np.ndarray], shape: tuple[int, ...]) -> None:
         for part in parts:
@@ -224,7 +246,12 @@ def evaluate_claim(
             c_in = (m // cout_group) * cin_group + c
             parts = [
                 claim.formula.evaluate(
-                    {"A": the("A", (n, c_in)), "D": the("D", (n, m)), **activated(n, c_in)}
+                    {
+                        "A": the("A", (n, c_in)),
+                        "D": the("D", (n, m)),
+                        **activated(n, c_in),
+                        **subscripted(n, m, c_in),
+                    }
                 )
                 for n in range(spec.batch)
             ]
@@ -243,6 +270,7 @@ def evaluate_claim(
                 else:
                     kernel = the("K", (m, c - group * cin_group))
                 env = {"D": the("D", (n, m)), "K": kernel, **activated(n, c)}
+                env.update(subscripted(n, m, c))
                 parts.append(claim.formula.evaluate(env))
             accumulate((n, c), parts, spec.input)
     else:

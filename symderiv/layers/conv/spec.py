@@ -516,7 +516,13 @@ class ConvSpec(InputActivated, Layer):
         maps = {"A": self.input, "K": self.kernel, "D": self.output}
         uses = {"K": ("A", "D"), "b": ("D",), "A": ("D", "K"), "z": ("D", "K")}[of]
         target = {"K": self.kernel, "b": (), "A": self.input, "z": self.input}[of]
-        scope = Scope(maps={x: maps[x] for x in uses}, target=target, of=of)
+        channels: dict[str, Any] = {}
+        if self.groups == 1 and not self.transposed:  # K_{c,m}: another map pair's kernel
+            channels = {
+                "indexed": {"K": ("m", "c"), "D": ("m",), "A": ("c",), "z": ("c",)},
+                "counts": {"m": self.out_channels, "c": self.in_channels},
+            }
+        scope = Scope(maps={x: maps[x] for x in uses}, target=target, of=of, **channels)
         return self._with_z_scope(scope, self.input)
 
     def sheet(self, view: SheetView) -> dict[str, Any]:

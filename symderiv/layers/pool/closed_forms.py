@@ -221,6 +221,12 @@ def evaluate_claim(
             env["z"] = z[n, c]
         if isinstance(spec, MaxPoolSpec):
             env["A"] = np.asarray(spec.a_values[n, c], dtype=float)
+            if "s" in used:  # the switches as one map: the routing of a block of ones
+                ones = np.empty(spec.output, dtype=object)
+                ones.fill(sympy.Integer(1))
+                route = Route(Var("ones"), Var("A"), spec.kernel, spec.stride, spec.padding,
+                              spec.ties)
+                env["s"] = route.evaluate({"ones": ones, "A": env["A"]})
         value = claim.formula.evaluate(env)
         if value.shape != spec.input:
             raise ValueError(f"The formula gives a {value.shape} map, the gradient is {spec.input}")

@@ -492,6 +492,21 @@ class MaxPoolSpec(PoolSpec):
             ),
         }
 
+    def scope(self, of: str) -> Scope:
+        """One map: D, and where the windows tile the input, the switches as one map of
+        the input's shape, ``s`` (1 at each window's maximum, 0 elsewhere; a tied
+        maximum's share under ``split``), so the notes' routing reads ``up(D, 2) .* s``."""
+        from ...formulas.bind import Scope
+
+        maps = {"D": self.output, **({"s": self.input} if self.tiles else {})}
+        hint = "delta = δ = D" + (
+            ", s = the switches (1 at each window's maximum)"
+            if self.tiles
+            else "; the switch map s needs windows that tile the input (stride = kernel, no "
+            "padding)"
+        )
+        return Scope(maps=maps, target=self.input, of=of, hint=hint)
+
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         shapes = self.shapes()
         switch = (self.batch, self.in_channels, *self.output, *self.kernel)
