@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import symderiv
@@ -157,7 +159,7 @@ def test_bad_map_indices_are_refused(formula, message):
 
 
 def test_layers_without_maps_take_no_subscripts():
-    with pytest.raises(FormulaError, match="D_{m}: D takes no map subscript on this layer"):
+    with pytest.raises(FormulaError, match=re.escape("D_{m}: D takes no map subscript on")):
         check(symderiv.avg_pool2d(), "up(D_{m}, 2) / 4", "A")
 
 
@@ -189,5 +191,5 @@ def test_the_softmax_jacobian_forgotten_does_not_hold():
     ],
 )
 def test_sum_k_binds_k(formula, message):
-    with pytest.raises(FormulaError, match=message.replace("(", "\\(").replace(")", "\\)")):
+    with pytest.raises(FormulaError, match=re.escape(message)):
         check(COMBINE, formula, "A")
