@@ -72,6 +72,10 @@ def _probe(difference: sympy.Expr, seed: int) -> bool:
     return False
 
 
+_FEW = 4
+"""Functions (exponentials, f(z)) a difference may hold for the common-denominator test."""
+
+
 def decide(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
     """Are ``a`` and ``b`` equal?  (True/False/None for undecided, and how it was decided.)"""
     if a == b:
@@ -83,9 +87,11 @@ def decide(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
         return False, "expand"
     # Over a common denominator, a numerator that expands to zero proves equality at once
     # (σ(1 − σ) against SymPy's e^{-z}/(1 + e^{-z})², times a long sum, takes cancel long).
-    numerator, _ = sympy.fraction(sympy.together(difference))
-    if sympy.expand(numerator) == 0:
-        return True, "cancel"
+    # Only with few functions in it: each distinct denominator multiplies the numerator.
+    if len(difference.atoms(sympy.Function)) <= _FEW:
+        numerator, _ = sympy.fraction(sympy.together(difference))
+        if sympy.expand(numerator) == 0:
+            return True, "cancel"
     # A point where the difference is clearly not zero settles it at once; cancel,
     # which is slow on long rational functions, is left for the equal ones.
     if _probe(difference, seed=0):
