@@ -222,13 +222,34 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
     for path, node in _nodes(formula):
         if isinstance(node, Var) and scope.maps.get(node.name):
             yield f"a rot180 missing around {node.name}", _replace_at(formula, path, Rot180(node))
+    kernel = getattr(layer, "kernel", None)
+    reach = tuple(k - 1 for k in kernel) if kernel and any(k > 1 for k in kernel) else None
+
+    def padded(path: tuple[str, ...], node: Conv) -> tuple[str, Formula]:
+        assert reach is not None
+        x = node.x.text()
+        how = (
+            f"pad({x}, {reach[0]})"
+            if len(set(reach)) == 1
+            else f"{x} padded by {'×'.join(map(str, reach))} zeros"
+        )
+        repaired = dataclasses.replace(node, x=Pad(node.x, reach, reach))
+        return f"a missing zero padding of {x} ({how})", _replace_at(formula, path, repaired)
+
     for path, node in _nodes(formula):
         if isinstance(node, Conv) and node.mode in ("valid", "full"):
+            # written as a correlation (conv2 with a flipped second operand): the notes pad
+            # the delta and correlate, so a missing padding is the likelier mistake
+            correlation = node.mode == "valid" and isinstance(node.y, Rot180)
+            if reach and correlation:
+                yield padded(path, node)
             other = "full" if node.mode == "valid" else "valid"
             yield (
                 f"'{node.mode}' where '{other}' is needed",
                 _replace_at(formula, path, dataclasses.replace(node, mode=other)),
             )
+            if reach and node.mode == "valid" and not correlation:
+                yield padded(path, node)
     stride = getattr(layer, "stride", None)
     if stride and any(s > 1 for s in stride):
         for path, node in _nodes(formula):
@@ -239,17 +260,7 @@ def _repairs(layer: Layer, formula: Formula, scope: Scope) -> Iterator[tuple[str
                     + ")",
                     _replace_at(formula, path, ZeroInsert(node, tuple(stride))),
                 )
-    kernel = getattr(layer, "kernel", None)
     if kernel:
-        for path, node in _nodes(formula):
-            if isinstance(node, Var) and node.name == "D":
-                reach = tuple(k - 1 for k in kernel)
-                yield (
-                    "a missing zero padding of D ("
-                    + _per_axis("pad(D, {})", "D padded by {} zeros", reach)
-                    + ")",
-                    _replace_at(formula, path, Pad(node, reach, reach)),
-                )
         volume = 1
         for k in kernel:
             volume *= k
@@ -339,13 +350,21 @@ def _activation_repairs(formula: Formula, scope: Scope) -> Iterator[tuple[str, F
 
 
 def _diagnose(
-    layer: Layer, formula: Formula, of: str, scope: Scope, derivation: Derivation
+    layer: Layer,
+    formula: Formula,
+    of: str,
+    scope: Scope,
+    derivation: Derivation,
+    derive: Callable[[Layer], Derivation] | None = None,
 ) -> tuple[str | None, str | None]:
     convention = getattr(layer, "convention", None)
     if convention in ("correlation", "convolution"):
         other = "convolution" if convention == "correlation" else "correlation"
         flipped = dataclasses.replace(layer, convention=other)  # type: ignore[type-var]
-        if _verdict(flipped, formula, of, flipped.derive())[0]:
+        flipped_derivation = derive(flipped) if derive else flipped.derive()
+        if _plausible(flipped, formula, of, flipped_derivation) and _verdict(
+            flipped, formula, of, flipped_derivation
+        )[0]:
             forward = (
                 "a true-convolution forward pass (MATLAB conv2, Bouvrie)"
                 if other == "convolution"
@@ -381,7 +400,10 @@ def _plausible(layer: Layer, formula: Formula, of: str, derivation: Derivation) 
     once :func:`_verdict` has proved it, so this only saves the proofs of repairs that
     cannot hold."""
     tensors = {t.letter: t for t in derivation.tensors}
-    values = layer.evaluate(Claim(of, formula, "user"), tensors)
+    try:
+        values = layer.evaluate(Claim(of, formula, "user"), tensors)
+    except ValueError:  # a map of another shape, a map that does not exist: cannot hold
+        return False
     arrays = layer.random_values(1)
     point = {
         symbol: sympy.Float(float(value), 30)
@@ -437,12 +459,15 @@ def check(
     diagnose: bool = True,
     scope: Callable[[str], Scope] | None = None,
     refute_shapes: bool = False,
+    derive: Callable[[Layer], Derivation] | None = None,
 ) -> CheckResult:
     """Check ``formula`` for dE/d``of`` on ``layer``; see the module docstring.
 
     A formula whose value has another shape than the gradient is bad input
     (:class:`~symderiv.formulas.bind.TargetShapeError`) unless a repair explains
-    it, or ``refute_shapes`` is set (the catalogue), when it simply does not hold."""
+    it, or ``refute_shapes`` is set (the catalogue), when it simply does not hold.
+    ``derive`` derives another layer (the other convention, for the diagnosis), so a caller
+    checking many formulas can share derivations."""
     if not isinstance(layer, Layer):
         raise SpecError(f"layer {layer!r}: expected a symderiv layer, such as symderiv.conv2d()")
     if not isinstance(of, str) or of not in layer.wrt():
@@ -457,7 +482,9 @@ def check(
         # Of the wrong shape, it cannot be compared element by element; but a
         # missing zero insertion or padding changes the shape, so try the repairs.
         d = derivation or layer.derive()
-        diagnosis, repair = _diagnose(layer, exc.formula, of, sc, d) if diagnose else (None, None)
+        diagnosis, repair = (
+            _diagnose(layer, exc.formula, of, sc, d, derive) if diagnose else (None, None)
+        )
         if diagnosis is None and not refute_shapes:
             raise
         n = len(d.gradients_of(of))
@@ -495,7 +522,7 @@ def check(
         first = FailedElement(failure.index, derived.expr, value, missing, extra)
     diagnosis = repair = None
     if not holds and diagnose:
-        diagnosis, repair = _diagnose(layer, bound, of, sc, d)
+        diagnosis, repair = _diagnose(layer, bound, of, sc, d, derive)
     return CheckResult(
         layer=layer,
         of=of,
