@@ -461,9 +461,10 @@ def check(
 
     The formula is written for one map (pair), as in the notes: x = A, w = k = K,
     delta = δ = D; rot180, conv2(X, Y, 'valid'|'full'|'same'), xcorr, pad, dilate, crop,
-    up, down, sum, transpose or X^T, .* (∘, ⊙), @, + -, numbers; X * Y is a scalar
-    product or the notes' conv2 in the mode that fits.  Exit status: 0 when it
-    holds, 1 when it does not, 2 for bad input.
+    up, down, sum, transpose or X^T, softmax, .* (∘, ⊙), @, + -, numbers; X * Y is a
+    scalar product or the notes' conv2 in the mode that fits; K_{c,m} is another map
+    pair's kernel; with --input-activation, z, sigma(z) and sigma'(z) (--for z).  Exit
+    status: 0 when it holds, 1 when it does not, 2 for bad input.
     """
     from .checker import check as check_formula
 
