@@ -325,18 +325,29 @@ def _function_name(scope: Scope) -> str | None:
 
 
 def _activation_repairs(formula: Formula, scope: Scope) -> Iterator[tuple[str, Formula]]:
-    """A missing f′(z) (a formula for dE/dA given for dE/dz), or one too many (a formula
-    for dE/dz given for the layer's own dE/dA)."""
+    """A missing f′ (a formula for dE/dA given for the pre-activation's gradient), one too
+    many (a formula for dE/dz given for the layer's own dE/dA), or f in place of f′."""
     text = _function_name(scope)
     if text is None:
         return
     prime = {"sigma": "σ"}.get(text, text) + "′"
     tex, _, derivative = scope.functions[text]
+    pre = "z" if "z" in scope.maps else scope.aliases.get("z", "z")  # an activation: A
     primed = [n for _, n in _nodes(formula) if isinstance(n, Apply) and n.name.endswith("'")]
-    if scope.of == "z" and not primed:
-        factor = Apply(f"{text}'", tex + "'", derivative, Var("z"))
+    if scope.of == pre and not primed:
+        factor = Apply(f"{text}'", tex + "'", derivative, Var(pre))
         yield f"a missing {prime} (f′(z))", Hadamard(formula, factor)
-    if scope.of == "z":
+    for path, node in _nodes(formula):
+        if isinstance(node, Apply) and not node.name.endswith("'") and node.name in (
+            scope.functions
+        ):
+            yield (
+                f"the function in place of its derivative ({node.name} where {node.name}′ is "
+                "needed)",
+                _replace_at(formula, path, Apply(f"{node.name}'", node.tex + "'", derivative,
+                                                 node.arg)),
+            )
+    if scope.of == pre:
         return
     for path, node in _nodes(formula):
         if isinstance(node, Hadamard):

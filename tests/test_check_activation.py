@@ -97,7 +97,7 @@ def test_dE_dz_is_derived_through_f_not_typed_in(derived):
 
 
 def test_the_prediction_of_the_work_is_never_below_the_work_done():
-    layer = symderiv.conv2d(in_channels=2, out_channels=2, input_activation="relu")
+    layer = symderiv.conv2d(input=(3, 3), in_channels=2, input_activation="relu")
     with work.counting() as counted:
         d = layer.derive()
         for fmt in ("tex", "md", "json"):
@@ -197,16 +197,16 @@ def test_bad_activations_are_refused(make, message):
 
 def test_check_on_the_command_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    args = ["check", "conv2d", "δ^{l+1} * rot180(w) ∘ σ′(z^l)", "--for", "z",
+    args = ["check", "conv2d", "δ^{l+1} * rot180(w) ∘ σ′(z^l)", "--for", "z", "--input", "3x3",
             "--convention", "convolution", "--input-activation", "sigmoid"]
     r = CliRunner().invoke(cli, args)
     assert (r.exit_code, r.stdout) == (
         0,
-        "conv2d_4x4_k2x2_convolution_input_sigmoid: dE/dz = δ^{l+1} * rot180(w) ∘ σ′(z^l)\n"
+        "conv2d_3x3_k2x2_convolution_input_sigmoid: dE/dz = δ^{l+1} * rot180(w) ∘ σ′(z^l)\n"
         "  read as conv2(D, rot180(K), 'full') .* sigma'(z) (one map pair; the layer sums the "
         "rest)\n"
         "  compared given A = sigma(z)\n"
-        "  holds: proved equal to the derivation at all 16 elements\n",
+        "  holds: proved equal to the derivation at all 9 elements\n",
     )
     r = CliRunner().invoke(cli, [*args[:2], "δ * rot180(w)", *args[3:], "--format", "json"])
     assert r.exit_code == 1
@@ -218,3 +218,38 @@ def test_check_on_the_command_line(tmp_path, monkeypatch):
         "symderiv: error: --input-activation 'GELU': expected one of sigmoid, tanh, relu, f\n",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("layer", "formula", "holds", "diagnosis", "repair"),
+    [
+        (symderiv.sigmoid(), "delta .* sigma'(z)", True, None, None),
+        (symderiv.sigmoid(), "D .* sigma(A) .* (1 - sigma(A))", True, None, None),
+        (symderiv.tanh(), "delta .* (1 - tanh(z) .* tanh(z))", True, None, None),
+        (symderiv.leaky_relu(), "D .* leaky_relu'(A)", True, None, None),
+        (symderiv.sigmoid(), "delta", False, "a missing σ′ (f′(z))", "D .* sigma'(A)"),
+        (symderiv.relu(), "D", False, "a missing relu′ (f′(z))", "D .* relu'(A)"),
+        (symderiv.activation(), "D .* f(z)", False,
+         "the function in place of its derivative (f where f′ is needed)", "D .* f'(A)"),
+    ],
+)  # fmt: skip
+def test_the_activation_kinds_take_formulas_in_z(layer, formula, holds, diagnosis, repair):
+    r = check(layer, formula, "A")
+    assert (r.holds, r.diagnosis, r.repair) == (holds, diagnosis, repair)
+
+
+@pytest.mark.latex
+def test_an_activated_sheet_compiles_cleanly():
+    import shutil
+
+    if not shutil.which("pdflatex"):
+        pytest.skip("pdflatex is not installed")
+    from symderiv.latex import compile_pdf
+
+    d = symderiv.linear(input_activation="relu").derive(claims=[("z", "W^T @ delta")])
+    md = d.to_markdown()
+    assert "## Pre-activation gradient" in md
+    assert "**A known mistake: the factor $`\\operatorname{relu}'(z)`$ forgotten.**" in md
+    assert "**Your formula for $`\\partial E/\\partial z`$.**" in md
+    assert json.loads(d.to_json())["layer"]["input_activation"] == "relu"
+    assert compile_pdf(d.to_latex()).pdf.startswith(b"%PDF")

@@ -193,3 +193,23 @@ def test_the_softmax_jacobian_forgotten_does_not_hold():
 def test_sum_k_binds_k(formula, message):
     with pytest.raises(FormulaError, match=re.escape(message)):
         check(COMBINE, formula, "A")
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "K_{__class__,c}",
+        "x_k.__class__",
+        "sum_k(" * 60 + "x_k" + ")" * 60,
+        "softmax(" * 60 + "y" + ")" * 60,
+        "K_{" + "m," * 1000 + "c}",
+        "sum_k(lambda)",
+    ],
+    ids=range(6),
+)
+def test_hostile_subscripts_and_sums_are_refused_in_one_error(formula, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises((FormulaError, FormulaSyntaxError)) as err:
+        check(COMBINE if "x_k" in formula or "lambda" in formula else SQUARE, formula, "A")
+    assert str(err.value).startswith("formula ")
+    assert list(tmp_path.iterdir()) == []
