@@ -107,7 +107,7 @@ CATALOGUE: tuple[Entry, ...] = (
         convention="correlation",
     ),
     Entry(
-        key="input-full-conv",
+        key="subsampling-layer-sensitivity",
         source=BOUVRIE,
         stated="δ_j^l = f′(u_j^l) ∘ conv2(δ_j^{l+1}, rot180(k_j^{l+1}), 'full')",
         stated_tex=(
@@ -213,7 +213,10 @@ CATALOGUE: tuple[Entry, ...] = (
         of="A",
         layer=lambda: conv2d(input=(5, 5), kernel=(3, 3), stride=2, padding=1),
         convention="correlation",
-        reading="k = 3, p = 1, s = 2: p′ = 1, and (5 + 2 − 3) mod 2 = 0 leaves no unread row",
+        reading="k = 3, p = 1, s = 2: p′ = 1, and (5 + 2 − 3) mod 2 = 0 leaves no unread row. "
+        "The 3×3 delta, zero-inserted (5×5) and padded by p′ (7×7), correlates to 5×5: their "
+        "output size o′ = s(i′ − 1) + k − 2p = 2 × 2 + 3 − 2 = 5, the layer's input, or the "
+        "shapes would not fit",
     ),
     Entry(
         key="missing-zero-insertion",
@@ -328,7 +331,7 @@ CATALOGUE: tuple[Entry, ...] = (
         convention=None,
     ),
     Entry(
-        key="subsampling-sensitivity",
+        key="convolution-layer-sensitivity",
         source=BOUVRIE,
         stated="δ_j^l = β_j^{l+1} (f′(u_j^l) ∘ up(δ_j^{l+1}))",
         stated_tex=(
