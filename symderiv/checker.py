@@ -5,9 +5,14 @@ formula with our own grammar, binds it to the layer (one map pair, as in the
 notes; the layer sums over batch and maps), evaluates it on the layer's
 symbols and compares it with the *derived* gradient element by element,
 exactly.  When it does not hold, the usual mistakes are tried on the user's
-formula (a rot180 too many or missing, 'valid' for 'full', the other
-convention, a missing zero padding or zero insertion, a missing 1/k², a
-transpose) and a repair is reported only when it is proved to hold.
+formula (a rot180 too many or missing, 'valid' for 'full' or the reverse, the
+other convention, a missing zero padding or zero insertion, a missing 1/k², a
+missing f′ or one too many, f for f′, a transpose, a missing β or α, a missing
+switch mask or softmax, a flipped sign, a flip across channels or a missing
+channel transpose) and a repair is reported only when it is proved to hold (a
+quick look at one point of numbers first spares the proofs of the hopeless ones).
+A layer's :meth:`~symderiv.core.layer.Layer.condition` (A = f(z) for an
+activated input, Σ t = 1 for the cross-entropy) is applied to both sides.
 """
 
 from __future__ import annotations

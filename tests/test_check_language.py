@@ -9,7 +9,7 @@ import pytest
 
 import symderiv
 from symderiv.checker import check
-from symderiv.formulas.bind import FormulaError
+from symderiv.formulas.bind import FormulaError, bind
 from symderiv.formulas.parse import FormulaSyntaxError, Name, parse
 
 
@@ -213,3 +213,10 @@ def test_hostile_subscripts_and_sums_are_refused_in_one_error(formula, tmp_path,
         check(COMBINE if "x_k" in formula or "lambda" in formula else SQUARE, formula, "A")
     assert str(err.value).startswith("formula ")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sums_written_out_are_bounded():
+    formula = "+".join(["sum_k(x_k)"] * 126)  # 1,511 characters
+    layer = symderiv.map_combination(in_channels=8, out_channels=1)
+    with pytest.raises(FormulaError, match="writes out more than 1,000 terms in this formula"):
+        bind(formula, layer.scope("A"))  # eight input maps: 1,008 terms

@@ -65,6 +65,9 @@ Shape = tuple[int, ...]
 MAX_ELEMENTS = 1_000_000
 """The most elements any map inside a formula may have (each is a SymPy expression)."""
 
+MAX_WRITTEN = 1_000
+"""The most terms the ``sum_k(...)`` of one formula may write out, one per map."""
+
 
 class FormulaError(SymderivError, ValueError):
     """A formula that parses but cannot be evaluated on this layer (unknown name,
@@ -152,6 +155,7 @@ class _Binder:
         self.text = text
         self.scope = scope
         self.bound: dict[str, str] = {}  # the letters of the sum_k(...) being bound
+        self.written = 0  # terms the sum_k(...) of the formula write out
 
     def fail(self, node: Node, problem: str) -> FormulaError:
         return FormulaError(f"formula {self.text!r}: {problem} (at column {node.column + 1})")
@@ -367,6 +371,12 @@ class _Binder:
         (x,) = self.args(node, (1,))
         if letter in self.bound:
             raise self.fail(node, f"sum_{letter}() inside sum_{letter}()")
+        self.written += self.scope.counts[letter]
+        if self.written > MAX_WRITTEN:
+            raise self.fail(
+                node,
+                f"sum_{letter}() writes out more than {MAX_WRITTEN:,} terms in this formula",
+            )
         self.bound[letter] = letter
         template = self.bind(x)
         terms = []
