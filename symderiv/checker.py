@@ -487,8 +487,14 @@ def check(
     if not isinstance(layer, Layer):
         raise SpecError(f"layer {layer!r}: expected a symderiv layer, such as symderiv.conv2d()")
     if not isinstance(of, str) or of not in layer.wrt():
+        hint = ""
+        if of == "z" and hasattr(layer, "input_activation"):
+            hint = (
+                "; dE/dz needs an activated input (--input-activation, or input_activation= "
+                "in Python)"
+            )
         raise SpecError(
-            f"--for {of!r}: {layer.kind} has gradients of " + ", ".join(layer.wrt())
+            f"--for {of!r}: {layer.kind} has gradients of " + ", ".join(layer.wrt()) + hint
         )
     make_scope = scope or layer.scope
     sc = make_scope(of)

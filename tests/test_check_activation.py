@@ -253,3 +253,12 @@ def test_an_activated_sheet_compiles_cleanly():
     assert "**Your formula for $`\\partial E/\\partial z`$.**" in md
     assert json.loads(d.to_json())["layer"]["input_activation"] == "relu"
     assert compile_pdf(d.to_latex()).pdf.startswith(b"%PDF")
+
+
+def test_for_z_without_an_activated_input_says_what_to_give():
+    with pytest.raises(SpecError) as err:
+        check(symderiv.conv2d(), "D * K", "z")
+    assert str(err.value) == (
+        "--for 'z': conv2d has gradients of K, b, A; dE/dz needs an activated input "
+        "(--input-activation, or input_activation= in Python)"
+    )
