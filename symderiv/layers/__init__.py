@@ -62,13 +62,18 @@ _SHARED_MODULES = (".conv.spec", ".pool.spec", ".activation", ".loss")
 """Modules that serve several kinds: their parsers take the kind's name first."""
 
 
+_WORKED = ("--seed", "--values")
+"""Worked numbers (symderiv.worked) on the command line: convolutions and pooling take
+them; max pooling's A, which sets its switches, comes from them too."""
+
+
 def _conv(name: str, summary: str) -> Kind:
-    return Kind(name, summary, _CONV_OPTIONS, ".conv.spec", "layer", kind_first=True)
+    return Kind(name, summary, (*_CONV_OPTIONS, *_WORKED), ".conv.spec", "layer", kind_first=True)
 
 
 def _pool(name: str, summary: str) -> Kind:
-    more = ("--seed", "--values", "--ties") if "max" in name else ("--input-activation",)
-    return Kind(name, summary, (*_POOL_OPTIONS, *more), ".pool.spec", name)
+    more = ("--ties",) if "max" in name else ("--input-activation",)
+    return Kind(name, summary, (*_POOL_OPTIONS, *_WORKED, *more), ".pool.spec", name)
 
 
 def _activation(name: str, summary: str) -> Kind:
@@ -181,4 +186,6 @@ def from_options(kind: str, typed: Mapping[str, str]) -> Layer:
                 f"{option} {quoted(typed[option])}: {kind} has no such option; it takes "
                 + ", ".join(k.options)
             )
+    if "--ties" not in k.options:  # --seed, --values: worked numbers, not the layer's
+        typed = {o: t for o, t in typed.items() if o not in _WORKED}
     return k.from_options(typed)

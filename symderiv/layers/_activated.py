@@ -36,6 +36,8 @@ from ..core.layer import Claim, Layer
 from ..core.model import Element
 from ..core.symbols import Notation, element_name
 from ..formulas.nodes import Apply, Hadamard, Var
+from ..render.messages import register
+from . import texts as texts  # registers the messages shared with the other sheets
 
 if TYPE_CHECKING:
     from ..core.model import ClosedFormCheck, GradientElement
@@ -58,12 +60,6 @@ _a = sympy.Symbol("a", real=True)
 _f = sympy.Function("f")
 _TEXT = {"sigmoid": "sigma", "tanh": "tanh", "relu": "relu", "f": "f"}
 _TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{relu}", "f": "f"}
-_WORDS = {
-    "sigmoid": r"the logistic sigmoid $\sigma(a) = 1/(1 + e^{-a})$",
-    "tanh": r"the hyperbolic tangent",
-    "relu": r"the rectified linear unit $\operatorname{relu}(a) = \max(0, a)$",
-    "f": r"an unspecified differentiable $f$",
-}
 
 
 def _sigma(x: sympy.Expr) -> sympy.Expr:
@@ -183,7 +179,7 @@ class InputActivation:
         for letter, value in tensors.items():
             if letter == self.input:
                 out[PRE] = ("pre-activation", value[1])
-                out[letter] = (f"input, {self.name}(z)", value[1])
+                out[letter] = ("activated input", value[1])
             else:
                 out[letter] = value
         return out
@@ -255,22 +251,90 @@ class InputActivation:
 
 # ---- the sheet ---------------------------------------------------------------------
 
-_LATEX = {"delta": r"\delta", "beta": r"\beta", "alpha": r"\alpha"}
+register(
+    {
+        "role.pre_activation": {"en": "pre-activation", "zh": "预激活值"},
+        "role.activated_input": {"en": "input, f(z)", "zh": "输入，f(z)"},
+        "activated.words.sigmoid": {
+            "en": "the logistic sigmoid $\\sigma(a) = 1/(1 + e^{-a})$",
+            "zh": "logistic sigmoid 函数 $\\sigma(a) = 1/(1 + e^{-a})$",
+        },
+        "activated.words.tanh": {"en": "the hyperbolic tangent", "zh": "双曲正切函数"},
+        "activated.words.relu": {
+            "en": "the rectified linear unit $\\operatorname{relu}(a) = \\max(0, a)$",
+            "zh": "线性整流函数 $\\operatorname{relu}(a) = \\max(0, a)$",
+        },
+        "activated.words.f": {
+            "en": "an unspecified differentiable $f$",
+            "zh": "一个未指定的可微函数 $f$",
+        },
+        "activated.note": {
+            "en": "The input is an activation: ${a} = {tex}(z)$ element by element, with "
+            "{words}, of the pre-activation $z$ (the notes' $z^{l}$, Bouvrie's $u^{l}$). "
+            "The gradient $\\partial E/\\partial z$ is derived from $\\partial E/\\partial {a}$ "
+            "by the chain rule through ${tex}$.",
+            "zh": "输入是一个激活值：逐元素 ${a} = {tex}(z)$，其中 {words}，作用于预激活值 $z$"
+            "（讲义中的 $z^{l}$，Bouvrie 的 $u^{l}$）。梯度 $\\partial E/\\partial z$ 由 "
+            "$\\partial E/\\partial {a}$ 经 ${tex}$ 的链式法则推导得到。",
+        },
+        "activated.heading": {"en": "Pre-activation gradient", "zh": "预激活值的梯度"},
+        "activated.chain": {
+            "en": "By the chain rule through ${tex}$, $\\partial E/\\partial z_{u} = "
+            "\\partial E/\\partial {a}_{u}\\, \\partial {a}_{u}/\\partial z_{u}$: each "
+            "${a}_{u} = {tex}(z_{u})$\ndepends on one $z_{u}$ only. SymPy differentiated "
+            "${tex}$ and multiplied by the gradient of ${a}$ above.",
+            "zh": "由经过 ${tex}$ 的链式法则，$\\partial E/\\partial z_{u} = "
+            "\\partial E/\\partial {a}_{u}\\, \\partial {a}_{u}/\\partial z_{u}$：每个 "
+            "${a}_{u} = {tex}(z_{u})$\n只依赖于一个 $z_{u}$。SymPy 对 ${tex}$ 求导，再乘以上面 "
+            "${a}$ 的梯度。",
+        },
+        "activated.form": {
+            "en": "$\\partial E/\\partial z$, by the chain rule through ${tex}$.",
+            "zh": "$\\partial E/\\partial z$，由经过 ${tex}$ 的链式法则得到。",
+        },
+        "activated.missing": {
+            "en": "the factor ${tex}'(z)$ forgotten",
+            "zh": "漏掉了因子 ${tex}'(z)$",
+        },
+        "activated.compared": {
+            "en": "The forms of $\\partial E/\\partial z$ hold ${tex}'(z)$; they were compared "
+            "{how}.",
+            "zh": "$\\partial E/\\partial z$ 的公式含有 ${tex}'(z)$；它们{how}比较。",
+        },
+        "activated.how.cancel": {
+            "en": "as rational functions of their exponentials (SymPy's `cancel`)",
+            "zh": "作为其指数函数的有理函数（SymPy 的 `cancel`）进行",
+        },
+        "activated.how.expand": {"en": "after expansion", "zh": "在展开之后进行"},
+        "activated.sampling": {
+            "en": "{sampling}; $z$ in $[-2, 2)$, ${a} = {tex}(z)$",
+            "zh": "{sampling}；$z$ 取自 $[-2, 2)$，${a} = {tex}(z)$",
+        },
+        "activated.stand_in": {"en": ", $f = \\sin$", "zh": "，$f = \\sin$"},
+        "activated.title": {
+            "en": "{title}, input {a} = {name}(z)",
+            "zh": "{title}，输入 {a} = {name}(z)",
+        },
+    }
+)
 
 
-def _z_latex(c: ClosedFormCheck, tex: str) -> str:
+def _z_latex(c: ClosedFormCheck) -> str:
     names = {v.name: _LATEX.get(v.name, v.name) for v in c.formula.walk() if isinstance(v, Var)}
     return rf"\frac{{\partial E}}{{\partial z}} = {c.formula.latex(names)}"
 
 
-def _z_heading(c: ClosedFormCheck, act: InputActivation) -> str:
+def _z_heading(view: SheetView, c: ClosedFormCheck, act: InputActivation) -> str:
     from ..core.pipeline import USER_CLAIM
 
     if c.stated_in == USER_CLAIM:
-        return r"Your formula for $\partial E/\partial z$."
+        return view._("closed.user", of="z")
     if c.expected:
-        return rf"$\partial E/\partial z$, by the chain rule through ${act.tex}$."
-    return rf"A known mistake: the factor ${act.tex}'(z)$ forgotten."
+        return view._("activated.form", tex=act.tex)
+    return view._("sheet.known_mistake", what=view._("activated.missing", tex=act.tex))
+
+
+_LATEX = {"delta": r"\delta", "beta": r"\beta", "alpha": r"\alpha"}
 
 
 def _z_equation(view: SheetView, g: GradientElement, a: str) -> dict[str, Any]:
@@ -295,6 +359,27 @@ def _z_equation(view: SheetView, g: GradientElement, a: str) -> dict[str, Any]:
     return {"lhs": view.lhs(g), "rows": rows, "text": view.t._print(g.expr)}
 
 
+def _gradient_section(view: SheetView, act: InputActivation) -> dict[str, Any]:
+    """dE/dz element by element (in summary detail: one example, as every sheet does)."""
+    _, a = view._, act.input
+    elements = list(view.d.gradients_of(PRE))
+    shown = elements
+    if view.summary and len(elements) > 1:
+        shown = [g for g in elements if g is view.example(elements)]
+    intro = _("activated.chain", tex=act.tex, a=a)
+    if len(shown) < len(elements):
+        intro += "\n" + _("elements.example", n=len(elements))
+    return {
+        "kind": "elements",
+        "heading": _("activated.heading"),
+        "intro": intro,
+        "intro_md": intro,
+        "layout": "block",
+        "equations": [_z_equation(view, g, a) for g in shown],
+        "after": [],
+    }
+
+
 def sheet(
     layer: Layer,
     view: SheetView,
@@ -307,68 +392,47 @@ def sheet(
     if act is None:
         return build(layer, view)
     from ..render.sheet import SheetView as View
+    from ..render.sheet import tex_text
 
-    d = view.d
+    _, d, a = view._, view.d, act.input
     plain = replace(d, closed_forms=tuple(c for c in d.closed_forms if c.of != PRE))
-    content = build(layer, View(plain))
-    a = act.input
-    note = (
-        rf"The input is an activation: ${a} = {act.tex}(z)$ element by element, with "
-        + _WORDS[act.name]
-        + r", of the pre-activation $z$ (the notes' $z^{l}$, Bouvrie's $u^{l}$). "
-        + rf"The gradient $\partial E/\partial z$ is derived from $\partial E/\partial {a}$ "
-        + rf"by the chain rule through ${act.tex}$."
-    )
-    chain = (
-        f"By the chain rule through ${act.tex}$, $\\partial E/\\partial z_{{u}} = "
-        f"\\partial E/\\partial {a}_{{u}}\\, \\partial {a}_{{u}}/\\partial z_{{u}}$: each "
-        f"${a}_{{u}} = {act.tex}(z_{{u}})$\ndepends on one $z_{{u}}$ only. SymPy "
-        f"differentiated ${act.tex}$ and multiplied by the gradient of ${a}$ above."
-    )
-    gradient = {
-        "kind": "elements",
-        "heading": "Pre-activation gradient",
-        "intro": chain,
-        "intro_md": chain,
-        "layout": "block",
-        "equations": [_z_equation(view, g, a) for g in d.gradients_of(PRE)],
-        "after": [],
-    }
+    content = build(layer, View(plain, view.options))
+    words = {
+        "sigmoid": _("activated.words.sigmoid"),
+        "tanh": _("activated.words.tanh"),
+        "relu": _("activated.words.relu"),
+        "f": _("activated.words.f"),
+    }[act.name]
+    note = _("activated.note", a=a, tex=act.tex, words=words)
     sections = []
     for section in content["sections"]:
         if section["kind"] == "layer":
             section = {**section, "notes": [*section["notes"], note]}
         if section["kind"] == "closed_forms":
-            sections.append(gradient)
+            sections.append(_gradient_section(view, act))
             own = iter(section["forms"])
             forms = [
-                view.closed_form(c, _z_latex(c, act.tex), _z_heading(c, act))
+                view.closed_form(c, _z_latex(c), _z_heading(view, c, act))
                 if c.of == PRE
                 else next(own)
                 for c in d.closed_forms
             ]
             decided = {c.decided_by for c in d.closed_forms if c.of == PRE and c.holds}
-            how = (
-                "as rational functions of their exponentials (SymPy's `cancel`)"
-                if "cancel" in decided
-                else "after expansion"
+            how = _("activated.how.cancel") if "cancel" in decided else _(
+                "activated.how.expand"
             )
-            intro = (
-                f"{section['intro']}\nThe forms of $\\partial E/\\partial z$ hold "
-                f"${act.tex}'(z)$; they were compared {how}."
-            )
-            section = {**section, "intro": intro, "forms": forms}
+            compared = _("activated.compared", tex=act.tex, how=how)
+            section = {**section, "intro": f"{section['intro']}\n{compared}", "forms": forms}
         if section["kind"] == "numeric":
-            sampling = (
-                f"{section['sampling']}; $z$ in $[-2, 2)$, ${a} = {act.tex}(z)$"
-                + (r", $f = \sin$" if act.name == "f" else "")
-            )
+            sampling = _("activated.sampling", sampling=section["sampling"], a=a, tex=act.tex)
+            if act.name == "f":
+                sampling += _("activated.stand_in")
             section = {**section, "sampling": sampling}
         sections.append(section)
-    title_text = f"{content['title_text']}, input {a} = {act.name}(z)"
+    title_text = _("activated.title", title=content["title_text"], a=a, name=act.name)
     return {
         **content,
-        "title": content["title"] + rf", input ${a} = {act.tex}(z)$",
+        "title": tex_text(title_text),
         "title_text": title_text,
         "command": content["command"] + f" --input-activation {act.name}",
         "sections": sections,

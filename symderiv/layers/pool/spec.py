@@ -666,7 +666,8 @@ def check_values(values: object, shape: tuple[int, ...]) -> Any:
 
 
 def read_values(path_text: str) -> object:
-    """The nested list A of a ``--values`` file, ``{"A": nested list}``; raises
+    """The nested list A of a ``--values`` file, ``{"A": nested list}`` (a ``"D"`` beside
+    it is for the worked numbers, :mod:`symderiv.worked`); raises
     :class:`SpecError` (one line naming the file) when it cannot be read."""
 
     def bad(problem: str) -> SpecError:
@@ -687,9 +688,12 @@ def read_values(path_text: str) -> object:
     if not isinstance(doc, dict) or "A" not in doc:
         found = 'an object without "A"' if isinstance(doc, dict) else type(doc).__name__
         raise bad(f'expected {{"A": nested list}}, found {found}')
-    extra = sorted(k for k in doc if k != "A")
+    extra = sorted(k for k in doc if k not in ("A", "D"))  # D: for the worked numbers
     if extra:
-        raise bad(f'unexpected key {extra[0]!r}; expected {{"A": nested list}} only')
+        raise bad(
+            f'unexpected key {extra[0]!r}; expected {{"A": nested list}}, and "D" for the '
+            "worked numbers"
+        )
     return doc["A"]
 
 
