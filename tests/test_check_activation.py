@@ -262,3 +262,14 @@ def test_for_z_without_an_activated_input_says_what_to_give():
         "--for 'z': conv2d has gradients of K, b, A; dE/dz needs an activated input "
         "(--input-activation, or input_activation= in Python)"
     )
+
+
+def test_worked_numbers_are_refused_for_an_activated_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["derive", "conv2d", "--input-activation", "relu", "--seed", "1"])
+    assert (r.exit_code, r.stderr) == (
+        2,
+        "symderiv: error: --seed '1': a layer with --input-activation has no worked numbers "
+        "(its dE/dz holds f'(z), not a polynomial in the values)\n",
+    )
+    assert list(tmp_path.iterdir()) == []
