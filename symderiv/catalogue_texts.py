@@ -36,6 +36,7 @@ register(
         "catalogue.undecided": {"en": "undecided", "zh": "未判定"},
         "catalogue.not_claimed": {"en": " (not claimed to hold)", "zh": "（不声称它成立）"},
         "catalogue.fails_at": {"en": ", at {n} of {m} elements", "zh": "，在 {m} 个元素中的 {n} 个上"},
+        "catalogue.given": {"en": ", compared given {given}", "zh": "，在条件 {given} 下比较"},
         "catalogue.diagnosis": {"en": "Diagnosis:", "zh": "诊断："},
         "catalogue.as_written": {"en": "As written,", "zh": "按原样写，"},
         "catalogue.col.identity": {"en": "identity", "zh": "恒等式"},

@@ -249,6 +249,13 @@ def cli() -> None:
     help="correlation (default): PyTorch's forward pass; convolution: MATLAB conv2 / Bouvrie.",
 )
 @click.option(
+    "--input-activation",
+    default=None,
+    metavar="sigmoid|tanh|relu|f",
+    help="The layer's input is an activation A = f(z): derive dE/dz too (convolutions, "
+    "avg_pool, subsample2d, linear, squared_error).",
+)
+@click.option(
     "--format",
     "formats",
     default=DEFAULT_FORMATS,
@@ -726,9 +733,10 @@ def check(
 
     The formula is written for one map (pair), as in the notes: x = A, w = k = K,
     delta = δ = D; rot180, conv2(X, Y, 'valid'|'full'|'same'), xcorr, pad, dilate, crop,
-    up, down, sum, transpose or X^T, .* (∘, ⊙), @, + -, numbers; X * Y is a scalar
-    product or the notes' conv2 in the mode that fits.  Exit status: 0 when it
-    holds, 1 when it does not, 2 for bad input.
+    up, down, sum, transpose or X^T, softmax, .* (∘, ⊙), @, + -, numbers; X * Y is a
+    scalar product or the notes' conv2 in the mode that fits; K_{c,m} is another map
+    pair's kernel; with --input-activation, z, sigma(z) and sigma'(z) (--for z).  Exit
+    status: 0 when it holds, 1 when it does not, 2 for bad input.
     """
     from .checker import check as check_formula
 

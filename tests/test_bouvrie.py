@@ -547,7 +547,7 @@ def run(tmp_path, monkeypatch):
         (
             ["subsample2d", "--kernel", "2"],
             "--kernel '2': subsample2d has no such option; it takes --input, --scale, "
-            "--in-channels, --batch",
+            "--in-channels, --batch, --input-activation",
         ),
         (
             ["subsample2d", "--in-channels", "0"],
@@ -617,6 +617,7 @@ def test_python_api_and_registry():
         "--scale",
         "--in-channels",
         "--batch",
+        "--input-activation",
     )
     assert symderiv.KINDS["map_combination"].options == (
         "--input",

@@ -310,12 +310,12 @@ def _files(folder: Path) -> list[str]:
         (
             ["--kernel", "3"],
             "--kernel '3': linear has no such option; it takes --in-features, --out-features, "
-            "--batch",
+            "--batch, --input-activation",
         ),
         (
             ["--input", "3"],
             "--input '3': linear has no such option; it takes --in-features, --out-features, "
-            "--batch",
+            "--batch, --input-activation",
         ),
     ],
 )
@@ -355,7 +355,9 @@ def test_api_refuses_bad_values(kwargs, message):
 
 def test_api_and_registry_build_the_same_layer():
     assert symderiv.layer("linear", in_features=4) == symderiv.linear(in_features=4)
-    assert symderiv.KINDS["linear"].options == ("--in-features", "--out-features", "--batch")
+    assert symderiv.KINDS["linear"].options == (
+        "--in-features", "--out-features", "--batch", "--input-activation"
+    )
 
 
 @pytest.mark.parametrize("sizes", [(3, 2, 1), (2, 5, 3), (6, 1, 2)])

@@ -257,7 +257,8 @@ def _files(folder: Path) -> list[str]:
         ),
         (
             ["squared_error", "--in-channels", "2"],
-            "--in-channels '2': squared_error has no such option; it takes --input, --batch",
+            "--in-channels '2': squared_error has no such option; it takes --input, --batch, "
+            "--input-activation",
         ),
         (
             ["softmax_cross_entropy", "--slope", "0.1"],

@@ -644,7 +644,7 @@ FILES = {
         (
             ["avg_pool2d", "--ties", "first"],
             "--ties 'first': avg_pool2d has no such option; it takes --input, --kernel, "
-            "--stride, --padding, --in-channels, --batch, --seed, --values",
+            "--stride, --padding, --in-channels, --batch, --seed, --values, --input-activation",
         ),
         (
             ["avg_pool1d", "--stride", "0"],

@@ -72,8 +72,8 @@ def _conv(name: str, summary: str) -> Kind:
 
 
 def _pool(name: str, summary: str) -> Kind:
-    options = (*_POOL_OPTIONS, *_WORKED, *(("--ties",) if "max" in name else ()))
-    return Kind(name, summary, options, ".pool.spec", name)
+    more = ("--ties",) if "max" in name else ("--input-activation",)
+    return Kind(name, summary, (*_POOL_OPTIONS, *_WORKED, *more), ".pool.spec", name)
 
 
 def _activation(name: str, summary: str) -> Kind:
@@ -99,7 +99,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "subsample2d",
             "Bouvrie's subsampling: beta * down(A) + b, down summing blocks",
-            ("--input", "--scale", "--in-channels", "--batch"),
+            ("--input", "--scale", "--in-channels", "--batch", "--input-activation"),
             ".subsample",
             "subsample2d",
         ),
@@ -113,7 +113,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "linear",
             "fully-connected layer u = Wx + b (default: 3 inputs, 2 outputs)",
-            ("--in-features", "--out-features", "--batch"),
+            ("--in-features", "--out-features", "--batch", "--input-activation"),
             ".dense",
             "linear",
         ),
@@ -130,7 +130,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "squared_error",
             "the notes' loss E = 1/2 sum (y - t)^2 (default: 3 features)",
-            ("--input", "--batch"),
+            ("--input", "--batch", "--input-activation"),
             ".loss",
             "squared_error",
         ),

@@ -41,6 +41,7 @@ from ._checks import (
 
 if TYPE_CHECKING:
     from ..core.model import GradientElement
+    from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
 __all__ = [
@@ -371,6 +372,26 @@ class ActivationSpec(Layer):
                 f"The formula gives a {value.shape} tensor, the gradient is {self.shape}"
             )
         return {index: value[index] for index in np.ndindex(self.shape)}
+
+    def scope(self, of: str) -> Scope:
+        """The whole tensors (an element-wise formula needs no map pair): A, also called
+        z or u (the activation's argument, the notes' pre-activation), and D; the function
+        by its own name, f, or sigma, with its derivative (``delta .* sigma'(z)``)."""
+        from ..formulas.bind import Scope
+
+        fn = self.fn
+        function = sympy.Lambda(_a, self._f(_a))
+        derivative = self.derivative_formula().fn
+        own = () if self.function == "activation" else (self.function,)
+        names = dict.fromkeys(("f", "sigma", fn.text, *own))
+        return Scope(
+            maps={"A": self.shape, "D": self.shape},
+            target=self.shape,
+            of=of,
+            functions=dict.fromkeys(names, (fn.tex, function, derivative)),
+            aliases={"z": "A", "u": "A", "x": "A", "delta": "D", "d": "D"},
+            hint=f"z = u = x = A, delta = δ = D; {fn.text}(z), {fn.text}'(z)",
+        )
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """A uniform in [-2, 2) (both sides of a ReLU's kink), D uniform in [-1, 1)."""

@@ -40,6 +40,7 @@ from .conv.spec import count_text
 if TYPE_CHECKING:
     from ..core.model import Derivation, GradientElement
     from ..core.symbols import SymbolTensor
+    from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
 __all__ = [
@@ -220,6 +221,9 @@ class MapCombination(Layer):
         alpha = self.alphas(tensors["c"])
         n_in, n_out = self.in_channels, self.out_channels
         out: dict[tuple[int, ...], sympy.Expr] = {}
+        used = {node.name for node in claim.formula.walk() if isinstance(node, Var)}
+        if used & {"x", "delta", "alpha"} or any("_{" in name for name in used):
+            return self._evaluate_user(claim, A, D, alpha)
         if claim.of == "c":
             g = [
                 [
@@ -259,6 +263,74 @@ class MapCombination(Layer):
         else:
             raise ValueError(f"no closed form for {claim.of!r}")
         return out
+
+    def _evaluate_user(
+        self, claim: Claim, A: np.ndarray, D: np.ndarray, alpha: list[list[sympy.Expr]]
+    ) -> dict[tuple[int, ...], sympy.Expr]:
+        """A formula in the notes' names for one pair (j, i) of output and input map:
+        x = A_i, delta = D_j, alpha = α_ji, and x_k, alpha_k = α_jk inside sum_k; dE/dc_ji
+        is a scalar summed over the batch, dE/dA_i a map summed over the output maps j."""
+        from ..formulas.bind import map_index
+
+        n_in, n_out = self.in_channels, self.out_channels
+        subscripted = [
+            v.name for v in claim.formula.walk() if isinstance(v, Var) and "_{" in v.name
+        ]
+
+        def env(n: int, j: int, i: int) -> dict[str, np.ndarray]:
+            out = {"x": A[n, i], "delta": D[n, j], "alpha": zero_d(alpha[j][i])}
+            for name in subscripted:
+                found = map_index(name, {"i": i, "j": j}, {"i": n_in, "k": n_in, "j": n_out})
+                assert found is not None
+                base, (k,) = found
+                if not 0 <= k < (n_out if base == "delta" else n_in):
+                    raise ValueError(f"{name} reads a map that does not exist")
+                out[name] = {"x": A[n, k], "delta": D[n, k], "alpha": zero_d(alpha[j][k])}[base]
+            return out
+
+        want = () if claim.of == "c" else self.input
+        out: dict[tuple[int, ...], sympy.Expr] = {}
+        if claim.of == "c":
+            for j, i in product(range(n_out), range(n_in)):
+                parts = [claim.formula.evaluate(env(n, j, i)) for n in range(self.batch)]
+                if any(p.shape != want for p in parts):
+                    raise ValueError(
+                        f"The formula gives a {parts[0].shape} map, the gradient is ()"
+                    )
+                out[(j, i)] = sympy.Add(*(p[()] for p in parts))
+        elif claim.of == "A":
+            for n, i in product(range(self.batch), range(n_in)):
+                parts = [claim.formula.evaluate(env(n, j, i)) for j in range(n_out)]
+                if any(p.shape != want for p in parts):
+                    raise ValueError(
+                        f"The formula gives a {parts[0].shape} map, the gradient is {want}"
+                    )
+                for pos in np.ndindex(*want):
+                    out[(n, i, *pos)] = sympy.Add(*(p[pos] for p in parts))
+        else:
+            raise ValueError(f"no closed form for {claim.of!r}")
+        return out
+
+    def scope(self, of: str) -> Scope:
+        """One pair (j, i) of output and input map, in Bouvrie's names: x = A_i, delta =
+        D_j, alpha = α_ji (a scalar); inside ``sum_k(...)``, x_k and alpha_k = α_jk, so
+        his ∂E/∂c_i = α_i (∂E/∂α_i − Σ_k α_k ∂E/∂α_k) reads
+        ``alpha * (sum(delta .* x) - sum_k(alpha_k * sum(delta .* x_k)))``."""
+        from ..exceptions import SpecError
+        from ..formulas.bind import Scope
+
+        if of not in ("c", "A"):
+            raise SpecError(f"--for {of!r}: a formula of yours can give dE/dc or dE/dA")
+        return Scope(
+            maps={"x": self.input, "delta": self.input, "alpha": ()},
+            target=() if of == "c" else self.input,
+            of=of,
+            aliases={"A": "x", "D": "delta", "d": "delta"},
+            hint="x = A_i, delta = δ = D_j, alpha = α = α_ji; x_k, alpha_k inside sum_k(...)",
+            indexed={"x": ("i",), "alpha": ("i",), "delta": ("j",)},
+            counts={"i": self.in_channels, "j": self.out_channels, "k": self.in_channels},
+            sums=("k",),
+        )
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, c and D, drawn in that order; α = softmax(c)."""

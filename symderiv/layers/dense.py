@@ -31,6 +31,7 @@ from ..core.symbols import Notation, SymbolTensor
 from ..formulas import operators as ops
 from ..formulas.nodes import MatMul, Transpose, Var
 from ._checks import count, count_text, quoting
+from ._input import InputActivated, activation_text, input_activation
 
 if TYPE_CHECKING:
     from ..core.model import GradientElement
@@ -89,7 +90,7 @@ def differential(
 
 
 @dataclass(frozen=True)
-class LinearSpec(Layer):
+class LinearSpec(InputActivated, Layer):
     """A fully-connected layer, u = W x + b per sample (PyTorch's ``linear``).
 
     Build one with :func:`linear`; every field is checked on construction.
@@ -98,8 +99,10 @@ class LinearSpec(Layer):
     in_features: int = 3
     out_features: int = 2
     batch: int = 1
+    input_activation: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "input_activation", input_activation(self.input_activation))
         count(self.in_features, "in_features")
         count(self.out_features, "out_features")
         count(self.batch, "batch")
@@ -112,14 +115,16 @@ class LinearSpec(Layer):
     def label(self) -> str:
         """``linear_in3_out2`` (``_n4`` for a batch of 4)."""
         stem = f"linear_in{self.in_features}_out{self.out_features}"
-        return stem + (f"_n{self.batch}" if self.batch > 1 else "")
+        return self._with_z_label(stem + (f"_n{self.batch}" if self.batch > 1 else ""))
 
     def describe(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "in_features": self.in_features,
-            "out_features": self.out_features,
-        }
+        return self._with_z_describe(
+            {
+                "kind": self.kind,
+                "in_features": self.in_features,
+                "out_features": self.out_features,
+            }
+        )
 
     def shapes(self) -> dict[str, tuple[int, ...]]:
         """Full PyTorch-layout shapes of A, W, b, D and Z."""
@@ -129,14 +134,15 @@ class LinearSpec(Layer):
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         shapes = self.shapes()
         roles = {"A": "input", "W": "weight", "b": "bias", "D": "delta"}
-        return {letter: (role, shapes[letter]) for letter, role in roles.items()}
+        return self._with_z({letter: (role, shapes[letter]) for letter, role in roles.items()})
 
     def wrt(self) -> tuple[str, ...]:
-        return ("W", "b", "A")
+        return self._with_z_wrt(("W", "b", "A"))
 
     def notation(self) -> Notation:
         shapes = {**self.shapes(), "dW": self.shapes()["W"]}
-        return Notation.for_shapes(shapes, {"A": 1, "W": 2, "b": 1, "D": 1, "Z": 1, "dW": 2})
+        notation = Notation.for_shapes(shapes, {"A": 1, "W": 2, "b": 1, "D": 1, "Z": 1, "dW": 2})
+        return self._with_z_notation(notation)
 
     def predicted_terms(self) -> int:
         """Forward products and biases, the three gradients, every claim's products
@@ -150,7 +156,8 @@ class LinearSpec(Layer):
         # b, and the matrix route: du, dE and M, twice.
         closed = 3 * p + n * o * max(i, o) + n * o + 2 * 3 * p
         symbols = n * i + 2 * o * i + o + n * o
-        return forward + gradients + closed + symbols
+        total = forward + gradients + closed + symbols
+        return sum(self._with_z_work({"plain layer": total}, 3 * p + n * o + o).values())
 
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
         A, W, b = tensors["A"], tensors["W"], tensors["b"]
@@ -164,14 +171,14 @@ class LinearSpec(Layer):
 
     def claims(self) -> tuple[Claim, ...]:
         delta, x, W = Var("delta"), Var("x"), Var("W")
-        return (
+        return self._with_z_claims((
             Claim("W", MatMul(delta, Transpose(x)), NOTES),
             Claim("W", Transpose(Var("M")), MATRIX_ROUTE),
             Claim("b", delta, NOTES),
             Claim("A", MatMul(Transpose(W), delta), NOTES),
             Claim("W", MatMul(x, Transpose(delta)), TRANSPOSED, expected=False),
             Claim("A", MatMul(W, delta), NO_TRANSPOSE, expected=False),
-        )
+        ))
 
     def evaluate(
         self, claim: Claim, tensors: Mapping[str, SymbolTensor]
@@ -181,17 +188,20 @@ class LinearSpec(Layer):
         A, W, D = tensors["A"].array(), tensors["W"].array(), tensors["D"].array()
         n_, i_, o_ = self.batch, self.in_features, self.out_features
         names = {node.name for node in claim.formula.walk() if isinstance(node, Var)}
+        z = tensors["z"].array() if "z" in names else None  # an activated input's z
+
+        def env(n: int) -> dict[str, np.ndarray]:
+            out = {"x": _column(A[n]), "delta": _column(D[n]), "W": W}
+            return out if z is None else {**out, "z": _column(z[n])}
+
         try:
             if "M" in names:
                 parts = [claim.formula.evaluate({"M": differential(A, D, (o_, i_))[2]})]
             else:
-                parts = [
-                    claim.formula.evaluate({"x": _column(A[n]), "delta": _column(D[n]), "W": W})
-                    for n in range(n_)
-                ]
+                parts = [claim.formula.evaluate(env(n)) for n in range(n_)]
         except ValueError as exc:
             raise ValueError(f"The shapes do not fit: {exc}") from None
-        wanted = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1)}[claim.of]
+        wanted = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1), "z": (i_, 1)}[claim.of]
         for part in parts:
             if part.shape != wanted:
                 raise ValueError(
@@ -214,20 +224,22 @@ class LinearSpec(Layer):
         from ..formulas.bind import Scope
 
         i_, o_ = self.in_features, self.out_features
-        target = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1)}[of]
-        return Scope(
+        target = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1), "z": (i_, 1)}[of]
+        scope = Scope(
             maps={"x": (i_, 1), "delta": (o_, 1), "W": (o_, i_)},
             target=target,
             of=of,
             aliases={"A": "x", "D": "delta", "d": "delta", "w": "W"},
             hint="x = A (a column), delta = δ = D (a column)",
         )
+        return self._with_z_scope(scope, (i_, 1), "x")
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, W, b and D, drawn in that order."""
         rng = np.random.default_rng(seed)
         shapes = self.shapes()
-        return {x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "W", "b", "D")}
+        values = {x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "W", "b", "D")}
+        return self._with_z_values(values, seed)
 
     def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The textbook loops: Z = W x + b per sample; dW += δ_j x_i, db += δ_j,
@@ -245,7 +257,7 @@ class LinearSpec(Layer):
                     Z[n, j] += W[j, i] * A[n, i]
                     dW[j, i] += D[n, j] * A[n, i]
                     dA[n, i] += W[j, i] * D[n, j]
-        return {"Z": Z, "W": dW, "b": db, "A": dA}
+        return self._with_z_reference({"Z": Z, "W": dW, "b": db, "A": dA}, arrays)
 
     def exhibits(
         self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
@@ -265,20 +277,31 @@ class LinearSpec(Layer):
     def sheet(self, view: SheetView) -> dict[str, Any]:
         from .dense_sheet import dense_sheet
 
-        return dense_sheet(self, view)
+        return self._with_z_sheet(view, dense_sheet)
 
 
-def linear(in_features: int = 3, out_features: int = 2, batch: int = 1) -> LinearSpec:
+def linear(
+    in_features: int = 3,
+    out_features: int = 2,
+    batch: int = 1,
+    input_activation: str | None = None,
+) -> LinearSpec:
     """A fully-connected layer (PyTorch's ``torch.nn.functional.linear``):
-    ``u = W x + b`` for each of ``batch`` samples of ``in_features`` inputs.
+    ``u = W x + b`` for each of ``batch`` samples of ``in_features`` inputs
+    (``input_activation``: the input is x = f(z), and dE/dz is derived too).
 
     >>> linear(in_features=3, out_features=2).label()
     'linear_in3_out2'
     """
-    return LinearSpec(in_features=in_features, out_features=out_features, batch=batch)
+    return LinearSpec(
+        in_features=in_features,
+        out_features=out_features,
+        batch=batch,
+        input_activation=input_activation,
+    )
 
 
-LINEAR_OPTIONS = ("--in-features", "--out-features", "--batch")
+LINEAR_OPTIONS = ("--in-features", "--out-features", "--batch", "--input-activation")
 """The command-line options of ``linear``."""
 
 
@@ -289,9 +312,11 @@ def from_options(typed: Mapping[str, str]) -> LinearSpec:
         "out_features": ("--out-features", typed.get("--out-features", "2")),
         "batch": ("--batch", typed.get("--batch", "1")),
     }
+    activated = activation_text(typed)
     return quoting(
         shown,
         lambda: LinearSpec(
-            **{field: count_text(text, option) for field, (option, text) in shown.items()}
+            **{field: count_text(text, option) for field, (option, text) in shown.items()},
+            input_activation=activated,
         ),
     )

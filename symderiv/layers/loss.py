@@ -26,9 +26,10 @@ import sympy
 
 from ..core.layer import Claim, Layer
 from ..core.model import Element
-from ..core.symbols import Notation, SymbolTensor, make_tensor
+from ..core.symbols import Notation, SymbolTensor, element_name, make_tensor
 from ..formulas.nodes import Apply, Formula, Number, Scale, Sum, SumAll, Var
 from ._checks import count, count_text, fail, quoting, sizes_text
+from ._input import InputActivated, activation_text, input_activation
 
 if TYPE_CHECKING:
     from ..core.model import GradientElement
@@ -46,7 +47,7 @@ __all__ = [
 
 LOSSES = ("squared_error", "softmax_cross_entropy")
 LOSS_OPTIONS = ("--input", "--batch")
-"""The command-line options of every loss kind."""
+"""The command-line options of every loss kind (squared_error: and --input-activation)."""
 
 NOTES = "the notes"
 GIVEN = "given sum_c t[n,c] = 1"
@@ -63,7 +64,7 @@ SOFTMAX: Formula = Scale(Apply("1/", "1/", sympy.Lambda(_s, 1 / _s), SumAll(_EXP
 
 
 @dataclass(frozen=True)
-class LossSpec(Layer):
+class LossSpec(InputActivated, Layer):
     """A loss E(y, t) over a batch of ``features``-long predictions and targets.
 
     Build one with :func:`squared_error` or :func:`softmax_cross_entropy`.
@@ -72,12 +73,22 @@ class LossSpec(Layer):
     loss: str
     features: int = 3
     batch: int = 1
+    input_activation: str | None = None
 
     delta = None  # E itself is the one forward element
+    activated_letter = "y"  # an activated input: the prediction y = f(z)
 
     def __post_init__(self) -> None:
         if self.loss not in LOSSES:
             raise fail("loss", self.loss, f"expected one of {', '.join(LOSSES)}")
+        object.__setattr__(self, "input_activation", input_activation(self.input_activation))
+        if self.input_activation is not None and self.loss != "squared_error":
+            raise fail(
+                "input_activation",
+                self.input_activation,
+                "only squared_error takes an input activation (the cross-entropy's y is the "
+                "softmax's own argument)",
+            )
         count(self.features, "features")
         count(self.batch, "batch")
         if self.loss == "softmax_cross_entropy" and self.features < 2:
@@ -98,26 +109,40 @@ class LossSpec(Layer):
 
     def label(self) -> str:
         """``squared_error_3``, ``softmax_cross_entropy_4_n2``."""
-        return f"{self.kind}_{self.features}" + (f"_n{self.batch}" if self.batch > 1 else "")
+        label = f"{self.kind}_{self.features}" + (f"_n{self.batch}" if self.batch > 1 else "")
+        return self._with_z_label(label)
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "features": self.features}
         if self.cross_entropy:
             out["side_condition"] = "sum_c t[n,c] = 1"
-        return out
+        return self._with_z_describe(out)
 
     @property
     def shape(self) -> tuple[int, int]:
         return (self.batch, self.features)
 
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
-        return {"y": ("prediction", self.shape), "t": ("target", self.shape)}
+        return self._with_z({"y": ("prediction", self.shape), "t": ("target", self.shape)})
 
     def wrt(self) -> tuple[str, ...]:
-        return ("y",)
+        return self._with_z_wrt(("y",))
 
     def notation(self) -> Notation:
-        return Notation.for_shapes({"y": self.shape, "t": self.shape}, {"y": 1, "t": 1})
+        notation = Notation.for_shapes({"y": self.shape, "t": self.shape}, {"y": 1, "t": 1})
+        return self._with_z_notation(notation)
+
+    def condition(self) -> tuple[str, tuple[tuple[sympy.Symbol, sympy.Expr], ...]] | None:
+        """The cross-entropy's side condition Σ_c t = 1; an activated input's y = f(z)."""
+        if not self.cross_entropy:
+            return super().condition()
+        t = [
+            [sympy.Symbol(element_name("t", (n, c)), real=True) for c in range(self.features)]
+            for n in range(self.batch)
+        ]
+        last = self.features - 1
+        pairs = tuple((row[last], 1 - sympy.Add(*row[:last])) for row in t)
+        return "sum_c t[n,c] = 1", pairs
 
     def predicted_terms(self) -> int:
         """E's parts (each log-sum-exp holds F exponentials), one gradient expression
@@ -131,7 +156,8 @@ class LossSpec(Layer):
             forward = elements * 2
             gradients = elements * 2
             closed = 3 * elements * 3
-        return forward + gradients + closed + 2 * elements
+        total = forward + gradients + closed + 2 * elements
+        return sum(self._with_z_work({"plain layer": total}, elements).values())
 
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
         """E as one element, in the notes' factored form (not expanded)."""
@@ -157,11 +183,11 @@ class LossSpec(Layer):
     def claims(self) -> tuple[Claim, ...]:
         y, t = Var("y"), Var("t")
         if not self.cross_entropy:
-            return (
+            return self._with_z_claims((
                 Claim("y", Sum(y, t, -1), NOTES),
                 Claim("y", Sum(t, y, -1), SIGN, expected=False),
                 Claim("y", Scale(Number(sympy.Integer(2)), Sum(y, t, -1)), NO_HALF, expected=False),
-            )
+            ))
         given = self.side_condition(make_tensor("t", "target", self.shape))
         return (
             Claim("y", Sum(SOFTMAX, t, -1), GIVEN, given=given),
@@ -175,9 +201,12 @@ class LossSpec(Layer):
     ) -> dict[tuple[int, ...], sympy.Expr]:
         """Per sample: y[n] and t[n] as rows."""
         y, t = tensors["y"].array(), tensors["t"].array()
+        used = {node.name for node in claim.formula.walk() if isinstance(node, Var)}
+        z = tensors["z"].array() if "z" in used else None  # an activated input's z
         out: dict[tuple[int, ...], sympy.Expr] = {}
         for n in range(self.batch):
-            value = claim.formula.evaluate({"y": y[n], "t": t[n]})
+            env = {"y": y[n], "t": t[n]}
+            value = claim.formula.evaluate(env if z is None else {**env, "z": z[n]})
             if value.shape != (self.features,):
                 raise ValueError(
                     f"The formula gives a {value.shape} row, the gradient is ({self.features},)"
@@ -187,18 +216,13 @@ class LossSpec(Layer):
         return out
 
     def scope(self, of: str) -> Scope:
-        """One sample's y and t as rows (the squared error; the cross-entropy's softmax is
-        not in the formula language yet)."""
-        from ..exceptions import SpecError
+        """One sample's y and t as rows (``softmax(y) - t`` for the cross-entropy, checked
+        given Σ_c t = 1; with an activated input, z and f(z) too)."""
         from ..formulas.bind import Scope
 
-        if self.cross_entropy:
-            raise SpecError(
-                "softmax_cross_entropy: checking formulas needs softmax(), which the formula "
-                "language does not have yet; the sheet proves softmax(y) - t"
-            )
         shape = (self.features,)
-        return Scope(maps={"y": shape, "t": shape}, target=shape, of=of, aliases={}, hint="y, t")
+        scope = Scope(maps={"y": shape, "t": shape}, target=shape, of=of, aliases={}, hint="y, t")
+        return self._with_z_scope(scope, shape, "y")
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """y uniform in [-2, 2); t uniform in [-1, 1) for the squared error, and for the
@@ -206,7 +230,8 @@ class LossSpec(Layer):
         rng = np.random.default_rng(seed)
         y = rng.uniform(-2.0, 2.0, self.shape)
         if not self.cross_entropy:
-            return {"y": y, "t": rng.uniform(-1.0, 1.0, self.shape)}
+            values = {"y": y, "t": rng.uniform(-1.0, 1.0, self.shape)}
+            return self._with_z_values(values, seed)
         raw = rng.uniform(0.1, 1.0, self.shape)
         return {"y": y, "t": raw / raw.sum(axis=1, keepdims=True)}
 
@@ -229,7 +254,7 @@ class LossSpec(Layer):
                 for c in range(self.features):
                     E += 0.5 * (y[n, c] - t[n, c]) ** 2
                     dy[n, c] = y[n, c] - t[n, c]
-        return {"E": np.array(E), "y": dy}
+        return self._with_z_reference({"E": np.array(E), "y": dy}, arrays)
 
     def exhibits(
         self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
@@ -239,13 +264,16 @@ class LossSpec(Layer):
     def sheet(self, view: SheetView) -> dict[str, Any]:
         from .loss_sheet import loss_sheet
 
-        return loss_sheet(self, view)
+        return self._with_z_sheet(view, loss_sheet)
 
 
-def squared_error(input: int = 3, batch: int = 1) -> LossSpec:
+def squared_error(
+    input: int = 3, batch: int = 1, input_activation: str | None = None
+) -> LossSpec:
     """The notes' loss E = ½ Σ (y − t)² over ``batch`` samples of ``input`` features
-    (PyTorch: ``F.mse_loss(y, t, reduction='sum') / 2``)."""
-    return LossSpec("squared_error", _features(input), batch)
+    (PyTorch: ``F.mse_loss(y, t, reduction='sum') / 2``); ``input_activation``: the
+    prediction is y = f(z), and dE/dz, the notes' δ^L = f′(u^L) ∘ (y − t), is derived too."""
+    return LossSpec("squared_error", _features(input), batch, input_activation)
 
 
 def softmax_cross_entropy(input: int = 3, batch: int = 1) -> LossSpec:
@@ -268,11 +296,13 @@ def from_options(kind: str, typed: Mapping[str, str]) -> LossSpec:
         "features": ("--input", typed.get("--input", "3")),
         "batch": ("--batch", typed.get("--batch", "1")),
     }
+    activated = activation_text(typed)
     return quoting(
         shown,
         lambda: LossSpec(
             kind,
             sizes_text(shown["features"][1], "--input", 1)[0],
             count_text(shown["batch"][1], "--batch"),
+            activated,
         ),
     )

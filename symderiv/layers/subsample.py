@@ -30,6 +30,7 @@ from ..exceptions import SpecError
 from ..formulas.nodes import Down, Hadamard, Number, Scale, SumAll, Up, Var
 from ..sizes import parse_size
 from ._bouvrie import count, fail, pair, size_label, zero_d
+from ._input import InputActivated, activation_text, input_activation
 from .conv.spec import count_text
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SUBSAMPLE_OPTIONS", "Subsample2d", "from_options", "subsample2d"]
 
-SUBSAMPLE_OPTIONS = ("--input", "--scale", "--in-channels", "--batch")
+SUBSAMPLE_OPTIONS = ("--input", "--scale", "--in-channels", "--batch", "--input-activation")
 """The command-line options of ``subsample2d``."""
 
 DEFAULT_INPUT = (4, 4)
@@ -49,7 +50,7 @@ _ONE = sympy.Integer(1)
 
 
 @dataclass(frozen=True)
-class Subsample2d(Layer):
+class Subsample2d(InputActivated, Layer):
     """Bouvrie's subsampling layer on ``in_channels`` maps of size ``input``:
     block sums over ``scale`` blocks, a multiplicative bias β and an additive
     bias b per map.  Build one with :func:`subsample2d`."""
@@ -58,8 +59,10 @@ class Subsample2d(Layer):
     scale: tuple[int, int] = DEFAULT_SCALE
     in_channels: int = 1
     batch: int = 1
+    input_activation: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "input_activation", input_activation(self.input_activation))
         given = self.scale
         object.__setattr__(self, "input", pair(self.input, "input"))
         object.__setattr__(self, "scale", pair(self.scale, "scale"))
@@ -103,20 +106,22 @@ class Subsample2d(Layer):
             parts.append(f"c{self.in_channels}")
         if self.batch > 1:
             parts.append(f"n{self.batch}")
-        return "_".join(parts)
+        return self._with_z_label("_".join(parts))
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": self.kind, "scale": list(self.scale), "down": "block sum"}
+        block = {"kind": self.kind, "scale": list(self.scale), "down": "block sum"}
+        return self._with_z_describe(block)
 
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         shapes = self.shapes()
-        return {letter: (role, shapes[letter]) for letter, role in _ROLES.items()}
+        return self._with_z({letter: (role, shapes[letter]) for letter, role in _ROLES.items()})
 
     def wrt(self) -> tuple[str, ...]:
-        return ("b", "beta", "A")
+        return self._with_z_wrt(("b", "beta", "A"))
 
     def notation(self) -> Notation:
-        return Notation.for_shapes(self.shapes(), {"A": 2, "D": 2, "Z": 2})
+        notation = Notation.for_shapes(self.shapes(), {"A": 2, "D": 2, "Z": 2})
+        return self._with_z_notation(notation)
 
     def predicted_terms(self) -> int:
         """Forward (β·A products and biases), the b, β and A gradients, the five
@@ -127,7 +132,8 @@ class Subsample2d(Layer):
         gradients = o + p + p
         closed = o + p + 3 * p
         symbols = p + 2 * self.in_channels + o
-        return forward + gradients + closed + symbols
+        total = forward + gradients + closed + symbols
+        return sum(self._with_z_work({"plain layer": total}, 2 * p + o).values())
 
     # ---- the derivation ----------------------------------------------------
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
@@ -150,7 +156,7 @@ class Subsample2d(Layer):
     def claims(self) -> tuple[Claim, ...]:
         blocks = self.scale[0] * self.scale[1]
         up = Up(Var("D"), self.scale)
-        return (
+        return self._with_z_claims((
             Claim("b", SumAll(Var("D"), 2), "Bouvrie"),
             Claim("beta", SumAll(Hadamard(Var("D"), Down(Var("A"), self.scale)), 2), "Bouvrie"),
             Claim("A", Scale(Var("beta"), up), "Bouvrie"),
@@ -161,25 +167,28 @@ class Subsample2d(Layer):
                 f"divides by {blocks}, as mean pooling does (down sums, it does not average)",
                 expected=False,
             ),
-        )
+        ))
 
     def evaluate(
         self, claim: Claim, tensors: Mapping[str, SymbolTensor]
     ) -> dict[tuple[int, ...], sympy.Expr]:
         """Per map j: b and β sum the formula over the batch; A is one map per (n, j)."""
         A, beta, D = tensors["A"].array(), tensors["beta"].array(), tensors["D"].array()
+        used = {node.name for node in claim.formula.walk() if isinstance(node, Var)}
+        z = tensors["z"].array() if "z" in used else None  # an activated input's z
         out: dict[tuple[int, ...], sympy.Expr] = {}
 
         def value(n: int, j: int) -> np.ndarray:
-            return claim.formula.evaluate({"A": A[n, j], "D": D[n, j], "beta": zero_d(beta[j])})
+            env = {"A": A[n, j], "D": D[n, j], "beta": zero_d(beta[j])}
+            return claim.formula.evaluate(env if z is None else {**env, "z": z[n, j]})
 
         for j in range(self.in_channels):
             maps = [value(n, j) for n in range(self.batch)]
-            want = self.input if claim.of == "A" else ()
+            want = self.input if claim.of in ("A", "z") else ()
             for m in maps:
                 if m.shape != want:
                     raise ValueError(f"The formula gives a {m.shape} map, the gradient is {want}")
-            if claim.of == "A":
+            if claim.of in ("A", "z"):
                 for n, m in enumerate(maps):
                     for pos in np.ndindex(*want):
                         out[(n, j, *pos)] = m[pos]
@@ -195,14 +204,16 @@ class Subsample2d(Layer):
         from ..formulas.bind import Scope
 
         maps = {"A": self.input, "D": self.output, "beta": ()}
-        return Scope(maps=maps, target=self.input if of == "A" else (), of=of,
-                     hint="x = A, delta = δ = D, β = beta")
+        scope = Scope(maps=maps, target=self.input if of in ("A", "z") else (), of=of,
+                      hint="x = A, delta = δ = D, β = beta")
+        return self._with_z_scope(scope, self.input)
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, beta, b and D, drawn in that order."""
         rng = np.random.default_rng(seed)
         shapes = self.shapes()
-        return {x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "beta", "b", "D")}
+        values = {x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "beta", "b", "D")}
+        return self._with_z_values(values, seed)
 
     def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Plain loops: every input element adds β·A into its block's output, and
@@ -223,12 +234,12 @@ class Subsample2d(Layer):
                         Z[n, j, i // sh, k // sw] += beta[j] * A[n, j, i, k]
                         dbeta[j] += D[n, j, i // sh, k // sw] * A[n, j, i, k]
                         dA[n, j, i, k] = beta[j] * D[n, j, i // sh, k // sw]
-        return {"Z": Z, "b": db, "beta": dbeta, "A": dA}
+        return self._with_z_reference({"Z": Z, "b": db, "beta": dbeta, "A": dA}, arrays)
 
     def sheet(self, view: SheetView) -> dict[str, Any]:
         from .subsample_sheet import subsample_sheet
 
-        return subsample_sheet(self, view)
+        return self._with_z_sheet(view, subsample_sheet)
 
 
 _ROLES = {"A": "input", "beta": "multiplicative bias", "b": "additive bias", "D": "delta"}
@@ -244,8 +255,10 @@ def subsample2d(
     scale: int | str | Sequence[int] = DEFAULT_SCALE,
     in_channels: int = 1,
     batch: int = 1,
+    input_activation: str | None = None,
 ) -> Subsample2d:
-    """Bouvrie's subsampling layer (default: one 4×4 map, 2×2 blocks).
+    """Bouvrie's subsampling layer (default: one 4×4 map, 2×2 blocks; ``input_activation``:
+    the input is x = f(u), and dE/du is derived too, as ``z``).
 
     >>> subsample2d(input=(6, 4), scale=2).output
     (3, 2)
@@ -255,6 +268,7 @@ def subsample2d(
         scale=scale,  # type: ignore[arg-type]
         in_channels=in_channels,
         batch=batch,
+        input_activation=input_activation,
     )
 
 
@@ -271,6 +285,7 @@ def from_options(typed: Mapping[str, str]) -> Subsample2d:
             scale=parse_size(shown["scale"][1], "--scale", 2),  # type: ignore[arg-type]
             in_channels=count_text(typed.get("--in-channels", "1"), "--in-channels"),
             batch=count_text(typed.get("--batch", "1"), "--batch"),
+            input_activation=activation_text(typed),
         )
     except SpecError as exc:
         if exc.field not in shown or exc.rule is None:

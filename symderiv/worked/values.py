@@ -77,8 +77,9 @@ rationals come out."""
 
 
 def supports_worked(layer: Layer) -> bool:
-    """Does this layer get worked numbers (its elements are polynomials)?"""
-    return layer.kind in WORKED_KINDS
+    """Does this layer get worked numbers (its elements are polynomials)?  Not with an
+    activated input: dE/dz holds f′(z)."""
+    return layer.kind in WORKED_KINDS and getattr(layer, "input_activation", None) is None
 
 
 def value_letters(layer: Layer) -> tuple[str, ...]:
@@ -120,6 +121,11 @@ class WorkedValues:
 
 
 def _unsupported(layer: Layer, option: str, text: str) -> SpecError:
+    if getattr(layer, "input_activation", None) is not None:
+        return SpecError(
+            f"{option} {quoted(text)}: a layer with --input-activation has no worked numbers "
+            "(its dE/dz holds f'(z), not a polynomial in the values)"
+        )
     return SpecError(
         f"{option} {quoted(text)}: {layer.kind} has no worked numbers (its gradients are not "
         "polynomials in the values); they are given for convolutions, pooling, linear, "
