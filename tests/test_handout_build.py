@@ -96,6 +96,11 @@ def test_every_file_is_written_and_is_symderivs(built):
         "notes-key.md",
         "notes-slides.tex",
         "notes-slides.pdf",
+        # the figures the Markdown links to: the convolution's three, max pooling's switches
+        "notes.item1.kernel-cells.svg",
+        "notes.item1.padded-delta.svg",
+        "notes.item1.windows.svg",
+        "notes.item2.switches.svg",
     }
     if find_katex() is not None:
         expected |= {"notes.html", "notes-exercises.html", "notes-key.html"}

@@ -161,13 +161,13 @@ BAD = [
     (
         'title = "T"\n[[item]]\nlayer = "linear"\nstride = 2\n',
         "item 1 (linear): stride: linear has no such option; it takes in_features, "
-        "out_features, batch (and title, sections)",
+        "out_features, batch, input_activation (and title, sections)",
     ),
     (
         'title = "T"\n[[item]]\nlayer = "conv2d"\nin-channels = 2\n',
         "item 1 (conv2d): in-channels: conv2d has no such option; it takes input, kernel, "
         "in_channels, out_channels, batch, stride, padding, dilation, groups, output_padding, "
-        "convention (and title, sections)",
+        "convention, input_activation, seed, values (and title, sections)",
     ),
     (
         'title = "T"\n[[item]]\nlayer = "conv2d"\nbatch = true\n',

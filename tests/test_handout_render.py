@@ -123,6 +123,7 @@ def test_each_item_shows_its_sheets_sections_in_order():
         "story",
         "forward",
         "contributions",
+        "figure",
         "gradients",
         "gradients",
         "gradients",
