@@ -15,10 +15,12 @@ from typing import Any
 
 from .checker import CheckResult, check
 from .core.layer import Layer
+from .core.model import Derivation
+from .layers.combination import map_combination
 from .layers.conv import conv1d, conv2d
 from .layers.dense import linear
-from .layers.loss import squared_error
-from .layers.pool import avg_pool2d
+from .layers.loss import softmax_cross_entropy, squared_error
+from .layers.pool import avg_pool2d, max_pool2d
 from .layers.subsample import subsample2d
 
 __all__ = ["CATALOGUE", "Entry", "Verdict", "run"]
@@ -29,6 +31,9 @@ NOTES_002 = "lecture notes 002 (pooling and fully-connected layers)"
 BOUVRIE = "Bouvrie, Notes on Convolutional Neural Networks (2006)"
 DUMOULIN = "Dumoulin & Visin, A guide to convolution arithmetic for deep learning (2016)"
 PYTORCH = "PyTorch documentation, torch.nn.grad.conv2d_weight / conv2d_input"
+STANDARD = (
+    "the standard result (Bishop, Pattern Recognition and Machine Learning, 2006, section 4.3.4)"
+)
 WILD = "a common mistake seen in the wild"
 
 
@@ -102,19 +107,21 @@ CATALOGUE: tuple[Entry, ...] = (
         convention="correlation",
     ),
     Entry(
-        key="input-full-conv",
+        key="subsampling-layer-sensitivity",
         source=BOUVRIE,
-        stated="δ^{l-1} = conv2(δ^l, rot180(k), 'full') (before the activation's f′)",
+        stated="δ_j^l = f′(u_j^l) ∘ conv2(δ_j^{l+1}, rot180(k_j^{l+1}), 'full')",
         stated_tex=(
-            r"\delta^{l-1} = "
-            r"\operatorname{conv2}(\delta^{l}, \operatorname{rot180}(k), \text{full})"
+            r"\delta_j^{l} = f'(u_j^{l}) \circ "
+            r"\operatorname{conv2}(\delta_j^{l+1}, \operatorname{rot180}(k_j^{l+1}), \text{full})"
         ),
-        formula="conv2(delta, rot180(k), 'full')",
-        of="A",
-        layer=lambda: conv2d(convention="convolution"),
+        formula="f'(u) .* conv2(delta, rot180(k), 'full')",
+        of="z",
+        layer=lambda: conv2d(convention="convolution", input_activation="f"),
         convention="convolution",
-        reading="Bouvrie's forward pass is MATLAB's conv2 (a true convolution); the factor "
-        "f′(u) is the activation layer's own rule, checked on its sheet",
+        reading="the sensitivity of a subsampling layer whose output x = f(u) feeds the "
+        "convolution layer checked here (its input is activated, z = u); f is left "
+        "unspecified, so it holds for every differentiable f. Bouvrie's forward pass is "
+        "MATLAB's conv2, a true convolution",
     ),
     Entry(
         key="delta-recursion",
@@ -124,12 +131,31 @@ CATALOGUE: tuple[Entry, ...] = (
             r"\delta^{l} = "
             r"\delta^{l+1} * \operatorname{ROT180}(w^{l+1}) \circ \sigma'(z^{l})"
         ),
-        formula="δ^{l+1} * rot180(w)",
-        of="A",
-        layer=lambda: conv2d(convention="convolution"),
+        formula="δ^{l+1} * rot180(w) ∘ σ′(z^l)",
+        of="z",
+        layer=lambda: conv2d(convention="convolution", input_activation="sigmoid"),
         convention="convolution",
-        reading="'*' is read in the one mode that gives δ^l its size ('full'); the factor σ′(z^l) "
-        "is the activation layer's own rule, checked on its sheet",
+        reading="δ^l is ∂C/∂z^l, and the layer's input is a^l = σ(z^l), so it is checked for "
+        "dE/dz; * is read as MATLAB's conv2, in the one mode that gives δ^l its size ('full'). "
+        "The notes' forward pass (z at x, y sums w at a, b times σ(z) at x − a, y − b) is a "
+        "true convolution, and there it holds; for a cross-correlation forward pass (PyTorch) "
+        "it fails (the next entry reads * the other way)",
+    ),
+    Entry(
+        key="delta-recursion-as-xcorr",
+        source=NOTES_001,
+        stated="δ^l = δ^{l+1} * ROT180(w^{l+1}) ∘ σ′(z^l), * read as cross-correlation",
+        stated_tex=(
+            r"\delta^{l} = "
+            r"\delta^{l+1} \star \operatorname{ROT180}(w^{l+1}) \circ \sigma'(z^{l})"
+        ),
+        formula="xcorr(δ^{l+1}, rot180(w), 'full') ∘ σ′(z^l)",
+        of="z",
+        layer=lambda: conv2d(input_activation="sigmoid"),
+        convention="correlation",
+        reading="the deep-learning reading of *, a (full) cross-correlation: then it holds for "
+        "a cross-correlation forward pass (PyTorch) and fails for the notes' own. Either "
+        "way it holds exactly when * is the same operation as the forward pass",
     ),
     Entry(
         key="weight-gradient-001",
@@ -139,13 +165,31 @@ CATALOGUE: tuple[Entry, ...] = (
             r"\frac{\partial C}{\partial w^{l}} = "
             r"\delta^{l} * \sigma(\operatorname{ROT180}(z^{l-1}))"
         ),
-        formula="conv2(rot180(x), δ, 'valid')",
+        formula="conv2(σ(rot180(z^{l-1})), δ^l, 'valid')",
         of="K",
-        layer=lambda: conv2d(convention="convolution"),
+        layer=lambda: conv2d(convention="convolution", input_activation="sigmoid"),
         convention="convolution",
-        reading="σ(ROT180(z^{l-1})) = rot180(x) for the input x = σ(z^{l-1}); a 3×3 δ '*' a "
-        "4×4 map has no 'valid' result, so the convolution is read with its operands "
-        "commuted, conv2(rot180(x), δ, 'valid')",
+        reading="σ(ROT180(z)) is the layer's input a = σ(z) rotated. As written, δ first, no "
+        "mode of conv2 gives the 2×2 kernel (a 3×3 δ and a 4×4 map: 'valid' is empty, 'full' "
+        "is 6×6); with the operands commuted it holds for the notes' true-convolution forward "
+        "pass and fails for PyTorch's",
+    ),
+    Entry(
+        key="weight-gradient-001-as-xcorr",
+        source=NOTES_001,
+        stated="∂C/∂w^l = δ^l * σ(ROT180(z^{l-1})), * read as cross-correlation",
+        stated_tex=(
+            r"\frac{\partial C}{\partial w^{l}} = "
+            r"\delta^{l} \star \sigma(\operatorname{ROT180}(z^{l-1}))"
+        ),
+        formula="xcorr(σ(rot180(z^{l-1})), δ^l, 'valid')",
+        of="K",
+        layer=lambda: conv2d(input_activation="sigmoid"),
+        convention="correlation",
+        reading="read as a (valid) cross-correlation, operands commuted so that it has the "
+        "kernel's size, it holds in neither convention: the ROT180 is one too many for "
+        "PyTorch's forward pass (xcorr(σ(z), δ) holds there), and for the notes' own the "
+        "cross-correlation flips δ once too often",
     ),
     Entry(
         key="pytorch-swap",
@@ -169,7 +213,10 @@ CATALOGUE: tuple[Entry, ...] = (
         of="A",
         layer=lambda: conv2d(input=(5, 5), kernel=(3, 3), stride=2, padding=1),
         convention="correlation",
-        reading="k = 3, p = 1, s = 2: p′ = 1, and (5 + 2 − 3) mod 2 = 0 leaves no unread row",
+        reading="k = 3, p = 1, s = 2: p′ = 1, and (5 + 2 − 3) mod 2 = 0 leaves no unread row. "
+        "The 3×3 delta, zero-inserted (5×5) and padded by p′ (7×7), correlates to 5×5: their "
+        "output size o′ = s(i′ − 1) + k − 2p = 2 × 2 + 3 − 2 = 5, the layer's input, or the "
+        "shapes would not fit",
     ),
     Entry(
         key="missing-zero-insertion",
@@ -180,6 +227,38 @@ CATALOGUE: tuple[Entry, ...] = (
         of="A",
         layer=lambda: conv2d(input=(5, 5), kernel=(3, 3), stride=2, padding=1),
         convention="correlation",
+    ),
+    Entry(
+        key="flip-across-channels",
+        source=WILD,
+        stated="the input gradient with the kernel flipped on every axis, channels too "
+        "(K.flip(0, 1, 2, 3) where K.flip(2, 3) is meant)",
+        stated_tex=(
+            r"\frac{\partial E}{\partial A_c} = \sum_m "
+            r"\operatorname{pad}_1(\delta_m) \star \operatorname{rot180}(K_{M-1-m,\,C-1-c})"
+        ),
+        formula="xcorr(pad(D, 1), rot180(K_{M-1-m,C-1-c}))",
+        of="A",
+        layer=lambda: conv2d(in_channels=2, out_channels=3),
+        convention="correlation",
+        reading="one map pair (m, c) of a 2 → 3 map layer; K_{M-1-m,C-1-c} is the kernel "
+        "map of the reversed pair, what flipping the channel axes reads",
+    ),
+    Entry(
+        key="missing-channel-transpose",
+        source=WILD,
+        stated="the input gradient as conv2d(pad(δ), K.flip(2, 3)), without "
+        "K.transpose(0, 1)",
+        stated_tex=(
+            r"\frac{\partial E}{\partial A_c} = \sum_m "
+            r"\operatorname{pad}_1(\delta_m) \star \operatorname{rot180}(K_{c,m})"
+        ),
+        formula="xcorr(pad(D, 1), rot180(K_{c,m}))",
+        of="A",
+        layer=lambda: conv2d(in_channels=2, out_channels=2),
+        convention="correlation",
+        reading="one map pair (m, c) of a 2 → 2 map layer (with 2 → 3 maps the shapes "
+        "would not fit at all): K_{c,m} is the kernel map with input and output swapped",
     ),
     Entry(
         key="mean-pooling",
@@ -206,6 +285,29 @@ CATALOGUE: tuple[Entry, ...] = (
         convention=None,
     ),
     Entry(
+        key="max-pooling",
+        source=NOTES_002,
+        stated="max pooling: each delta goes to the position of its window's maximum, "
+        "recorded in the forward pass; every other position gets 0",
+        stated_tex=r"\delta^{l} = \operatorname{up}(\delta^{l+1}) \circ s",
+        formula="up(delta, 2) .* s",
+        of="A",
+        layer=lambda: max_pool2d(seed=3),
+        convention=None,
+        reading="s is the switch map, 1 at each 2×2 window's maximum and 0 elsewhere (the "
+        "seed-3 values tie twice; PyTorch's rule, the first maximum, takes the delta)",
+    ),
+    Entry(
+        key="max-pooling-without-switches",
+        source=WILD,
+        stated="max pooling's delta up-sampled to the whole window, δ^l = up(δ^{l+1})",
+        stated_tex=r"\delta^{l} = \operatorname{up}(\delta^{l+1})",
+        formula="up(delta, 2)",
+        of="A",
+        layer=lambda: max_pool2d(seed=3),
+        convention=None,
+    ),
+    Entry(
         key="subsampling-bias",
         source=BOUVRIE,
         stated="∂E/∂b_j = Σ_{u,v} (δ_j)_{uv}",
@@ -229,19 +331,49 @@ CATALOGUE: tuple[Entry, ...] = (
         convention=None,
     ),
     Entry(
-        key="subsampling-sensitivity",
+        key="convolution-layer-sensitivity",
         source=BOUVRIE,
         stated="δ_j^l = β_j^{l+1} (f′(u_j^l) ∘ up(δ_j^{l+1}))",
         stated_tex=(
             r"\delta_j^{l} = \beta_j^{l+1} "
             r"\left(f'(u_j^{l}) \circ \operatorname{up}(\delta_j^{l+1})\right)"
         ),
-        formula="beta * up(delta, 2)",
-        of="A",
-        layer=lambda: subsample2d(),
+        formula="beta * (f'(u) .* up(delta, 2))",
+        of="z",
+        layer=lambda: subsample2d(input_activation="f"),
         convention=None,
-        reading="the gradient that reaches the subsampling layer's input; the factor f′(u) is "
-        "the activation layer's own rule, checked on its sheet",
+        reading="the sensitivity of a convolution layer whose output x = f(u) feeds the "
+        "subsampling layer checked here (its input is activated, z = u), for every "
+        "differentiable f",
+    ),
+    Entry(
+        key="map-combination",
+        source=BOUVRIE,
+        stated="∂E/∂c_i = α_i (∂E/∂α_i − Σ_k α_k ∂E/∂α_k), ∂E/∂α_i = Σ_{u,v} (δ^l ∘ "
+        "x_i^{l-1})_{uv}",
+        stated_tex=(
+            r"\frac{\partial E}{\partial c_i} = \alpha_i \left(\frac{\partial E}{\partial "
+            r"\alpha_i} - \sum_k \alpha_k \frac{\partial E}{\partial \alpha_k}\right)"
+        ),
+        formula="alpha * (sum(delta .* x) - sum_k(alpha_k * sum(delta .* x_k)))",
+        of="c",
+        layer=lambda: map_combination(),
+        convention=None,
+        reading="one output map j and input map i (α_i = α_ji = softmax(c_j)_i); the layer "
+        "sums over the batch",
+    ),
+    Entry(
+        key="map-combination-without-softmax",
+        source=WILD,
+        stated="∂E/∂c_i = ∂E/∂α_i, the softmax's Jacobian forgotten",
+        stated_tex=(
+            r"\frac{\partial E}{\partial c_i} = \sum_{u,v} (\delta^{l} \circ "
+            r"x_i^{l-1})_{uv}"
+        ),
+        formula="sum(delta .* x)",
+        of="c",
+        layer=lambda: map_combination(),
+        convention=None,
     ),
     Entry(
         key="fully-connected-weights",
@@ -259,22 +391,46 @@ CATALOGUE: tuple[Entry, ...] = (
         source=NOTES_002,
         stated="δ^{l-1} = (Wᵀ δ^l) ∘ f′(u^{l-1})",
         stated_tex=r"\delta^{l-1} = (W^{\mathsf{T}} \delta^{l}) \circ f'(u^{l-1})",
-        formula="W^T @ delta",
-        of="A",
-        layer=lambda: linear(),
+        formula="(W^T @ delta) .* f'(u)",
+        of="z",
+        layer=lambda: linear(input_activation="f"),
         convention=None,
-        reading="the factor f′(u) is the activation layer's own rule, checked on its sheet",
+        reading="the sensitivity ∂E/∂u of the layer whose output x = f(u) is this layer's "
+        "input (checked for dE/dz, z = u), for every differentiable f",
     ),
     Entry(
         key="output-delta",
         source=NOTES_002,
         stated="δ^L = f′(u^L) ∘ (y − t)",
         stated_tex=r"\delta^{L} = f'(u^{L}) \circ (y - t)",
+        formula="f'(u) .* (y - t)",
+        of="z",
+        layer=lambda: squared_error(input_activation="f"),
+        convention=None,
+        reading="for E = ½ Σ (y − t)² and y = f(u) (checked for dE/dz, z = u), for every "
+        "differentiable f",
+    ),
+    Entry(
+        key="softmax-cross-entropy",
+        source=STANDARD,
+        stated="∂E/∂y = softmax(y) − t for E = −Σ t log softmax(y)",
+        stated_tex=r"\frac{\partial E}{\partial y} = \operatorname{softmax}(y) - t",
+        formula="softmax(y) - t",
+        of="y",
+        layer=lambda: softmax_cross_entropy(),
+        convention=None,
+        reading="compared given Σ_c t_c = 1 (the target a probability distribution); for any "
+        "t the gradient is softmax(y) Σ_c t_c − t",
+    ),
+    Entry(
+        key="softmax-as-squared-error",
+        source=WILD,
+        stated="∂E/∂y = y − t for the softmax cross-entropy (the squared error's gradient)",
+        stated_tex=r"\frac{\partial E}{\partial y} = y - t",
         formula="y - t",
         of="y",
-        layer=lambda: squared_error(),
+        layer=lambda: softmax_cross_entropy(),
         convention=None,
-        reading="for E = ½ Σ (y − t)²; the factor f′(u) is the activation layer's own rule",
     ),
     Entry(
         key="fully-connected-transposed",
@@ -306,13 +462,30 @@ CATALOGUE: tuple[Entry, ...] = (
 def run(entries: tuple[Entry, ...] = CATALOGUE) -> Iterator[tuple[Entry, list[Verdict]]]:
     """Each entry with its verdicts: on its own layer, then (for a convolution
     entry) on the same layer in the other convention."""
+    derived: dict[str, Derivation] = {}  # one derivation per layer, shared by its entries
+
+    def derivation(layer: Layer) -> Derivation:
+        if layer.label() not in derived:
+            derived[layer.label()] = layer.derive()
+        return derived[layer.label()]
+
     for entry in entries:
         own = entry.layer()
         layers = [own]
         if entry.convention in ("correlation", "convolution"):
             layers.append(_flip(own))
         verdicts = [
-            Verdict(layer, check(layer, entry.formula, entry.of, refute_shapes=True))
+            Verdict(
+                layer,
+                check(
+                    layer,
+                    entry.formula,
+                    entry.of,
+                    derivation=derivation(layer),
+                    refute_shapes=True,
+                    derive=derivation,
+                ),
+            )
             for layer in layers
         ]
         yield entry, verdicts
@@ -336,8 +509,21 @@ def as_dict(entry: Entry, verdicts: list[Verdict]) -> dict[str, Any]:
 
 # ---- documents -----------------------------------------------------------------------
 
-def _counterexample(v: Verdict, fmt: str) -> dict[str, Any] | None:
+def _parts(expr: Any, printer: Any, latex: bool) -> list[str]:
+    """An expression's printed parts: its terms when it is a polynomial, else the terms of
+    its top-level sum (σ(z), f′(z) and exponentials inside); nothing for no value."""
+    import sympy
+
     from .core.chain import to_terms
+
+    if expr is sympy.nan:
+        return ["(no value)" if not latex else r"\text{(no value)}"]
+    if expr.is_polynomial():
+        return [printer.term(t) for t in to_terms(expr)] or ["0"]
+    return [str(printer._print(a)) for a in sympy.Add.make_args(expr)]
+
+
+def _counterexample(v: Verdict, fmt: str) -> dict[str, Any] | None:
     from .render.printing import SheetLatexPrinter, SheetTextPrinter, join_terms, split_rows
 
     f = v.result.first_failure
@@ -348,14 +534,14 @@ def _counterexample(v: Verdict, fmt: str) -> dict[str, Any] | None:
         tp = SheetTextPrinter(notation)
         return {
             "at": f"dE/d{tp._print(_symbol(v.result.of, f.index))}",
-            "derived": join_terms([tp.term(t) for t in to_terms(f.derived)]),
-            "formula": join_terms([tp.term(t) for t in to_terms(f.formula)]),
+            "derived": join_terms(_parts(f.derived, tp, False)),
+            "formula": join_terms(_parts(f.formula, tp, False)),
         }
     lp = SheetLatexPrinter(notation)
     return {
         "at": lp._print(_symbol(v.result.of, f.index)),
-        "derived": split_rows([lp.term(t) for t in to_terms(f.derived)], 48.0),
-        "formula": split_rows([lp.term(t) for t in to_terms(f.formula)], 48.0),
+        "derived": split_rows(_parts(f.derived, lp, True), 48.0),
+        "formula": split_rows(_parts(f.formula, lp, True), 48.0),
     }
 
 
@@ -391,6 +577,7 @@ def _view(results: list[tuple[Entry, list[Verdict]]], fmt: str) -> dict[str, Any
                         "undecided": v.result.undecided,
                         "diagnosis": v.result.diagnosis,
                         "reason": v.result.reason,
+                        "given": v.result.given,
                         "counterexample": _counterexample(v, fmt),
                     }
                     for v in verdicts
@@ -402,11 +589,18 @@ def _view(results: list[tuple[Entry, list[Verdict]]], fmt: str) -> dict[str, Any
     return {"marker": MARKER, "version": package_version(), "entries": entries}
 
 
-def render(fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None) -> str:
-    """The catalogue as ``text``, ``md``, ``tex`` or ``json``."""
+def render(
+    fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None, lang: str = "en"
+) -> str:
+    """The catalogue as ``text``, ``md``, ``tex`` or ``json``; ``lang``: the language of the
+    Markdown and LaTeX documents' fixed texts (``zh`` LaTeX builds with xelatex)."""
 
+    from . import catalogue_texts as catalogue_texts  # registers the messages
     from .marker import MARKER, package_version
     from .render.documents import _dump, environment
+    from .render.messages import language
+
+    language(lang)
 
     results = list(run()) if results is None else results
     if fmt == "json":
@@ -430,7 +624,8 @@ def render(fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None) -
                     else "does not hold"
                 )
                 where = f"{v['convention']} convention, " if v["convention"] else ""
-                lines.append(f"  {where}{v['layer']}: {verdict}")
+                given = f" (compared given {v['given']})" if v["given"] else ""
+                lines.append(f"  {where}{v['layer']}: {verdict}{given}")
                 c = v["counterexample"]
                 if c:
                     lines.append(f"    first at {c['at']}: derived {c['derived']}")
@@ -441,4 +636,4 @@ def render(fmt: str, results: list[tuple[Entry, list[Verdict]]] | None = None) -
                     lines.append(f"    {v['reason']}")
         return "\n".join(lines) + "\n"
     template = {"md": "catalogue.md.j2", "tex": "catalogue.tex.j2"}[fmt]
-    return environment().get_template(template).render(**_view(results, fmt))
+    return environment().get_template(template).render(**_view(results, fmt), lang=lang)

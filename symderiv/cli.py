@@ -22,9 +22,13 @@ from .exceptions import OutputError, SpecError, SymderivError, quoted
 from .layers import KINDS, from_options
 from .layers.conv.spec import CONVENTIONS, count_text
 from .output import check_targets, write_files, write_stdout
+from .render.messages import LANGUAGES
 
 if TYPE_CHECKING:
+    from .core.layer import Layer
     from .core.model import Derivation
+    from .render.options import RenderOptions
+    from .worked.values import WorkedValues
 
 __all__ = ["cli", "main"]
 
@@ -108,17 +112,44 @@ def _folder_problem(folder: Path) -> str | None:
     return None
 
 
-def render_format(derivation: Derivation, fmt: str) -> bytes:
-    """One format of a derivation, as the bytes to write."""
-    from .latex import compile_pdf
+def render_format(
+    derivation: Derivation,
+    fmt: str,
+    lang: str = "en",
+    detail: str = "full",
+    fragment: bool = False,
+    *,
+    figures: bool | None = None,
+    stem: str | None = None,
+    worked: WorkedValues | None = None,
+) -> bytes:
+    """One format of a derivation, as the bytes to write (``lang``, ``detail`` and
+    ``fragment`` as for :meth:`Derivation.to_latex`; the PDF is always a whole document;
+    ``figures``: see :func:`symderiv.figures.sheet.wanted`; ``stem``: the Markdown file's
+    stem, which names its SVG figures; ``worked``: the worked numbers' values)."""
+    from .latex import compile_pdf, engine_for
 
     if fmt == "tex":
-        return derivation.to_latex().encode()
+        tex = derivation.to_latex(lang, detail, fragment, figures=figures, worked=worked)
+        return tex.encode()
     if fmt == "md":
-        return derivation.to_markdown().encode()
+        md = derivation.to_markdown(lang, detail, figures=figures, stem=stem, worked=worked)
+        return md.encode()
     if fmt == "json":
         return derivation.to_json().encode()
-    return compile_pdf(derivation.to_latex(), progress=True).pdf
+    tex = derivation.to_latex(lang, detail, figures=figures, worked=worked)
+    return compile_pdf(tex, progress=True, engine=engine_for(lang)).pdf
+
+
+def _render_options(lang: str, detail: str, fragment: bool) -> RenderOptions:
+    """--lang, --detail and --fragment checked, quoting the option as typed."""
+    from .render.options import DETAILS, RenderOptions
+
+    if lang not in LANGUAGES:
+        raise SpecError(f"--lang {quoted(lang)}: expected one of {', '.join(LANGUAGES)}")
+    if detail not in DETAILS:
+        raise SpecError(f"--detail {quoted(detail)}: expected one of {', '.join(DETAILS)}")
+    return RenderOptions(lang=lang, detail=detail, fragment=fragment)
 
 
 class _Group(click.Group):
@@ -161,6 +192,7 @@ def cli() -> None:
     symderiv derive conv2d             the classic 4x4 input, 2x2 kernel example
     symderiv derive conv2d --help      every option of a derivation
     symderiv gallery                   regenerate the sheets in output/
+    symderiv handout FILE.toml         a lecture handout (PDF, slides, HTML, ...)
     """
 
 
@@ -195,13 +227,16 @@ def cli() -> None:
     "--seed",
     default=None,
     metavar="N",
-    help="max_pool: draw small random integers for A; network: the sample point's seed.",
+    help="Worked numbers: carry small integers (-3..3, from seed N) through the sheet. "
+    "max_pool: also draws A's values (0..3), which set the switches. network: the sample "
+    "point's seed.",
 )
 @click.option(
     "--values",
     default=None,
     metavar="FILE.json",
-    help='max_pool: the values of A, {"A": nested list} (full shape, or HxW for one map).',
+    help='Worked numbers from a file, {"A": nested list, "K": ..., "b": ..., "D": ...} '
+    "(full shape, or without leading 1s); max_pool: A sets the switches.",
 )
 @click.option(
     "--ties",
@@ -214,6 +249,13 @@ def cli() -> None:
     default=None,
     metavar="|".join(CONVENTIONS),
     help="correlation (default): PyTorch's forward pass; convolution: MATLAB conv2 / Bouvrie.",
+)
+@click.option(
+    "--input-activation",
+    default=None,
+    metavar="sigmoid|tanh|relu|f",
+    help="The layer's input is an activation A = f(z): derive dE/dz too (convolutions, "
+    "avg_pool, subsample2d, linear, squared_error).",
 )
 @click.option(
     "--format",
@@ -232,6 +274,35 @@ def cli() -> None:
     "(default: output/ in the current folder).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="en|zh",
+    help="The sheet's language: en (PDF by pdflatex) or zh (Chinese; PDF by xelatex with ctex).",
+)
+@click.option(
+    "--detail",
+    default="full",
+    show_default=True,
+    metavar="full|summary",
+    help="full: every element, the numeric check, each formula's code; summary: the story, "
+    "one example element per gradient and the verdicts.",
+)
+@click.option(
+    "--fragment",
+    is_flag=True,
+    help="Write the .tex without preamble, to \\input into your own notes (needs amsmath, "
+    "amssymb, array, booktabs, longtable; ctex for zh).",
+)
+@click.option(
+    "--figures/--no-figures",
+    "figures",
+    default=None,
+    help="Draw the layer's figures: TikZ in the LaTeX sheet, SVG files beside the Markdown "
+    "sheet. Default: on for 1-D and 2-D convolution and pooling layers whose grids are at "
+    "most 12 cells a side (1-D: 24).",
+)
 @click.option(
     "--max-terms",
     default=str(DEFAULT_MAX_TERMS),
@@ -260,6 +331,10 @@ def derive(
     formats: str,
     output: str | None,
     force: bool,
+    lang: str,
+    detail: str,
+    fragment: bool,
+    figures: bool | None,
     max_terms: str,
     claims: tuple[str, ...],
     claims_for: tuple[str, ...],
@@ -280,14 +355,25 @@ def derive(
     if layer == "network" or file is not None:
         from .network.command import derive_network
 
-        derive_network(layer, file, typed, formats, output, force, max_terms, claims, claims_for)
+        not_yet: dict[str, tuple[object, object]] = {
+            "--lang": (lang, "en"),
+            "--detail": (detail, "full"),
+        }
+        not_yet["--fragment"] = (fragment, False)
+        not_yet["--figures"] = (figures, None)
+        derive_network(
+            layer, file, typed, not_yet, formats, output, force, max_terms, claims, claims_for
+        )
         return
     if layer not in KINDS:
         raise SpecError(f"layer {quoted(layer)}: expected one of {', '.join(KINDS)}")
     for option, text in (*typed.items(), ("--format", formats), ("--output", output)):
         _given(option, text)
     _given("--max-terms", max_terms)
+    _given("--lang", lang)
+    _given("--detail", detail)
     fmts = _formats(formats)
+    rendering = _render_options(lang, detail, fragment)
     spec = from_options(layer, typed)
     if len(claims) != len(claims_for):
         raise SpecError(
@@ -299,44 +385,99 @@ def derive(
         user_claims(spec, paired)
     limit = count_text(max_terms, "--max-terms")
     targets, folder = _targets(output, fmts, spec.label())
+    md_figures = _md_figures(spec, figures, targets, fmts, rendering.summary)
     if "pdf" in fmts:
-        from .latex import latex_available
+        from .latex import engine_for, latex_available
 
-        if not latex_available():
-            raise SpecError("--format pdf: pdflatex was not found on PATH; install TeX Live")
+        engine = engine_for(rendering.lang)
+        if not latex_available(engine):
+            need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
+            raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
     if targets is None and fmts == ["pdf"] and sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     check_size(spec, limit)
+    worked = None
+    if "--seed" in typed or "--values" in typed:  # worked numbers (they load numpy and SymPy)
+        from .worked.values import from_typed
+
+        worked = from_typed(spec, typed.get("--seed"), typed.get("--values"))
     if targets is not None:  # before the (possibly long) work
-        check_targets(targets.values(), force=force, folder_exists=folder is None)
+        check_targets(
+            [*targets.values(), *md_figures.values()],
+            force=force,
+            folder_exists=folder is None,
+        )
     derivation = spec.derive(max_terms=limit, progress=True, claims=paired)
-    rendered = {fmt: render_format(derivation, fmt) for fmt in fmts}
-    _write(rendered, fmts, targets, folder, force)
+    # Markdown without its SVG files beside it (on standard output) has no figures
+    md_figures_on = figures if md_figures else False
+    md_stem = targets["md"].stem if targets is not None and "md" in targets else None
+    rendered = {
+        fmt: render_format(
+            derivation,
+            fmt,
+            rendering.lang,
+            rendering.detail,
+            rendering.fragment,
+            figures=md_figures_on if fmt == "md" else figures,
+            stem=md_stem,
+            worked=worked,
+        )
+        for fmt in fmts
+    }
+    if targets is None:
+        write_stdout(rendered[fmts[0]])
+    else:
+        files = {targets[f]: rendered[f] for f in fmts}
+        if md_figures:  # the SVG files the Markdown sheet links to, written all or none with it
+            from .figures.sheet import companion_files
+
+            svgs = companion_files(
+                derivation, figures, md_stem, rendering.summary, rendering.lang
+            )
+            files.update({path: svgs[name] for name, path in md_figures.items()})
+        if folder is not None:
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot create the folder {str(folder)!r}: {exc.strerror}"
+                ) from None
+        written = write_files(files, force=force)
+        for path in written:
+            click.echo(f"symderiv: wrote {path}", err=True)
     verdict = "verified" if derivation.verified else "NOT VERIFIED"
     click.echo(f"symderiv: {spec.label()}: {verdict}", err=True)
     if not derivation.verified:
         sys.exit(1)
 
 
-def _write(
-    rendered: dict[str, bytes],
-    fmts: Sequence[str],
+def _md_figures(
+    spec: Layer,
+    figures: bool | None,
     targets: dict[str, Path] | None,
-    folder: Path | None,
-    force: bool,
-) -> None:
-    """Every format to its target (all or none), or the one format to standard output."""
+    fmts: Sequence[str],
+    summary: bool,
+) -> dict[str, Path]:
+    """The SVG files to write beside the Markdown sheet, by name (none without figures or
+    without a Markdown sheet).  Markdown on standard output cannot link to files: it
+    goes without figures, and ``--figures`` asked for there is an error."""
+    from .figures.sheet import figure_file, figure_names, wanted
+
+    if not wanted(spec, figures, summary) or "md" not in fmts:
+        return {}
     if targets is None:
-        write_stdout(rendered[fmts[0]])
-        return
-    if folder is not None:
-        try:
-            folder.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create the folder {str(folder)!r}: {exc.strerror}") from None
-    written = write_files({targets[f]: rendered[f] for f in fmts}, force=force)
-    for path in written:
-        click.echo(f"symderiv: wrote {path}", err=True)
+        if figures:
+            raise SpecError(
+                "--figures with --format md --output '-': the Markdown sheet's figures are SVG "
+                "files written beside it; name a file or folder with --output, or pass "
+                "--no-figures"
+            )
+        return {}
+    folder, stem = targets["md"].parent, targets["md"].stem
+    names = [figure_file(stem, name) for name in figure_names(spec)]
+    for name in names:
+        _check_length(folder / name, "--output", None)
+    return {name: folder / name for name in names}
 
 
 def _targets(
@@ -364,7 +505,9 @@ def _targets(
     path = Path(output)
     _check_length(path, "--output", output)
     kind = _kind(path)
-    if len(fmts) == 1 and kind != "folder":
+    # a trailing separator names a folder even for one format, as cp and rsync read it
+    named_folder = output.endswith(("/", os.sep))
+    if len(fmts) == 1 and kind != "folder" and not named_folder:
         problem = _folder_problem(path.parent)
         if problem is not None:
             raise SpecError(f"--output {quoted(output)}: {problem}")
@@ -403,8 +546,18 @@ def _targets(
 @click.option("--no-pdf", is_flag=True, help="Skip compiling the PDFs.")
 @click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
 def gallery(output: str, no_pdf: bool, force: bool) -> None:
-    """Regenerate the gallery of example sheets (tex, md, json and pdf)."""
-    from .gallery import GALLERY, catalogue_files, gallery_files
+    """Regenerate the gallery of example sheets (tex, md, json and pdf) and the example
+    handouts (examples/handouts: the classic notes in English and Chinese)."""
+    from .gallery import (
+        GALLERY,
+        catalogue_files,
+        gallery_files,
+        gallery_names,
+        handout_files,
+        handout_specs,
+    )
+    from .handout.build import check_tools, target_names
+
     _given("--output", output)
     folder = Path(output)
     _check_length(folder, "--output", output)
@@ -417,8 +570,25 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
                 raise SpecError(f"--output {quoted(output)}: {str(part)!r} is a file, not a folder")
     elif kind != "folder":
         raise SpecError(f"--output {quoted(output)}: cannot be reached: {kind}")
-    suffixes = ("tex", "md", "json") if no_pdf else ("tex", "md", "json", "pdf")
-    targets = [folder / f"{spec.label()}.{suffix}" for spec in GALLERY for suffix in suffixes]
+    targets = [
+        folder / name
+        for spec in GALLERY
+        for name in gallery_names(spec)
+        if not (no_pdf and name.endswith(".pdf"))
+    ]
+    from .handout.html import find_katex
+
+    html = find_katex() is not None  # the handouts' HTML pages need KaTeX
+    if not html:
+        click.echo(
+            "symderiv: KaTeX (node with the npm package katex) was not found: the handouts' "
+            "HTML pages are left out",
+            err=True,
+        )
+    handouts = handout_specs(pdf=not no_pdf, html=html)
+    for handout_spec in handouts:  # the tools they need (latexmk, KaTeX) before any work
+        check_tools(handout_spec)
+        targets += [folder / name for name in target_names(handout_spec).values()]
     for target in targets:
         _check_length(target, "--output", output)
     if kind == "folder":  # before the (long) work, as derive does
@@ -429,12 +599,118 @@ def gallery(output: str, no_pdf: bool, force: bool) -> None:
         files.update(gallery_files(spec, folder, pdf=not no_pdf))
     click.echo("symderiv: the catalogue of published identities", err=True)
     files.update(catalogue_files(folder, pdf=not no_pdf))
+    click.echo("symderiv: the handouts (examples/handouts)", err=True)
+    files.update(handout_files(folder, pdf=not no_pdf, html=html))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the folder {str(folder)!r}: {exc.strerror}") from None
     write_files(files, force=force)  # all rendered first: nothing is written on failure
     click.echo(f"symderiv: wrote {len(files)} files into {folder}", err=True)
+
+
+@cli.command()
+@click.argument("file", metavar="FILE.toml")
+@click.option(
+    "--format",
+    "formats",
+    default=None,
+    metavar="LIST",
+    help="Comma-separated: tex, pdf, md, html, ipynb, slides-tex, slides-pdf "
+    "(default: the file's formats).",
+)
+@click.option("--lang", default=None, metavar="en|zh", help="The language (default: the file's).")
+@click.option(
+    "--name",
+    default=None,
+    metavar="STEM",
+    help="File-name stem of the files (default: the file's name setting, or its stem).",
+)
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    metavar="DIR",
+    help="Folder to write into (default: output/ in the current folder).",
+)
+@click.option(
+    "--templates",
+    default=None,
+    metavar="DIR",
+    help="A folder of your own templates, looked up before symderiv's (sandboxed).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that symderiv did not write.")
+def handout(
+    file: str,
+    formats: str | None,
+    lang: str | None,
+    name: str | None,
+    output: str | None,
+    templates: str | None,
+    force: bool,
+) -> None:
+    """Build a lecture handout described by FILE.toml (see the README's Handouts section).
+
+    \b
+    symderiv handout examples/handouts/classic-notes.toml
+    symderiv handout notes.toml --format pdf,slides-pdf --lang zh -o handouts
+    """
+    from .handout import build_handout_files, read_handout
+    from .handout.file import FORMATS, LANGUAGES
+
+    for option, text in (
+        ("FILE", file),
+        ("--format", formats),
+        ("--lang", lang),
+        ("--name", name),
+        ("--output", output),
+        ("--templates", templates),
+    ):
+        _given(option, text)
+    if lang is not None and lang not in LANGUAGES:
+        raise SpecError(f"--lang {quoted(lang)}: expected one of {', '.join(LANGUAGES)}")
+    spec = read_handout(file, language=lang)
+    if formats is not None:
+        names = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        if not names or any(f not in FORMATS for f in names):
+            raise SpecError(
+                f"--format {quoted(formats)}: expected a comma-separated list of "
+                + ", ".join(FORMATS)
+            )
+        spec = spec.with_options(formats=tuple(dict.fromkeys(names)))
+    if name is not None:
+        spec = spec.with_options(name=name)
+    folder = Path(output if output is not None else "output")
+    _check_length(folder, "--output", output)
+    kind = _kind(folder)
+    if kind == "file":
+        raise SpecError(f"--output {quoted(str(folder))} is a file, not a folder")
+    if kind not in ("folder", "missing"):
+        raise SpecError(f"--output {quoted(str(folder))}: cannot be reached: {kind}")
+    if kind == "missing":
+        problem = _folder_problem(folder.parent)
+        if problem is not None:
+            raise SpecError(f"--output {quoted(str(folder))}: {problem}")
+    files = build_handout_files(
+        spec,
+        folder,
+        templates=Path(templates) if templates is not None else None,
+        force=force,
+        progress=True,
+    )
+    if kind == "missing":
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create the folder {str(folder)!r}: {exc.strerror}"
+            ) from None
+    for path in write_files(files.files, force=force):
+        click.echo(f"symderiv: wrote {path}", err=True)
+    verdict = "verified" if files.verified else "NOT VERIFIED"
+    click.echo(f"symderiv: {spec.name}: {verdict}", err=True)
+    if not files.verified:
+        sys.exit(1)
 
 
 @cli.command()
@@ -474,9 +750,10 @@ def check(
 
     The formula is written for one map (pair), as in the notes: x = A, w = k = K,
     delta = δ = D; rot180, conv2(X, Y, 'valid'|'full'|'same'), xcorr, pad, dilate, crop,
-    up, down, sum, transpose or X^T, .* (∘, ⊙), @, + -, numbers; X * Y is a scalar
-    product or the notes' conv2 in the mode that fits.  Exit status: 0 when it
-    holds, 1 when it does not, 2 for bad input.
+    up, down, sum, transpose or X^T, softmax, .* (∘, ⊙), @, + -, numbers; X * Y is a
+    scalar product or the notes' conv2 in the mode that fits; K_{c,m} is another map
+    pair's kernel; with --input-activation, z, sigma(z) and sigma'(z) (--for z).  Exit
+    status: 0 when it holds, 1 when it does not, 2 for bad input.
     """
     from .checker import check as check_formula
 
@@ -489,6 +766,12 @@ def check(
     }
     if layer not in KINDS:
         raise SpecError(f"layer {layer!r}: expected one of {', '.join(KINDS)}")
+    for option in ("--seed", "--values"):
+        if option in typed and "--ties" not in KINDS[layer].options:
+            raise SpecError(
+                f"{option} {quoted(typed[option])}: worked numbers are for symderiv derive; "
+                "check proves a formula for every value"
+            )
     spec = from_options(layer, typed)
     check_size(spec, count_text(max_terms, "--max-terms"))
     result = check_formula(spec, formula, of)
@@ -538,7 +821,20 @@ def _kinds_epilog() -> str:
 derive.epilog = _kinds_epilog()
 
 # check takes every layer option of derive (the same objects, so they cannot drift apart)
-_NOT_LAYER = {"layer", "file", "formats", "output", "force", "max_terms", "claims", "claims_for"}
+_NOT_LAYER = {
+    "layer",
+    "file",
+    "formats",
+    "output",
+    "force",
+    "figures",
+    "max_terms",
+    "claims",
+    "claims_for",
+    "lang",
+    "detail",
+    "fragment",
+}
 check.params.extend(p for p in derive.params if p.name not in _NOT_LAYER)
 
 

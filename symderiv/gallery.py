@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core.layer import Layer
+from .figures.sheet import companion_files, default_figures, figure_file, figure_names
+from .handout.file import HandoutSpec
 from .latex import compile_pdf
 from .layers.activation import leaky_relu, relu, sigmoid, tanh
 from .layers.combination import map_combination
@@ -15,7 +17,16 @@ from .layers.pool import avg_pool2d, max_pool2d
 from .layers.subsample import subsample2d
 from .network.spec import Network
 
-__all__ = ["CATALOGUE_STEM", "GALLERY", "catalogue_files", "gallery_files"]
+__all__ = [
+    "CATALOGUE_STEM",
+    "GALLERY",
+    "HANDOUTS",
+    "catalogue_files",
+    "gallery_files",
+    "gallery_names",
+    "handout_files",
+    "handout_specs",
+]
 
 NETWORK_FILES = (
     # The issue's tiny LeNet: conv -> sigmoid -> mean pooling -> flatten -> linear -> sigmoid.
@@ -102,7 +113,20 @@ def gallery_files(spec: Layer | Network, folder: Path, *, pdf: bool = True) -> d
     }
     if pdf:
         files[stem.with_suffix(".pdf")] = compile_pdf(tex).pdf
+    if isinstance(spec, Network):  # a network's sheet has no figures
+        return files
+    for name, data in companion_files(d).items():  # type: ignore[arg-type]  # its .md's SVGs
+        files[folder / name] = data
     return files
+
+
+def gallery_names(spec: Layer | Network) -> list[str]:
+    """The names of every file of one gallery sheet (the SVG figures included)."""
+    stem = spec.label()
+    names = [f"{stem}.{suffix}" for suffix in ("tex", "md", "json", "pdf")]
+    if isinstance(spec, Layer) and default_figures(spec):
+        names += [figure_file(stem, name) for name in figure_names(spec)]
+    return names
 
 
 CATALOGUE_STEM = "catalogue"
@@ -122,4 +146,44 @@ def catalogue_files(folder: Path, *, pdf: bool = True) -> dict[Path, bytes]:
     }
     if pdf:
         files[stem.with_suffix(".pdf")] = compile_pdf(tex).pdf
+    return files
+
+
+HANDOUT_FOLDER = Path(__file__).resolve().parent.parent / "examples" / "handouts"
+"""The example handout files (in the source tree; the gallery is regenerated from there)."""
+
+HANDOUTS: tuple[tuple[str, str, str], ...] = (
+    # The classic notes end to end, in English and in Chinese: the handout, its exercises
+    # and answer key (tex, pdf, md, html), its Beamer slides, and the notebook.
+    ("classic-notes.toml", "en", "classic-notes"),
+    ("classic-notes.toml", "zh", "classic-notes-zh"),
+)
+HANDOUT_FORMATS = ("tex", "pdf", "md", "html", "ipynb", "slides-tex", "slides-pdf")
+
+
+def handout_specs(*, pdf: bool = True, html: bool = True) -> list[HandoutSpec]:
+    """The gallery's handouts, read from ``examples/handouts`` (PDFs left out without
+    ``pdf``, the HTML pages without ``html``)."""
+    from .handout import read_handout
+
+    formats = tuple(
+        f
+        for f in HANDOUT_FORMATS
+        if (pdf or not f.endswith("pdf")) and (html or f != "html")
+    )
+    return [
+        read_handout(HANDOUT_FOLDER / file, language=lang).with_options(
+            formats=formats, name=name, source=Path("examples", "handouts", file)
+        )
+        for file, lang, name in HANDOUTS
+    ]
+
+
+def handout_files(folder: Path, *, pdf: bool = True, html: bool = True) -> dict[Path, bytes]:
+    """Every file of the gallery's handouts, rendered in memory."""
+    from .handout import build_handout_files
+
+    files: dict[Path, bytes] = {}
+    for spec in handout_specs(pdf=pdf, html=html):
+        files.update(build_handout_files(spec, folder, force=True).files)
     return files

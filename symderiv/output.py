@@ -58,8 +58,9 @@ HEADERS = (
     f"% {MARKER} ".encode(),
     f"<!-- {MARKER} ".encode(),
     f'{{\n  "format": "symderiv/1",\n  "generator": "{MARKER} '.encode(),
+    f'{{\n "metadata": {{\n  "generator": "{MARKER} '.encode(),
 )
-"""How the files symderiv writes begin (LaTeX, Markdown, JSON)."""
+"""How the files symderiv writes begin (LaTeX, Markdown and HTML, JSON, a Jupyter notebook)."""
 
 _PDF_CREATOR = MARKER  # a sheet's /Creator and /Producer, as the template's hyperref sets them
 _PDF_PRODUCER = "symderiv"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import symderiv
 from symderiv.cli import cli
 from symderiv.exceptions import SpecError
-from symderiv.layers.activation import form_latex
+from symderiv.layers.activation_sheet import form_latex
 
 from .expansions import assert_close, evaluate_text
 
@@ -106,9 +106,9 @@ def test_relu_derivative_at_zero_is_zero_and_leaky_relu_s_is_its_slope(derived):
 def test_the_notes_forms_print_exactly():
     assert form_latex(symderiv.sigmoid()) == r"\sigma'(a) = \sigma(a) \left(1 - \sigma(a)\right)"
     assert form_latex(symderiv.tanh()) == r"\tanh'(a) = 1 - \tanh(a)^{2}"
+    # the cases are mathematics only (no "for", no "otherwise"): the same in every language
     assert form_latex(symderiv.leaky_relu(negative_slope="0.2")) == (
-        r"\operatorname{lrelu}'(a) = \begin{cases} 1 & \text{for}\: a > 0 \\"
-        r"\frac{1}{5} & \text{otherwise} \end{cases}"
+        r"\operatorname{lrelu}'(a) = \begin{cases} 1 & a > 0 \\ \frac{1}{5} & a \leq 0 \end{cases}"
     )
 
 

@@ -206,7 +206,8 @@ CLASSIC = symderiv.conv2d()
             lambda: symderiv.conv2d(foo=1),
             SpecTypeError,
             "conv2d(foo=...): no such keyword; conv2d takes input, kernel, in_channels, "
-            "out_channels, batch, convention, stride, padding, dilation, groups, output_padding",
+            "out_channels, batch, convention, stride, padding, dilation, groups, output_padding, "
+            "input_activation",
         ),
         (
             lambda: symderiv.layer(["conv2d"]),

@@ -19,7 +19,8 @@ from symderiv.cli import cli
 from symderiv.core.model import Derivation, Element, Term
 from symderiv.core.symbols import make_tensor
 from symderiv.exceptions import SpecError
-from symderiv.layers.combination import MapCombination, _Display
+from symderiv.layers.combination import MapCombination
+from symderiv.layers.combination_sheet import Display as _Display
 from symderiv.render.printing import SheetTextPrinter
 from symderiv.render.sheet import SheetView
 
@@ -546,7 +547,7 @@ def run(tmp_path, monkeypatch):
         (
             ["subsample2d", "--kernel", "2"],
             "--kernel '2': subsample2d has no such option; it takes --input, --scale, "
-            "--in-channels, --batch",
+            "--in-channels, --batch, --input-activation",
         ),
         (
             ["subsample2d", "--in-channels", "0"],
@@ -616,6 +617,7 @@ def test_python_api_and_registry():
         "--scale",
         "--in-channels",
         "--batch",
+        "--input-activation",
     )
     assert symderiv.KINDS["map_combination"].options == (
         "--input",

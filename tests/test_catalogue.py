@@ -8,6 +8,7 @@ import sympy
 
 from symderiv.catalogue import CATALOGUE, render, run
 from symderiv.core.layer import Claim
+from symderiv.core.symbols import make_tensor
 
 RESULTS = list(run())
 VERDICTS = [(e, v) for e, vs in RESULTS for v in vs]
@@ -16,27 +17,78 @@ EXPECTED = {  # key: (holds in the stated convention, holds in the other one)
     "bias": (True, True),
     "kernel-rot180-outside": (True, False),
     "kernel-correlation": (True, False),
-    "input-full-conv": (True, False),
+    "subsampling-layer-sensitivity": (True, False),
     "delta-recursion": (True, False),
+    "delta-recursion-as-xcorr": (True, False),
     "weight-gradient-001": (True, False),
+    "weight-gradient-001-as-xcorr": (False, False),
     "pytorch-swap": (True, False),
     "transposed-padding": (True, False),
     "missing-zero-insertion": (False, False),
+    "flip-across-channels": (False, False),
+    "missing-channel-transpose": (False, False),
     "kernel-without-flip": (False, False),
     "mean-pooling": (True,),
     "mean-pooling-divided-by-k": (False,),
+    "max-pooling": (True,),
+    "max-pooling-without-switches": (False,),
     "subsampling-bias": (True,),
     "subsampling-beta": (True,),
-    "subsampling-sensitivity": (True,),
+    "convolution-layer-sensitivity": (True,),
+    "map-combination": (True,),
+    "map-combination-without-softmax": (False,),
     "fully-connected-weights": (True,),
     "fully-connected-delta": (True,),
     "output-delta": (True,),
+    "softmax-cross-entropy": (True,),
+    "softmax-as-squared-error": (False,),
     "fully-connected-transposed": (False,),
+}
+
+DIAGNOSES = {  # key: the diagnosis of each verdict that does not hold, in order
+    "kernel-rot180-outside": ["the other convention: it holds for a true-convolution forward "
+                              "pass (MATLAB conv2, Bouvrie), not for this correlation layer"],
+    "delta-recursion": ["the other convention: it holds for a true-convolution forward pass "
+                        "(MATLAB conv2, Bouvrie), not for this correlation layer"],
+    "delta-recursion-as-xcorr": ["the other convention: it holds for a cross-correlation "
+                                 "forward pass (PyTorch), not for this convolution layer"],
+    "weight-gradient-001-as-xcorr": ["a rot180 too many (drop the rot180 of z)",
+                                     "a rot180 too many (drop the rot180 of D)"],
+    "flip-across-channels": ["a flip across channels (K_{M-1-m,C-1-c} where K_{m,c} is "
+                             "needed: flip only the spatial axes)", None],
+    "missing-channel-transpose": ["a missing channel transpose (K_{c,m} where K_{m,c} is "
+                                  "needed)", None],
+    "max-pooling-without-switches": ["a missing switch mask (the delta goes to each window's "
+                                     "maximum only)"],
+    "softmax-as-squared-error": ["a missing softmax (y where softmax(y) is needed)"],
+    "mean-pooling-divided-by-k": ["divided by 2 where the window has 4 cells (1/k, not 1/k²)"],
+    "fully-connected-transposed": ["transposed (rows and columns swapped)"],
+    "map-combination-without-softmax": [None],
 }
 
 
 def test_every_entry_has_the_expected_verdicts():
     assert {e.key: tuple(v.result.holds for v in vs) for e, vs in RESULTS} == EXPECTED
+
+
+def test_every_entry_is_checked_and_the_refuted_ones_get_their_diagnoses():
+    assert {e.key for e in CATALOGUE} == set(EXPECTED)
+    for entry, verdicts in RESULTS:
+        if entry.key in DIAGNOSES:
+            refuted = [v.result.diagnosis for v in verdicts if not v.result.holds]
+            assert refuted == DIAGNOSES[entry.key], entry.key
+
+
+def test_the_notes_001_entries_are_stated_in_full_with_the_activation():
+    entries = {e.key: e for e in CATALOGUE}
+    assert entries["delta-recursion"].formula == "δ^{l+1} * rot180(w) ∘ σ′(z^l)"
+    assert entries["delta-recursion"].of == "z"
+    assert entries["weight-gradient-001"].formula == "conv2(σ(rot180(z^{l-1})), δ^l, 'valid')"
+    verdicts = dict(RESULTS)
+    for key in ("delta-recursion", "weight-gradient-001"):
+        own = verdicts[entries[key]][0]
+        assert own.convention == "convolution"
+        assert own.result.given == "A = sigma(z)"
 
 
 def test_the_notes_kernel_formula_fails_for_the_correlation_expansion_at_k00():
@@ -47,36 +99,45 @@ def test_the_notes_kernel_formula_fails_for_the_correlation_expansion_at_k00():
 
 
 def _torch_gradient(layer, letter: str, arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """dE/d``letter`` by PyTorch autograd, for the layer's forward pass written with torch's
+    own functions (an activated input: A = f(z), f = sin standing in for an unspecified f)."""
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
     t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in arrays.items()}
-    if layer.kind == "subsample2d":
-        A, beta, b, D = t["A"], t["beta"], t["b"], t["D"].detach()
-        (n, c, h, w), (sh, sw) = A.shape, layer.scale
-        blocks = A.reshape(n, c, h // sh, sh, w // sw, sw).sum((3, 5))
-        Z = beta[:, None, None] * blocks + b[:, None, None]
-        (Z * D).sum().backward()
-        return t[letter].grad.numpy()
-    if layer.kind == "linear":
-        Z = F.linear(t["A"], t["W"], t["b"])
-        (Z * t["D"].detach()).sum().backward()
-        return t[letter].grad.numpy()
-    if layer.kind == "avg_pool2d":
-        Z = F.avg_pool2d(t["A"], layer.kernel, layer.stride, layer.padding)
-        (Z * t["D"].detach()).sum().backward()
-        return t[letter].grad.numpy()
+    fn = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "f": torch.sin}
+    activation = getattr(layer, "input_activation", None)
+    source = "y" if layer.kind in ("squared_error", "softmax_cross_entropy") else "A"
+    x = fn[activation](t["z"]) if activation else t[source]
     if layer.kind == "squared_error":
-        (0.5 * ((t["y"] - t["t"]) ** 2).sum()).backward()
-        return t[letter].grad.numpy()
-    A = torch.tensor(arrays["A"], dtype=torch.float64, requires_grad=True)
-    K = torch.tensor(arrays["K"], dtype=torch.float64, requires_grad=True)
-    b = torch.tensor(arrays["b"], dtype=torch.float64, requires_grad=True)
-    D = torch.tensor(arrays["D"], dtype=torch.float64)
-    weight = K.flip(tuple(range(2, K.dim()))) if layer.convention == "convolution" else K
-    conv = {1: F.conv1d, 2: F.conv2d}[layer.ndim]
-    Z = conv(A, weight, b, stride=layer.stride, padding=layer.padding, dilation=layer.dilation)
-    (Z * D).sum().backward()
-    return {"A": A, "K": K, "b": b}[letter].grad.numpy()
+        out = 0.5 * ((x - t["t"]) ** 2).sum()
+    elif layer.kind == "softmax_cross_entropy":
+        out = -(t["t"] * F.log_softmax(x, dim=1)).sum()
+    elif layer.kind == "subsample2d":
+        (n, c, h, w), (sh, sw) = x.shape, layer.scale
+        blocks = x.reshape(n, c, h // sh, sh, w // sw, sw).sum((3, 5))
+        out = t["beta"][:, None, None] * blocks + t["b"][:, None, None]
+    elif layer.kind == "linear":
+        out = F.linear(x, t["W"], t["b"])
+    elif layer.kind == "avg_pool2d":
+        out = F.avg_pool2d(x, layer.kernel, layer.stride, layer.padding)
+    elif layer.kind == "max_pool2d":  # PyTorch routes a tied maximum's delta to the first
+        out = F.max_pool2d(x, layer.kernel, layer.stride, layer.padding)
+    elif layer.kind == "map_combination":
+        out = torch.einsum("ji,nihw->njhw", torch.softmax(t["c"], dim=1), x)
+    else:
+        K = t["K"]
+        weight = K.flip(tuple(range(2, K.dim()))) if layer.convention == "convolution" else K
+        conv = {1: F.conv1d, 2: F.conv2d}[layer.ndim]
+        out = conv(x, weight, t["b"], stride=layer.stride, padding=layer.padding,
+                   dilation=layer.dilation)
+    (out if layer.delta is None else (out * t["D"].detach()).sum()).backward()
+    return t[letter].grad.numpy()
+
+
+def test_every_kind_in_the_catalogue_has_its_torch_forward_pass():
+    kinds = {v.layer.kind for _, v in VERDICTS}
+    assert kinds == {"conv1d", "conv2d", "avg_pool2d", "max_pool2d", "subsample2d",
+                     "map_combination", "linear", "squared_error", "softmax_cross_entropy"}
 
 
 @pytest.mark.parametrize(("entry", "verdict"), VERDICTS, ids=[f"{e.key}-{v.convention}" for e, v in VERDICTS])
@@ -84,8 +145,7 @@ def test_torch_autograd_agrees_with_each_verdict(entry, verdict):
     layer, result = verdict.layer, verdict.result
     arrays = layer.random_values(3)
     expected = _torch_gradient(layer, entry.of, arrays)
-    d = layer.derive()
-    tensors = {t.letter: t for t in d.tensors}
+    tensors = {x: make_tensor(x, role, shape) for x, (role, shape) in layer.tensors().items()}
     try:
         values = layer.evaluate(Claim(entry.of, result.formula, "user"), tensors)
     except ValueError:  # a formula of another shape than the gradient: no element agrees
@@ -93,9 +153,17 @@ def test_torch_autograd_agrees_with_each_verdict(entry, verdict):
         assert result.reason
         return
     point = {
-        s: float(arrays[t.letter].ravel()[i]) for t in d.tensors for i, s in enumerate(t.elements)
+        s: float(arrays[t.letter].ravel()[i])
+        for t in tensors.values()
+        if t.letter in arrays
+        for i, s in enumerate(t.elements)
     }
-    got = {index: float(sympy.sympify(v).xreplace(point)) for index, v in values.items()}
+    x = sympy.Symbol("x")
+    sin = {sympy.Function("f"): sympy.Lambda(x, sympy.sin(x))}  # torch's f, as the layer's
+    got = {
+        index: float(sympy.sympify(v).subs(sin).doit().xreplace(point))
+        for index, v in values.items()
+    }
     diffs = {index: abs(got[index] - expected[index]) for index in got}
     if result.holds:
         assert max(diffs.values()) <= 1e-12

@@ -117,7 +117,7 @@ def test_valid_for_full_is_diagnosed(classic):
             "__import__('os')",
             "K",
             "formula \"__import__('os')\": unknown function '__import__'; the functions are rot180, "
-            "conv2, xcorr, pad, dilate, crop, up, down, sum, transpose (at column 1)",
+            "conv2, xcorr, pad, dilate, crop, up, down, sum, transpose, softmax (at column 1)",
         ),
         (
             "D * K",
@@ -225,3 +225,35 @@ def test_a_negative_number_divides_and_the_window_mean_is_only_tried_for_mean_po
     assert check(symderiv.conv2d(input=(3, 3), kernel=(3, 3)), "sum(D)", "b").to_text().endswith(
         "holds: proved equal to the derivation at its one element\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("layer", "formula", "of", "diagnosis", "repair"),
+    [
+        (symderiv.conv2d(), "xcorr(D, rot180(K))", "A",
+         "a missing zero padding of D (pad(D, 1)); as written, it gives a 2×2 map, but dE/dA "
+         "is 4×4 per map (at column 1)", "conv2(pad(D, 1), rot180(rot180(K)), 'valid')"),
+        (symderiv.conv2d(input=(6, 6), kernel=(2, 2), stride=2), "xcorr(dilate(D, 2), rot180(K))",
+         "A", "a missing zero padding of dilate(D, 2) (pad(dilate(D, 2), 1)); as written, it "
+         "gives a 4×4 map, but dE/dA is 6×6 per map (at column 1)",
+         "conv2(pad(dilate(D, 2), 1), rot180(rot180(K)), 'valid')"),
+        (symderiv.conv2d(), "conv2(A, rot180(D), 'full')", "K",
+         "'full' where 'valid' is needed; as written, it gives a 6×6 map, but dE/dK is 2×2 per "
+         "map (at column 1)", "conv2(A, rot180(D), 'valid')"),
+        (symderiv.conv2d(), "conv2(rot180(D), rot180(K), 'full')", "A",
+         "a rot180 missing around the whole formula",
+         "rot180(conv2(rot180(D), rot180(K), 'full'))"),
+        (symderiv.avg_pool2d(), "up(delta, 2)", "A", "a missing 1/4", "1/4 * up(D, 2)"),
+        (symderiv.avg_pool2d(), "up(delta, 2) / 2", "A",
+         "divided by 2 where the window has 4 cells (1/k, not 1/k²)", "1/4 * up(D, 2)"),
+        (symderiv.subsample2d(), "up(delta, 2)", "A", "a missing factor beta", "beta * up(D, 2)"),
+        (symderiv.map_combination(), "delta", "A", "a missing factor alpha", "alpha * delta"),
+        (symderiv.linear(in_features=2, out_features=2), "x @ delta^T", "W",
+         "transposed (rows and columns swapped)", "(x @ delta^T)^T"),
+        (symderiv.squared_error(), "t - y", "y", "the sign flipped", "-1 * (t - y)"),
+    ],
+)  # fmt: skip
+def test_every_usual_mistake_gets_exactly_its_diagnosis(layer, formula, of, diagnosis, repair):
+    r = check(layer, formula, of)
+    assert (r.holds, r.diagnosis, r.repair) == (False, diagnosis, repair)
+    assert check(layer, repair, of).holds  # the repair pastes back and holds

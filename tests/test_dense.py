@@ -185,8 +185,11 @@ def test_the_sheet_shows_both_routes_with_the_matrices_filled_in(default):
     ) in md
     assert "**Proved:** $`M^{\\mathsf{T}}`$, read off the differential, equals" in md
     assert "at all 6 elements" in md
-    # and the chain rule's elements too
-    assert "\\frac{\\partial E}{\\partial W_{01}} = A_{1} D_{0}" in md
+    # and the chain rule's elements too, as the matrix they form (entry (j, i) for W_ji)
+    assert (
+        r"\frac{\partial E}{\partial W} = \begin{bmatrix} A_{0} D_{0} & A_{1} D_{0} & "
+        r"A_{2} D_{0} \\ A_{0} D_{1} & A_{1} D_{1} & A_{2} D_{1} \end{bmatrix}"
+    ) in md
 
 
 def test_wide_matrices_are_described_not_printed():
@@ -307,12 +310,12 @@ def _files(folder: Path) -> list[str]:
         (
             ["--kernel", "3"],
             "--kernel '3': linear has no such option; it takes --in-features, --out-features, "
-            "--batch",
+            "--batch, --input-activation",
         ),
         (
             ["--input", "3"],
             "--input '3': linear has no such option; it takes --in-features, --out-features, "
-            "--batch",
+            "--batch, --input-activation",
         ),
     ],
 )
@@ -352,7 +355,9 @@ def test_api_refuses_bad_values(kwargs, message):
 
 def test_api_and_registry_build_the_same_layer():
     assert symderiv.layer("linear", in_features=4) == symderiv.linear(in_features=4)
-    assert symderiv.KINDS["linear"].options == ("--in-features", "--out-features", "--batch")
+    assert symderiv.KINDS["linear"].options == (
+        "--in-features", "--out-features", "--batch", "--input-activation"
+    )
 
 
 @pytest.mark.parametrize("sizes", [(3, 2, 1), (2, 5, 3), (6, 1, 2)])

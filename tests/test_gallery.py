@@ -8,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from symderiv.cli import cli
-from symderiv.gallery import CATALOGUE_STEM, GALLERY
+from symderiv.gallery import CATALOGUE_STEM, GALLERY, gallery_names, handout_specs
+from symderiv.handout.build import target_names
+from symderiv.handout.html import find_katex
 
 from .conftest import ROOT, needs_latex
 
@@ -16,8 +18,15 @@ OUTPUT = ROOT / "output"
 
 
 def _expected_names() -> list[str]:
-    stems = [spec.label() for spec in GALLERY] + [CATALOGUE_STEM]
-    return sorted(f"{stem}.{ext}" for stem in stems for ext in ("tex", "md", "json", "pdf"))
+    names = [name for spec in GALLERY for name in gallery_names(spec)]
+    names += [f"{CATALOGUE_STEM}.{ext}" for ext in ("tex", "md", "json", "pdf")]
+    names += [name for spec in handout_specs() for name in target_names(spec).values()]
+    return sorted(names)
+
+
+def _katex_version(page: bytes) -> str:
+    """The KaTeX version an HTML handout was typeset with (its generator line)."""
+    return page.split(b"; KaTeX ", 1)[1].split(b'"', 1)[0].decode()
 
 
 def test_gallery_lists_the_committed_files():
@@ -26,8 +35,12 @@ def test_gallery_lists_the_committed_files():
 
 @pytest.mark.latex
 @needs_latex
+@pytest.mark.skipif(find_katex() is None, reason="the handouts' HTML needs node with katex")
 def test_regenerating_the_gallery_gives_byte_identical_files(tmp_path: Path):
     result = CliRunner().invoke(cli, ["gallery", "--output", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     for name in _expected_names():
-        assert (tmp_path / name).read_bytes() == (OUTPUT / name).read_bytes(), name
+        new, committed = (tmp_path / name).read_bytes(), (OUTPUT / name).read_bytes()
+        if name.endswith(".html") and _katex_version(new) != _katex_version(committed):
+            continue  # typeset by another KaTeX release: its markup differs
+        assert new == committed, name

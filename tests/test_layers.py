@@ -139,7 +139,7 @@ def test_groups_link_only_their_own_maps():
 @pytest.mark.parametrize(
     ("spec", "latex"),
     [
-        (symderiv.conv2d(), r"Z_{uv} = \sum_{p,q} A_{u+p,v+q}\, K_{p,q} + b"),
+        (symderiv.conv2d(), r"Z_{uv} = \sum_{p,q} A_{u+p,v+q}\, K_{pq} + b"),
         (
             symderiv.conv2d(convention="convolution"),
             r"Z_{uv} = \sum_{p,q} A_{u+p,v+q}\, K_{1-p,1-q} + b",
@@ -149,7 +149,7 @@ def test_groups_link_only_their_own_maps():
             r"Z_{u,v} = \sum_{p,q} A_{2u+p-1,2v+q-1}\, K_{p,q} + b",
         ),
         (symderiv.conv1d(input=9, kernel=3, dilation=3), r"Z_{u} = \sum_{p} A_{u+3p}\, K_{p} + b"),
-        (symderiv.conv3d(), r"Z_{tuv} = \sum_{r,p,q} A_{t+r,u+p,v+q}\, K_{r,p,q} + b"),
+        (symderiv.conv3d(), r"Z_{tuv} = \sum_{r,p,q} A_{t+r,u+p,v+q}\, K_{rpq} + b"),
         (
             symderiv.conv_transpose2d(stride=2, padding=1),
             r"Z_{y,x} = \sum_{p,q} \sum_{i,j:\ 2i+p-1=y,\ 2j+q-1=x} A_{i,j}\, K_{p,q} + b",
@@ -411,7 +411,7 @@ def test_classic_remarks_only_on_the_classic_sheet(spec):
 def test_classic_sheet_keeps_its_remarks(classic):
     tex = classic.to_latex()
     assert "the classic expansion" in tex
-    assert "(they call\nthe output $B$: $B_{00} = A_{00}K_{00} + A_{01}K_{01} + \\dots$)" in tex
+    assert "(they call the output $B$: $B_{00} = A_{00}K_{00} + A_{01}K_{01} + \\dots$)" in tex
 
 
 def test_legend_only_where_its_operators_appear(classic):
@@ -427,11 +427,11 @@ def test_legend_only_where_its_operators_appear(classic):
     [
         (
             symderiv.conv1d(input=8, kernel=3),
-            r"   \delta^{(l-1)}_{i} = \frac{\partial E}{\partial A_{i}}\, f'(z_{i}). \]",
+            r"   D^{[\ell-1]}_{i} = \frac{\partial E}{\partial A_{i}}\, f'\bigl(Z^{[\ell-1]}_{i}\bigr). \]",
         ),
         (
             symderiv.conv3d(),
-            r"   \delta^{(l-1)}_{hij} = \frac{\partial E}{\partial A_{hij}}\, f'(z_{hij}). \]",
+            r"   D^{[\ell-1]}_{hij} = \frac{\partial E}{\partial A_{hij}}\, f'\bigl(Z^{[\ell-1]}_{hij}\bigr). \]",
         ),
     ],
 )

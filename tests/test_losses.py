@@ -166,7 +166,7 @@ def test_the_sheet_states_the_side_condition(ce):
         "$`t_{2} = 1 - t_{0} - t_{1}`$ into both sides"
     ) in md
     assert "**$`\\partial E/\\partial y`$ given the side condition $`\\sum_c t_{c} = 1`$.**" in md
-    assert "There is no delta" in md
+    assert "so there is no delta above it" in md  # the notation box
 
 
 # ---- numbers -----------------------------------------------------------------
@@ -257,7 +257,8 @@ def _files(folder: Path) -> list[str]:
         ),
         (
             ["squared_error", "--in-channels", "2"],
-            "--in-channels '2': squared_error has no such option; it takes --input, --batch",
+            "--in-channels '2': squared_error has no such option; it takes --input, --batch, "
+            "--input-activation",
         ),
         (
             ["softmax_cross_entropy", "--slope", "0.1"],

@@ -628,7 +628,8 @@ FILES = {
         ),
         (
             ["max_pool2d", "--values", "extra.json"],
-            "--values 'extra.json': unexpected key 'B'; expected {\"A\": nested list} only",
+            "--values 'extra.json': unexpected key 'B'; expected {\"A\": nested list}, and "
+            "\"D\" for the worked numbers",
         ),
         (
             ["max_pool2d", "--values", "missing.json"],
@@ -641,9 +642,9 @@ FILES = {
         (["max_pool2d", "--ties", "last"], "--ties 'last': expected first or split"),
         (["max_pool2d", "--seed", "-1"], "--seed '-1': expected a non-negative integer, such as 0"),
         (
-            ["avg_pool2d", "--seed", "1"],
-            "--seed '1': avg_pool2d has no such option; it takes --input, --kernel, --stride, "
-            "--padding, --in-channels, --batch",
+            ["avg_pool2d", "--ties", "first"],
+            "--ties 'first': avg_pool2d has no such option; it takes --input, --kernel, "
+            "--stride, --padding, --in-channels, --batch, --seed, --values, --input-activation",
         ),
         (
             ["avg_pool1d", "--stride", "0"],

@@ -81,15 +81,16 @@ def _occurrences(
 def derive_gradients(
     forward: tuple[Element, ...],
     wrt: Iterable[SymbolTensor],
-    D: SymbolTensor | None,
+    D: SymbolTensor | Mapping[tuple[int, ...], sympy.Expr] | None,
     progress: Progress | None = None,
     substitutions: Mapping[sympy.Symbol, sympy.Expr] | None = None,
 ) -> tuple[GradientElement, ...]:
     """dE/dx for every element x of the tensors in ``wrt`` (in that order, row-major).
 
-    ``D`` holds dE/dZ for each forward element; ``None`` when the one forward
-    element is E itself.  ``substitutions`` give auxiliary symbols (max
-    pooling's switches) their values after differentiation."""
+    ``D`` holds dE/dZ for each forward element (symbols, or by index the gradients
+    derived for a previous stage); ``None`` when the one forward element is E itself.
+    ``substitutions`` give auxiliary symbols (max pooling's switches) their values
+    after differentiation."""
     occurrences = _occurrences(forward)
     tensors = list(wrt)
     total = sum(len(t.elements) for t in tensors)

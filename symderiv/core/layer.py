@@ -152,6 +152,22 @@ class Layer(ABC):
 
         raise SpecError(f"{self.kind}: checking formulas is not available for this kind yet")
 
+    def input_stage(
+        self, tensors: Mapping[str, SymbolTensor]
+    ) -> tuple[str, tuple[Element, ...]] | None:
+        """When the layer's input is an activation of a pre-activation (``A = f(z)``,
+        element by element): the letter of z and the elements ``A[i] = f(z[i])``, from
+        which the pipeline derives dE/dz by the chain rule through f, with the derived
+        dE/dA as the gradient that reaches them.  None (the default): the input is the
+        layer's own."""
+        return None
+
+    def condition(self) -> tuple[str, tuple[tuple[sympy.Symbol, sympy.Expr], ...]] | None:
+        """What a user's formula is compared under, as a short text and substitutions
+        applied to both sides (``A = σ(z)`` for an activated input, ``Σ_c t = 1`` for the
+        cross-entropy); None (the default): nothing."""
+        return None
+
     def json_extras(self, derivation: Derivation) -> dict[str, Any]:
         """Keys the JSON document adds for this kind (e.g. max pooling's values)."""
         return {}

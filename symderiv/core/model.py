@@ -17,6 +17,7 @@ from .symbols import Notation, SymbolTensor
 
 if TYPE_CHECKING:
     from ..formulas.nodes import Formula
+    from ..worked.values import WorkedValues
     from .layer import Layer
 
 __all__ = [
@@ -167,17 +168,46 @@ class NumericCheck:
 class _Display:
     """The display mixin: renderers are imported only when a record is shown."""
 
-    def to_latex(self) -> str:
-        """The standalone LaTeX sheet."""
+    def to_latex(
+        self,
+        lang: str = "en",
+        detail: str = "full",
+        fragment: bool = False,
+        *,
+        figures: bool | None = None,
+        worked: WorkedValues | None = None,
+    ) -> str:
+        """The LaTeX sheet: ``lang`` "en" (pdflatex) or "zh" (xelatex); ``detail`` "full"
+        or "summary"; ``fragment``: without preamble, to ``\\input`` into one's notes;
+        ``figures``: draw the layer's figures as TikZ (None: by default, for small 1-D and
+        2-D convolution and pooling layers in full detail); ``worked``: integers carried
+        through it, from ``symderiv.worked.worked_values``."""
         from ..render.documents import render_tex
+        from ..render.options import RenderOptions
 
-        return render_tex(self)  # type: ignore[arg-type]
+        options = RenderOptions(
+            lang=lang, detail=detail, fragment=fragment, figures=figures, worked=worked
+        )
+        return render_tex(self, options)  # type: ignore[arg-type]
 
-    def to_markdown(self) -> str:
-        """The GitHub-flavoured Markdown sheet."""
+    def to_markdown(
+        self,
+        lang: str = "en",
+        detail: str = "full",
+        *,
+        figures: bool | None = None,
+        stem: str | None = None,
+        worked: WorkedValues | None = None,
+    ) -> str:
+        """The GitHub-flavoured Markdown sheet (``lang``, ``detail``, ``figures`` and
+        ``worked`` as for ``to_latex``), for a file ``STEM.md`` (default: the layer's
+        label); its figures link to the SVG files
+        ``symderiv.figures.companion_files(d, stem=STEM)`` gives, to be written beside it."""
         from ..render.documents import render_md
+        from ..render.options import RenderOptions
 
-        return render_md(self)  # type: ignore[arg-type]
+        options = RenderOptions(lang=lang, detail=detail, figures=figures, stem=stem, worked=worked)
+        return render_md(self, options)  # type: ignore[arg-type]
 
     def to_json(self) -> str:
         """The ``symderiv/1`` JSON document."""

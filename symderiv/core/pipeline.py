@@ -92,11 +92,14 @@ def user_claims(layer: Layer, claims: Sequence[tuple[str, str]]) -> tuple[Claim,
     from ..formulas.bind import bind
 
     out = []
+    condition = layer.condition()
+    given = () if condition is None else condition[1]
     for of, text in claims:
         if of not in layer.wrt():
             wrt = ", ".join(layer.wrt())
             raise SpecError(f"--for {of!r}: {layer.kind} has gradients of {wrt}")
-        out.append(Claim(of, bind(text, layer.scope(of)), USER_CLAIM, expected=False))
+        bound = bind(text, layer.scope(of))
+        out.append(Claim(of, bound, USER_CLAIM, expected=False, given=given))
     return tuple(out)
 
 
@@ -147,15 +150,26 @@ def derive(
     report("forward pass", 0, 1)
     forward = layer.forward(tensors)
     report("forward pass", 1, 1)
+    stage = layer.input_stage(tensors)
+    pre = None if stage is None else stage[0]
     gradients = derive_gradients(
         forward,
-        tuple(tensors[x] for x in layer.wrt()),
+        tuple(tensors[x] for x in layer.wrt() if x != pre),
         None if layer.delta is None else tensors[layer.delta],
         progress=lambda i, n: report("chain rule", i, n),
         substitutions=layer.substitutions(),
     )
+    if stage is not None:  # A = f(z): dE/dz = dE/dA · f'(z), the chain rule through f
+        letter, elements = stage
+        reached = {g.index: g.expr for g in gradients if g.tensor == elements[0].tensor}
+        through = derive_gradients(elements, (tensors[letter],), reached)
+        by_letter = {x: [g for g in gradients + through if g.tensor == x] for x in layer.wrt()}
+        gradients = tuple(g for x in layer.wrt() for g in by_letter[x])
+        forward_walked = forward + elements
+    else:
+        forward_walked = forward
     if work.active():
-        work.add("chain rule", _chain_steps(forward, gradients))
+        work.add("chain rule", _chain_steps(forward_walked, gradients))
     checks = []
     all_claims = layer.claims() + extra
     for i, claim in enumerate(all_claims, 1):

@@ -3,7 +3,8 @@
 Two polynomials are equal when their difference expands to zero (canonical
 expanded polynomials; never ``simplify``).  Other expressions (sigmoids,
 softmaxes) are equal when the difference cancels to zero as a rational
-function of its atoms; when it does not, a point where the difference is
+function of its atoms (first tried by expanding its numerator over a common
+denominator, then by ``cancel``); when it does not, a point where the difference is
 clearly non-zero (evaluated to 30 digits) proves them different, and anything
 else is *undecided*, which never counts as holding.  The first element in
 row-major order where they differ is kept, with both sides, so a refuted
@@ -71,6 +72,10 @@ def _probe(difference: sympy.Expr, seed: int) -> bool:
     return False
 
 
+_FEW = 4
+"""Functions (exponentials, f(z)) a difference may hold for the common-denominator test."""
+
+
 def decide(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
     """Are ``a`` and ``b`` equal?  (True/False/None for undecided, and how it was decided.)"""
     if a == b:
@@ -80,6 +85,13 @@ def decide(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
         return True, "expand"
     if difference.is_polynomial():
         return False, "expand"
+    # Over a common denominator, a numerator that expands to zero proves equality at once
+    # (σ(1 − σ) against SymPy's e^{-z}/(1 + e^{-z})², times a long sum, takes cancel long).
+    # Only with few functions in it: each distinct denominator multiplies the numerator.
+    if len(difference.atoms(sympy.Function)) <= _FEW:
+        numerator, _ = sympy.fraction(sympy.together(difference))
+        if sympy.expand(numerator) == 0:
+            return True, "cancel"
     # A point where the difference is clearly not zero settles it at once; cancel,
     # which is slow on long rational functions, is left for the equal ones.
     if _probe(difference, seed=0):
@@ -87,6 +99,13 @@ def decide(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
     if sympy.cancel(sympy.together(difference)) == 0:
         return True, "cancel"
     return None, "undecided"
+
+
+def _polynomial(expr: sympy.Expr) -> bool:
+    """Is ``expr`` a polynomial in its symbols (a side condition such as A = σ(z) can
+    make a polynomial gradient a function of exponentials, which ``expand`` alone
+    cannot decide)?"""
+    return not isinstance(expr, sympy.Basic) or bool(expr.is_polynomial())
 
 
 def check_claim(
@@ -121,7 +140,7 @@ def check_claim(
         lhs, rhs = g.expr, closed[g.index]
         if given:
             lhs, rhs = lhs.xreplace(given), rhs.xreplace(given)
-        if g.polynomial:
+        if g.polynomial and not (given and not (_polynomial(lhs) and _polynomial(rhs))):
             verdict: bool | None = equal_exactly(lhs, rhs)
             method = "expand"
         else:

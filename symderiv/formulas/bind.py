@@ -13,6 +13,7 @@ formula where both modes would fit is refused as ambiguous.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -33,8 +34,10 @@ from .nodes import (
     Pad,
     Rot180,
     Scale,
+    Softmax,
     Sum,
     SumAll,
+    SumOver,
     Transpose,
     Up,
     Var,
@@ -48,7 +51,9 @@ __all__ = [
     "FormulaError",
     "Scope",
     "TargetShapeError",
+    "base_name",
     "bind",
+    "map_index",
     "shape_of",
 ]
 
@@ -59,6 +64,9 @@ Shape = tuple[int, ...]
 
 MAX_ELEMENTS = 1_000_000
 """The most elements any map inside a formula may have (each is a SymPy expression)."""
+
+MAX_WRITTEN = 1_000
+"""The most terms the ``sum_k(...)`` of one formula may write out, one per map."""
 
 
 class FormulaError(SymderivError, ValueError):
@@ -82,6 +90,12 @@ class Scope:
     ``maps`` gives each tensor's per-map shape (a per-map scalar such as β has
     shape ``()``), ``target`` the gradient's per-map shape, ``functions``
     element-wise functions by name (``sigma``, ``f``) with their derivatives.
+
+    Map subscripts: ``indexed`` gives the names that take one (``K``: ``("m", "c")``,
+    the map pair the formula is written for), ``counts`` how many maps each index
+    letter runs over, and ``sums`` the letters ``sum_k(...)`` may bind (a formula
+    reads another map as ``K_{c,m}``, reversed as ``K_{M-1-m,C-1-c}``, or ``x_k``
+    inside ``sum_k``).
     """
 
     maps: Mapping[str, Shape]
@@ -90,6 +104,46 @@ class Scope:
     functions: Mapping[str, tuple[str, sympy.Lambda, sympy.Lambda]] = field(default_factory=dict)
     aliases: Mapping[str, str] = field(default_factory=lambda: dict(ALIASES))
     hint: str = "x = A, w = k = K, delta = δ = D"
+    indexed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    counts: Mapping[str, int] = field(default_factory=dict)
+    sums: tuple[str, ...] = ()
+
+
+_REVERSED = re.compile(r"([A-Z])-1-([a-z])")
+
+
+def _reversed(part: str, letters: list[str]) -> bool:
+    """Is ``part`` a reversed index such as ``M-1-m`` (M the count of m)?"""
+    match = _REVERSED.fullmatch(part)
+    if match is None:
+        return False
+    return match.group(2) in letters and match.group(1) == match.group(2).upper()
+
+
+def base_name(name: str) -> str:
+    """The tensor a (possibly subscripted) variable reads: ``K`` of ``K_{c,m}``."""
+    return name.split("_{", 1)[0]
+
+
+def map_index(
+    name: str, values: Mapping[str, int], counts: Mapping[str, int]
+) -> tuple[str, tuple[int, ...]] | None:
+    """``("K", (1, 0))`` for the variable ``K_{c,m}`` at c = 1, m = 0 (``M-1-m`` counts
+    from the end; a number is itself); None for a variable without a subscript."""
+    if "_{" not in name:
+        return None
+    base, _, rest = name.partition("_{")
+    out = []
+    for part in rest.rstrip("}").split(","):
+        reversed_ = _REVERSED.fullmatch(part)
+        if reversed_:
+            letter = reversed_.group(2)
+            out.append(counts[letter] - 1 - values[letter])
+        elif part.isdigit():
+            out.append(int(part))
+        else:
+            out.append(values[part])
+    return base, tuple(out)
 
 
 def _number(value: Fraction) -> Number:
@@ -100,6 +154,8 @@ class _Binder:
     def __init__(self, text: str, scope: Scope) -> None:
         self.text = text
         self.scope = scope
+        self.bound: dict[str, str] = {}  # the letters of the sum_k(...) being bound
+        self.written = 0  # terms the sum_k(...) of the formula write out
 
     def fail(self, node: Node, problem: str) -> FormulaError:
         return FormulaError(f"formula {self.text!r}: {problem} (at column {node.column + 1})")
@@ -144,6 +200,8 @@ class _Binder:
 
     def name(self, node: Name) -> Var:
         name = self.scope.aliases.get(node.name, node.name)
+        if node.sub is not None and name in self.scope.maps:
+            return self.subscripted(node, name)
         if name in self.scope.maps:
             return Var(name)
         if node.name in self.scope.functions or name in ("rot180", "conv2", "xcorr"):
@@ -154,6 +212,40 @@ class _Binder:
             f"unknown name {node.name!r}; a formula for dE/d{self.scope.of} may use {usable} "
             f"({self.scope.hint})",
         )
+
+    def subscripted(self, node: Name, name: str) -> Var:
+        """``K_{c,m}``: the map of K at other indices than the pair's own (m, c)."""
+        default = self.scope.indexed.get(name)
+        shown = f"{node.name}_{{{node.sub}}}"
+        if default is None:
+            raise self.fail(node, f"{shown}: {node.name} takes no map subscript on this layer")
+        parts = (node.sub or "").split(",")
+        if len(parts) != len(default):
+            raise self.fail(
+                node,
+                f"{shown}: {node.name} takes {len(default)} map "
+                f"{'index' if len(default) == 1 else 'indices'} ({','.join(default)})",
+            )
+        letters = [x for x in self.scope.counts if x not in self.scope.sums]
+        resolved = []
+        for part in parts:
+            if part in self.bound:
+                resolved.append(self.bound[part])
+            elif part in letters or part.isdigit() or _reversed(part, letters):
+                resolved.append(part)
+            elif part in self.scope.sums:
+                raise self.fail(node, f"{shown}: {part} is bound by sum_{part}(...) only")
+            else:
+                usable = ", ".join(letters)
+                example = f"{letters[0].upper()}-1-{letters[0]}" if letters else "M-1-m"
+                raise self.fail(
+                    node,
+                    f"{shown}: map index {part!r}; use {usable}, a number, or a reversed "
+                    f"index such as {example}",
+                )
+        if tuple(resolved) == default:
+            return Var(name)
+        return Var(f"{name}_{{{','.join(resolved)}}}")
 
     def binop(self, node: BinOp) -> Formula:
         left, right = self.bind(node.left), self.bind(node.right)
@@ -218,6 +310,8 @@ class _Binder:
         name = node.name
         if node.primes or name in self.scope.functions:
             return self.function(node)
+        if name.startswith("sum_") and name[4:] in self.scope.sums:
+            return self.sum_over(node, name[4:])
         if name == "rot180":
             (x,) = self.args(node, (1,))
             return Rot180(self.bind(x))
@@ -260,10 +354,43 @@ class _Binder:
             inner = self.bind(x)
             self.shape(Transpose(inner), node)
             return Transpose(inner)
-        known = "rot180, conv2, xcorr, pad, dilate, crop, up, down, sum, transpose"
+        if name == "softmax":
+            (x,) = self.args(node, (1,))
+            inner = self.bind(x)
+            if len(self.shape(inner, x)) != 1:
+                raise self.fail(node, "softmax() takes one sample's row (a vector), such as y")
+            return Softmax(inner)
+        known = "rot180, conv2, xcorr, pad, dilate, crop, up, down, sum, transpose, softmax"
+        known += "".join(f", sum_{x}" for x in self.scope.sums)
         if self.scope.functions:
             known += ", " + ", ".join(sorted(self.scope.functions))
         raise self.fail(node, f"unknown function {name!r}; the functions are {known}")
+
+    def sum_over(self, node: Call, letter: str) -> Formula:
+        """``sum_k(F)``: F for every map k, added (written out when bound)."""
+        (x,) = self.args(node, (1,))
+        if letter in self.bound:
+            raise self.fail(node, f"sum_{letter}() inside sum_{letter}()")
+        self.written += self.scope.counts[letter]
+        if self.written > MAX_WRITTEN:
+            raise self.fail(
+                node,
+                f"sum_{letter}() writes out more than {MAX_WRITTEN:,} terms in this formula",
+            )
+        self.bound[letter] = letter
+        template = self.bind(x)
+        terms = []
+        for k in range(self.scope.counts[letter]):
+            self.bound[letter] = str(k)
+            terms.append(self.bind(x))
+        del self.bound[letter]
+        shape = self.shape(template, x)
+        for term in terms:
+            self.shape(term, x)
+        out = SumOver(letter, template, tuple(terms))
+        if shape != shape_of(out, self.scope.maps):
+            raise self.fail(node, f"sum_{letter}() of maps of different shapes")
+        return out
 
     def function(self, node: Call) -> Formula:
         name = "sigma" if node.name in ("sigma", "σ") else node.name
@@ -285,10 +412,15 @@ def _shape(s: Shape) -> str:
 def shape_of(f: Formula, maps: Mapping[str, Shape]) -> Shape:
     """The shape a formula's value has, or ``ValueError`` saying why it has none."""
     if isinstance(f, Var):
-        return tuple(maps[f.name])
+        return tuple(maps[base_name(f.name)])
+    if isinstance(f, SumOver):
+        shapes = {shape_of(t, maps) for t in f.terms} or {shape_of(f.template, maps)}
+        if len(shapes) != 1:
+            raise ValueError(f"sum_{f.index}() of maps of different shapes")
+        return shapes.pop()
     if isinstance(f, Number):
         return ()
-    if isinstance(f, Rot180 | Apply):
+    if isinstance(f, Rot180 | Apply | Softmax):
         return shape_of(f.arg, maps)
     if isinstance(f, Conv):
         x, y = shape_of(f.x, maps), shape_of(f.y, maps)
@@ -328,7 +460,12 @@ def shape_of(f: Formula, maps: Mapping[str, Shape]) -> Shape:
         if shape_of(f.factor, maps) != ():
             raise ValueError("a scale factor must be a number or a per-map scalar")
         return shape_of(f.arg, maps)
-    if isinstance(f, Hadamard | Sum):
+    if isinstance(f, Sum):
+        x, y = shape_of(f.x, maps), shape_of(f.y, maps)
+        if x != y and () not in (x, y):  # a scalar is added to every entry
+            raise ValueError(f"'+' of a {_shape(x)} map and a {_shape(y)} map")
+        return x or y
+    if isinstance(f, Hadamard):
         x, y = shape_of(f.x, maps), shape_of(f.y, maps)
         if x != y:
             op = "∘" if isinstance(f, Hadamard) else "+"

@@ -29,8 +29,10 @@ __all__ = [
     "Pad",
     "Rot180",
     "Scale",
+    "Softmax",
     "Sum",
     "SumAll",
+    "SumOver",
     "Transpose",
     "Up",
     "Var",
@@ -413,7 +415,64 @@ class Apply(Formula):
         return rf"{self.tex}\left({self.arg.latex(names)}\right)"
 
 
-_ATOMS = (Var, Rot180, Conv, Up, Down, SumAll, Apply, Number, Transpose, ZeroInsert, Pad, Crop)
+@dataclass(frozen=True)
+class Softmax(Formula):
+    """exp(x) / Σ exp(x) over one sample's row: ``softmax(y)``."""
+
+    arg: Formula
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        return ops.softmax(self.arg.evaluate(env))
+
+    def text(self) -> str:
+        return f"softmax({self.arg.text()})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"\operatorname{{softmax}}\left({self.arg.latex(names)}\right)"
+
+
+@dataclass(frozen=True)
+class SumOver(Formula):
+    """``sum_k(F)``: F for every map k, added; ``template`` is F with k as a letter (how it
+    prints), ``terms`` F for k = 0, 1, … (how it evaluates)."""
+
+    index: str
+    template: Formula
+    terms: tuple[Formula, ...]
+
+    def evaluate(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        values = [t.evaluate(env) for t in self.terms]
+        out = values[0]
+        for v in values[1:]:
+            out = ops.add(out, v)
+        return out
+
+    def children(self) -> tuple[Formula, ...]:
+        return self.terms
+
+    def text(self) -> str:
+        return f"sum_{self.index}({self.template.text()})"
+
+    def latex(self, names: Mapping[str, str]) -> str:
+        return rf"\sum_{{{self.index}}} \left({self.template.latex(names)}\right)"
+
+
+_ATOMS = (
+    Var,
+    Rot180,
+    Conv,
+    Up,
+    Down,
+    SumAll,
+    Apply,
+    Number,
+    Transpose,
+    ZeroInsert,
+    Pad,
+    Crop,
+    Softmax,
+    SumOver,
+)
 
 
 def _wrap(f: Formula, names: Mapping[str, str]) -> str:

@@ -271,12 +271,14 @@ def hadamard(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 
 def add(X: np.ndarray, Y: np.ndarray, sign: int = 1) -> np.ndarray:
-    """X + Y (``sign=-1``: X − Y) for arrays of one shape."""
-    if X.shape != Y.shape:
+    """X + Y (``sign=-1``: X − Y) for arrays of one shape, or a scalar (a 0-d array) and
+    an array: the scalar is added to every entry (``1 - sigma(z)``)."""
+    if X.shape != Y.shape and () not in (X.shape, Y.shape):
         raise ValueError(f"sum of {X.shape} and {Y.shape}")
-    out = _elementwise(X.shape)
-    for i in _indices(X.shape):
-        out[i] = X[i] + sign * Y[i]
+    shape = X.shape or Y.shape
+    out = _elementwise(shape)
+    for i in _indices(shape):
+        out[i] = (X[i] if X.shape else X[()]) + sign * (Y[i] if Y.shape else Y[()])
     return out
 
 
@@ -303,3 +305,16 @@ def apply(f: sympy.Lambda, X: np.ndarray) -> np.ndarray:
     for i in _indices(X.shape):
         out[i] = f(X[i])
     return out
+
+
+def softmax(X: np.ndarray) -> np.ndarray:
+    """exp(x) / Σ exp(x) over every entry (one sample's row), in SymPy's own ``exp``."""
+    exps = apply(sympy.Lambda(_X, sympy.exp(_X)), X)
+    total = sympy.Add(*exps.ravel().tolist())
+    out = _elementwise(X.shape)
+    for i in _indices(X.shape):
+        out[i] = exps[i] / total
+    return out
+
+
+_X = sympy.Dummy("x")

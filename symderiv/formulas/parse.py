@@ -14,13 +14,17 @@ Grammar (lowest precedence first)::
     product  := unary (("*" | "/" | "@" | ".*" | "∘" | "⊙") unary)*
     unary    := "-" unary | postfix
     postfix  := primary ("^T" | "^" super)*
-    primary  := NUMBER | STRING | NAME [prime] ["(" args ")"] | "(" formula ")"
+    primary  := NUMBER | STRING | NAME [sub] [prime] ["(" args ")"] | "(" formula ")"
     args     := formula ("," formula)*
+    sub      := "_" LETTERS | "_{" index ("," index)* "}"   (which map: x_i, K_{c,m})
+    index    := LETTER | LETTER "-1-" LETTER | NUMBER          (m, or M-1-m: reversed)
     super    := NAME | "{" tokens "}" | "(" tokens ")"    (a layer index such as l+1; a
                                                           number alone would be a power: refused)
 
 A superscript other than ``T`` names a layer (``δ^{l+1}``, ``z^l``) and is kept,
-not evaluated.  Limits: 2,000 characters and 50 levels of nesting.
+not evaluated.  A subscript names which map of a tensor a formula reads (``x_k``,
+``K_{c,m}``); what its letters mean is decided when the formula is bound to a
+layer.  Limits: 2,000 characters and 50 levels of nesting.
 """
 
 from __future__ import annotations
@@ -116,10 +120,12 @@ class Str(Node):
 @dataclass(frozen=True)
 class Name(Node):
     """A name, as typed but with Greek letters spelled out (``δ`` → ``delta``);
-    ``layer`` is its superscript (``l+1``) when it has one."""
+    ``layer`` is its superscript (``l+1``) when it has one, ``sub`` its map subscript
+    (``c,m`` of ``K_{c,m}``, ``k`` of ``x_k``)."""
 
     name: str
     layer: str | None = None
+    sub: str | None = None
 
 
 @dataclass(frozen=True)
@@ -298,7 +304,7 @@ class _Parser:
             layer = self.superscript()
             if not isinstance(node, Name) or node.layer is not None:
                 raise self.error("a layer superscript belongs right after a name", caret)
-            node = Name(node.column, node.name, layer)
+            node = Name(node.column, node.name, layer, node.sub)
         return node
 
     def superscript(self) -> str:
@@ -339,6 +345,24 @@ class _Parser:
                 return "".join(parts)
         raise self.error("expected T or a layer index after '^'")
 
+    def subscript(self, name: Token) -> str:
+        """``{c,m}`` or ``{M-1-m,C-1-c}`` after ``K_``: map indices, kept as text."""
+        start = self.take()
+        parts: list[str] = []
+        while not self.at("op", "}"):
+            if self.tok.kind == "end":
+                raise self.error(
+                    f"a subscript opened at column {start.column + 1} must close with '}}'"
+                )
+            if not (self.tok.kind in ("name", "num") or self.at("op", "-") or self.at("op", ",")):
+                raise self.error("a subscript holds map indices such as c,m or M-1-m")
+            parts.append(self.take().text)
+        self.take()
+        text = "".join(parts)
+        if not text or any(not p for p in text.split(",")):
+            raise self.error(f"an empty map index in {name.text}{{{text}}}", start)
+        return text
+
     def primary(self) -> Node:
         token = self.tok
         if token.kind == "num":
@@ -350,6 +374,13 @@ class _Parser:
         if token.kind == "name":
             self.take()
             name = "".join(_GREEK.get(ch, ch) for ch in token.text)
+            sub = None
+            if name.endswith("_") and self.at("op", "{"):  # K_{c,m}
+                name, sub = name[:-1], self.subscript(token)
+            elif "_" in name.strip("_") and not self.at("op", "(") and not self.at("prime"):
+                base, _, rest = name.partition("_")  # x_k
+                if base and rest.isalnum():
+                    name, sub = base, rest
             primes = 0
             while self.at("prime"):
                 self.take()
@@ -366,7 +397,7 @@ class _Parser:
                 return Call(token.column, name, tuple(args), primes)
             if primes:
                 raise self.error(f"{token.text}' must be applied, as in {token.text}'(z)")
-            return Name(token.column, name)
+            return Name(token.column, name, None, sub)
         if self.at("op", "("):
             self.take()
             self.nest()

@@ -62,13 +62,18 @@ _SHARED_MODULES = (".conv.spec", ".pool.spec", ".activation", ".loss")
 """Modules that serve several kinds: their parsers take the kind's name first."""
 
 
+_WORKED = ("--seed", "--values")
+"""Worked numbers (symderiv.worked) on the command line: convolutions and pooling take
+them; max pooling's A, which sets its switches, comes from them too."""
+
+
 def _conv(name: str, summary: str) -> Kind:
-    return Kind(name, summary, _CONV_OPTIONS, ".conv.spec", "layer", kind_first=True)
+    return Kind(name, summary, (*_CONV_OPTIONS, *_WORKED), ".conv.spec", "layer", kind_first=True)
 
 
 def _pool(name: str, summary: str) -> Kind:
-    options = (*_POOL_OPTIONS, "--seed", "--values", "--ties") if "max" in name else _POOL_OPTIONS
-    return Kind(name, summary, options, ".pool.spec", name)
+    more = ("--ties",) if "max" in name else ("--input-activation",)
+    return Kind(name, summary, (*_POOL_OPTIONS, *_WORKED, *more), ".pool.spec", name)
 
 
 def _activation(name: str, summary: str) -> Kind:
@@ -94,7 +99,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "subsample2d",
             "Bouvrie's subsampling: beta * down(A) + b, down summing blocks",
-            ("--input", "--scale", "--in-channels", "--batch"),
+            ("--input", "--scale", "--in-channels", "--batch", "--input-activation"),
             ".subsample",
             "subsample2d",
         ),
@@ -108,7 +113,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "linear",
             "fully-connected layer u = Wx + b (default: 3 inputs, 2 outputs)",
-            ("--in-features", "--out-features", "--batch"),
+            ("--in-features", "--out-features", "--batch", "--input-activation"),
             ".dense",
             "linear",
         ),
@@ -125,7 +130,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "squared_error",
             "the notes' loss E = 1/2 sum (y - t)^2 (default: 3 features)",
-            ("--input", "--batch"),
+            ("--input", "--batch", "--input-activation"),
             ".loss",
             "squared_error",
         ),
@@ -181,4 +186,6 @@ def from_options(kind: str, typed: Mapping[str, str]) -> Layer:
                 f"{option} {quoted(typed[option])}: {kind} has no such option; it takes "
                 + ", ".join(k.options)
             )
+    if "--ties" not in k.options:  # --seed, --values: worked numbers, not the layer's
+        typed = {o: t for o, t in typed.items() if o not in _WORKED}
     return k.from_options(typed)

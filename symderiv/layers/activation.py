@@ -27,7 +27,6 @@ from ..core.layer import Claim, Layer
 from ..core.model import Element, Term
 from ..core.symbols import Notation, SymbolTensor
 from ..formulas.nodes import Apply, Formula, Hadamard, Var
-from ..render.sheet import size_text, tex_escape
 from ._checks import (
     count,
     count_text,
@@ -41,7 +40,8 @@ from ._checks import (
 )
 
 if TYPE_CHECKING:
-    from ..core.model import ClosedFormCheck, GradientElement
+    from ..core.model import GradientElement
+    from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
 __all__ = [
@@ -373,6 +373,26 @@ class ActivationSpec(Layer):
             )
         return {index: value[index] for index in np.ndindex(self.shape)}
 
+    def scope(self, of: str) -> Scope:
+        """The whole tensors (an element-wise formula needs no map pair): A, also called
+        z or u (the activation's argument, the notes' pre-activation), and D; the function
+        by its own name, f, or sigma, with its derivative (``delta .* sigma'(z)``)."""
+        from ..formulas.bind import Scope
+
+        fn = self.fn
+        function = sympy.Lambda(_a, self._f(_a))
+        derivative = self.derivative_formula().fn
+        own = () if self.function == "activation" else (self.function,)
+        names = dict.fromkeys(("f", "sigma", fn.text, *own))
+        return Scope(
+            maps={"A": self.shape, "D": self.shape},
+            target=self.shape,
+            of=of,
+            functions=dict.fromkeys(names, (fn.tex, function, derivative)),
+            aliases={"z": "A", "u": "A", "x": "A", "delta": "D", "d": "D"},
+            hint=f"z = u = x = A, delta = δ = D; {fn.text}(z), {fn.text}'(z)",
+        )
+
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """A uniform in [-2, 2) (both sides of a ReLU's kink), D uniform in [-1, 1)."""
         rng = np.random.default_rng(seed)
@@ -401,7 +421,9 @@ class ActivationSpec(Layer):
         return {"sympy_derivative": sympy.diff(self._f(_a), _a)}
 
     def sheet(self, view: SheetView) -> dict[str, Any]:
-        return _sheet(self, view)
+        from .activation_sheet import activation_sheet
+
+        return activation_sheet(self, view)
 
 
 Size = int | tuple[int, ...]
@@ -474,229 +496,3 @@ def from_options(kind: str, typed: Mapping[str, str]) -> ActivationSpec:
             number_text(shown["negative_slope"][1], "--slope") if kind == "leaky_relu" else None,
         ),
     )
-
-
-# ---------------------------------------------------------------------------
-# the sheet
-# ---------------------------------------------------------------------------
-
-
-def _latex(expr: sympy.Expr, fn: Function) -> str:
-    """A scalar expression in a (and F = f(a)) as LaTeX, F printed as f(a)."""
-    if isinstance(expr, sympy.Derivative):
-        return "f'(a)"
-    return sympy.latex(expr, symbol_names={_F: f"{fn.tex}(a)"})
-
-
-def form_latex(s: ActivationSpec) -> str:
-    """The notes' form of f′, e.g. ``\\sigma'(a) = \\sigma(a) \\left(1 - \\sigma(a)\\right)``."""
-    fn = s.fn
-    if s.function == "activation":
-        return "f'(a)"
-    return rf"{fn.tex}'(a) = {_latex(fn.form(s.slope), fn)}"
-
-
-def _closed_form_latex(s: ActivationSpec, c: ClosedFormCheck) -> str:
-    body = c.formula.latex({"A": "A", "D": "D"})
-    out = rf"\frac{{\partial E}}{{\partial A}} = {body}"
-    if c.expected and s.function not in ("activation",):
-        out += rf", \qquad {form_latex(s)}"
-    return out
-
-
-def _zero_note(s: ActivationSpec) -> str | None:
-    """What f′(0) is, for the functions with a kink at 0."""
-    if s.function == "relu":
-        return (
-            r"At $a = 0$, where $\operatorname{relu}$ has no derivative, SymPy's derivative of "
-            r"the Piecewise is $0$:"
-            "\n"
-            r"PyTorch's choice too (its backward passes no delta at $0$); "
-            r"SymPy's derivative of $\max(0, a)$,"
-            "\n"
-            r"a Heaviside step, would give "
-            r"$\tfrac{1}{2}$ there."
-        )
-    if s.function == "leaky_relu":
-        alpha = sympy.latex(s.slope)
-        return (
-            r"At $a = 0$, where it has no derivative, SymPy's derivative of the Piecewise is "
-            rf"$\alpha = {alpha}$:"
-            "\n"
-            r"PyTorch's choice too (its backward multiplies by the slope "
-            r"wherever $a \le 0$)."
-        )
-    return None
-
-
-def _sheet(s: ActivationSpec, view: SheetView) -> dict[str, Any]:
-    d = view.d
-    fn = s.fn
-    slope_words = ""
-    if s.negative_slope is not None:
-        slope_words = rf" with negative slope $\alpha = {sympy.latex(s.slope)}$"
-    if s.function == "activation":
-        definition = r"Z = f(A) \quad \text{element by element}"
-    else:
-        value = _latex(s._f(_a), fn)
-        definition = (
-            rf"Z = {fn.tex}(A) \quad \text{{element by element}}, \qquad {fn.tex}(a) = {value}"
-        )
-    derivative = d.exhibits["sympy_derivative"]
-    notes = []
-    if s.function == "activation":
-        notes.append(
-            r"$f$ is left unspecified: SymPy keeps its derivative as $f'$, so every formula "
-            r"below holds for every differentiable $f$ (a wrong one is refuted by one $f$ for "
-            r"which it fails). For the numeric check alone, $f = \sin$ stands in for it."
-        )
-    derivative_intro = "SymPy differentiates the scalar function" + (
-        ", and keeps the derivative of the unspecified $f$ as it is:"
-        if s.function == "activation"
-        else (
-            "; below it, the form "
-            + ("the notes use" if s.function in ("sigmoid", "tanh") else "the closed form uses")
-            + ", built on its own\nand proved equal to SymPy's at every element (next "
-            "sections)."
-        )
-    )
-    zero = _zero_note(s)
-    if zero:
-        derivative_intro += "\n" + zero
-    derivative_equations = [
-        {"lhs": rf"\frac{{d}}{{da}}\, {fn.tex}(a)", "rows": [_latex(derivative, fn)]}
-    ]
-    if s.function != "activation":
-        derivative_equations.append(
-            {"lhs": f"{fn.tex}'(a)", "rows": [_latex(fn.form(s.slope), fn)]}
-        )
-    many = s.batch > 1 or s.in_channels > 1
-    layer_section = {
-        "kind": "layer",
-        "heading": "The layer",
-        "intro": [
-            f"{fn.words}{slope_words}, applied to every element of the input"
-            + (f" (PyTorch: `{fn.pytorch}`):" if s.function != "activation" else ":")
-        ],
-        "definition": definition,
-        "notes": notes,
-        "size_rules": [],
-        "more_notes": [],
-        "groups": None,
-        "cross_ref": False,
-        "tensors": view.tensor_rows(),
-        "output": {"letter": "Z", "shape": size_text(s.shape)},
-        "closing": (
-            "$D = \\partial E/\\partial Z$ is the delta (sensitivity) of the output.\n"
-            "Indices start at 0"
-            + (
-                "; a superscript in parentheses gives the batch and channel indices of a map "
-                "when there is\nmore than one, the subscript the position."
-                if many
-                else "; the subscript gives the position."
-            )
-        ),
-    }
-    chain = (
-        "By the chain rule, $\\partial E/\\partial A_{u} = D_{u}\\, \\partial Z_{u}/\\partial "
-        "A_{u}$: each output depends on\none input only. Each derivative below was computed "
-        "by SymPy from the forward expressions."
-    )
-    forms = []
-    for c in d.closed_forms:
-        heading = (
-            (
-                "$\\partial E/\\partial A$, in the notes' form of the derivative."
-                if s.function in ("sigmoid", "tanh")
-                else "$\\partial E/\\partial A$, with the derivative built on its own."
-            )
-            if c.expected
-            else fn.mistake.heading
-            if not (s.function == "leaky_relu" and s.slope == 0)
-            else ACTIVATIONS["relu"].mistake.heading
-        )
-        forms.append(view.closed_form(c, _closed_form_latex(s, c), heading))
-    decided = {c.decided_by for c in d.closed_forms if c.expected}
-    how = (
-        "as rational functions of their exponentials (SymPy's `cancel`)"
-        if "cancel" in decided
-        else "exactly (identical expressions after expansion)"
-    )
-    sections = [
-        layer_section,
-        view.forward_section(),
-        {
-            "kind": "elements",
-            "heading": "The derivative",
-            "intro": derivative_intro,
-            "intro_md": derivative_intro,
-            "layout": "block",
-            "equations": derivative_equations,
-            "after": [],
-        },
-        {
-            "kind": "elements",
-            "heading": "Input gradient",
-            "intro": chain,
-            "intro_md": chain,
-            "layout": "block",
-            "equations": [view.equation(g) for g in d.gradients_of("A")],
-            "after": [],
-        },
-        {
-            "kind": "closed_forms",
-            "heading": "Closed forms, proved",
-            "intro": (
-                f"Each closed form below applies a derivative built on its own (a function of "
-                f"$a$,\napplied to every element of $A$) and multiplies by $D$ element by "
-                f"element; it was compared\nwith the derived elements one by one, {how}."
-            ),
-            "legend": "Notation: $\\odot$ is the element-wise product.",
-            "group_note": None,
-            "per_map": False,
-            "forms": forms,
-        },
-        {
-            "kind": "numeric",
-            "heading": "Numeric cross-check",
-            "numeric": view.numeric(),
-            "sampling": "$A$ uniform in $[-2, 2)$, $D$ in $[-1, 1)$"
-            + (", with $f = \\sin$" if s.function == "activation" else ""),
-            "verdict": "every gradient above was derived by the chain rule, "
-            + ("the notes' form" if s.function in ("sigmoid", "tanh") else "the closed form")
-            + " of the\nderivative was proved equal to it exactly, and the numbers agree.",
-        },
-    ]
-    return {
-        "title": tex_escape(_title(s)).replace("×", r"$\times$"),
-        "title_text": _title(s),
-        "command": _command(s),
-        "sections": sections,
-    }
-
-
-def _title(s: ActivationSpec) -> str:
-    parts = [
-        f"length-{s.input[0]} input"
-        if len(s.input) == 1
-        else f"{'×'.join(map(str, s.input))} input"
-    ]
-    if s.in_channels > 1:
-        parts.append(f"{s.in_channels} channels")
-    if s.batch > 1:
-        parts.append(f"batch {s.batch}")
-    if s.negative_slope is not None:
-        parts.append(f"negative slope {decimal_text(s.negative_slope)}")
-    name = "activation f (unspecified)" if s.function == "activation" else s.kind
-    return f"{name}: {', '.join(parts)}"
-
-
-def _command(s: ActivationSpec) -> str:
-    args = [f"symderiv derive {s.kind}", "--input " + "x".join(map(str, s.input))]
-    if s.in_channels > 1:
-        args.append(f"--in-channels {s.in_channels}")
-    if s.batch > 1:
-        args.append(f"--batch {s.batch}")
-    if s.negative_slope is not None:
-        args.append(f"--slope {decimal_text(s.negative_slope)}")
-    return " ".join(args)

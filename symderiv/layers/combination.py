@@ -31,17 +31,16 @@ import sympy
 from ..core.chain import to_terms
 from ..core.layer import DEFAULT_MAX_TERMS, Claim, Layer
 from ..core.model import Element, NumericCheck, Term
-from ..core.symbols import Notation, element_name, parse_name
+from ..core.symbols import Notation
 from ..formulas.nodes import Formula, Hadamard, Scale, Sum, SumAll, Var
-from ..render.printing import split_rows, term_width
-from ..render.sheet import FIRST_ROW_BUDGET, LABEL, ROW_BUDGET, size_text, tex_escape
 from ..sizes import parse_size
 from ._bouvrie import count, pair, size_label, zero_d
 from .conv.spec import count_text
 
 if TYPE_CHECKING:
-    from ..core.model import ClosedFormCheck, Derivation, GradientElement
+    from ..core.model import Derivation, GradientElement
     from ..core.symbols import SymbolTensor
+    from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
 __all__ = [
@@ -222,6 +221,9 @@ class MapCombination(Layer):
         alpha = self.alphas(tensors["c"])
         n_in, n_out = self.in_channels, self.out_channels
         out: dict[tuple[int, ...], sympy.Expr] = {}
+        used = {node.name for node in claim.formula.walk() if isinstance(node, Var)}
+        if used & {"x", "delta", "alpha"} or any("_{" in name for name in used):
+            return self._evaluate_user(claim, A, D, alpha)
         if claim.of == "c":
             g = [
                 [
@@ -261,6 +263,74 @@ class MapCombination(Layer):
         else:
             raise ValueError(f"no closed form for {claim.of!r}")
         return out
+
+    def _evaluate_user(
+        self, claim: Claim, A: np.ndarray, D: np.ndarray, alpha: list[list[sympy.Expr]]
+    ) -> dict[tuple[int, ...], sympy.Expr]:
+        """A formula in the notes' names for one pair (j, i) of output and input map:
+        x = A_i, delta = D_j, alpha = α_ji, and x_k, alpha_k = α_jk inside sum_k; dE/dc_ji
+        is a scalar summed over the batch, dE/dA_i a map summed over the output maps j."""
+        from ..formulas.bind import map_index
+
+        n_in, n_out = self.in_channels, self.out_channels
+        subscripted = [
+            v.name for v in claim.formula.walk() if isinstance(v, Var) and "_{" in v.name
+        ]
+
+        def env(n: int, j: int, i: int) -> dict[str, np.ndarray]:
+            out = {"x": A[n, i], "delta": D[n, j], "alpha": zero_d(alpha[j][i])}
+            for name in subscripted:
+                found = map_index(name, {"i": i, "j": j}, {"i": n_in, "k": n_in, "j": n_out})
+                assert found is not None
+                base, (k,) = found
+                if not 0 <= k < (n_out if base == "delta" else n_in):
+                    raise ValueError(f"{name} reads a map that does not exist")
+                out[name] = {"x": A[n, k], "delta": D[n, k], "alpha": zero_d(alpha[j][k])}[base]
+            return out
+
+        want = () if claim.of == "c" else self.input
+        out: dict[tuple[int, ...], sympy.Expr] = {}
+        if claim.of == "c":
+            for j, i in product(range(n_out), range(n_in)):
+                parts = [claim.formula.evaluate(env(n, j, i)) for n in range(self.batch)]
+                if any(p.shape != want for p in parts):
+                    raise ValueError(
+                        f"The formula gives a {parts[0].shape} map, the gradient is ()"
+                    )
+                out[(j, i)] = sympy.Add(*(p[()] for p in parts))
+        elif claim.of == "A":
+            for n, i in product(range(self.batch), range(n_in)):
+                parts = [claim.formula.evaluate(env(n, j, i)) for j in range(n_out)]
+                if any(p.shape != want for p in parts):
+                    raise ValueError(
+                        f"The formula gives a {parts[0].shape} map, the gradient is {want}"
+                    )
+                for pos in np.ndindex(*want):
+                    out[(n, i, *pos)] = sympy.Add(*(p[pos] for p in parts))
+        else:
+            raise ValueError(f"no closed form for {claim.of!r}")
+        return out
+
+    def scope(self, of: str) -> Scope:
+        """One pair (j, i) of output and input map, in Bouvrie's names: x = A_i, delta =
+        D_j, alpha = α_ji (a scalar); inside ``sum_k(...)``, x_k and alpha_k = α_jk, so
+        his ∂E/∂c_i = α_i (∂E/∂α_i − Σ_k α_k ∂E/∂α_k) reads
+        ``alpha * (sum(delta .* x) - sum_k(alpha_k * sum(delta .* x_k)))``."""
+        from ..exceptions import SpecError
+        from ..formulas.bind import Scope
+
+        if of not in ("c", "A"):
+            raise SpecError(f"--for {of!r}: a formula of yours can give dE/dc or dE/dA")
+        return Scope(
+            maps={"x": self.input, "delta": self.input, "alpha": ()},
+            target=() if of == "c" else self.input,
+            of=of,
+            aliases={"A": "x", "D": "delta", "d": "delta"},
+            hint="x = A_i, delta = δ = D_j, alpha = α = α_ji; x_k, alpha_k inside sum_k(...)",
+            indexed={"x": ("i",), "alpha": ("i",), "delta": ("j",)},
+            counts={"i": self.in_channels, "j": self.out_channels, "k": self.in_channels},
+            sums=("k",),
+        )
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, c and D, drawn in that order; α = softmax(c)."""
@@ -329,7 +399,9 @@ class MapCombination(Layer):
         )
 
     def sheet(self, view: SheetView) -> dict[str, Any]:
-        return _sheet(self, view)
+        from .combination_sheet import combination_sheet
+
+        return combination_sheet(self, view)
 
 
 _ROLES = {
@@ -473,307 +545,3 @@ def from_options(typed: Mapping[str, str]) -> MapCombination:
         out_channels=count_text(typed.get("--out-channels", default), "--out-channels"),
         batch=count_text(typed.get("--batch", "1"), "--batch"),
     )
-
-
-# ---------------------------------------------------------------------------
-# the sheet
-# ---------------------------------------------------------------------------
-
-
-def _title(s: MapCombination) -> str:
-    text = (
-        f"{s.kind}: {size_text(s.input, '×')} maps, {s.in_channels} input "
-        f"map{'s' if s.in_channels > 1 else ''} → {s.out_channels} output "
-        f"map{'s' if s.out_channels > 1 else ''}"
-    )
-    return text + (f", batch {s.batch}" if s.batch > 1 else "")
-
-
-def _command(s: MapCombination) -> str:
-    args = [
-        f"symderiv derive {s.kind}",
-        f"--input {size_label(s.input)}",
-        f"--in-channels {s.in_channels}",
-        f"--out-channels {s.out_channels}",
-    ]
-    if s.batch > 1:
-        args.append(f"--batch {s.batch}")
-    return " ".join(args)
-
-
-def _names(view: SheetView) -> dict[str, str]:
-    alpha = view.p.name("alpha", ())
-    return {
-        "A": view.map_name("A", ("n", "i")),
-        "D": view.map_name("D", ("n", "j")),
-        "alpha_ji": alpha + "_{ji}",
-        "alpha_j": alpha + r"_{j\cdot}",
-        "dE/dalpha_ji": rf"\frac{{\partial E}}{{\partial {alpha}_{{ji}}}}",
-        "dE/dalpha_j": rf"\frac{{\partial E}}{{\partial {alpha}_{{j\cdot}}}}",
-    }
-
-
-def _closed_form_latex(s: MapCombination, view: SheetView, c: ClosedFormCheck) -> str:
-    names = _names(view)
-    if c.of == "A":
-        lhs, sums = names["A"], r"\sum_{j} "
-    else:
-        letter = r"\alpha" if c.of == "alpha" else c.of
-        lhs, sums = letter + "_{ji}", r"\sum_{n} " if c.of == "alpha" and s.batch > 1 else ""
-    return rf"\frac{{\partial E}}{{\partial {lhs}}} = {sums}{c.formula.latex(names)}"
-
-
-def _heading(c: ClosedFormCheck) -> str:
-    letter = r"\alpha" if c.of == "alpha" else c.of
-    if c.expected:
-        return f"$\\partial E/\\partial {letter}$, the notes' formula."
-    mistake = c.stated_in.replace("dE/dc", "$\\partial E/\\partial c$").replace(
-        "dE/dalpha", "$\\partial E/\\partial \\alpha$"
-    )
-    return f"A known mistake for $\\partial E/\\partial {letter}$: it {mistake}."
-
-
-class _Display:
-    """How the sheet shows expressions in exp(c): the softmax denominators named
-    S_j = Σ_k exp(c_jk) and, for the gradients, exp(k·c_ji) written as (α_ji S_j)^k.
-    Both are exact renamings (α_ji S_j = exp(c_ji) by definition); the JSON keeps
-    SymPy's own expressions in exp."""
-
-    def __init__(self, view: SheetView) -> None:
-        self.view = view
-        c, alpha = view.d.tensor("c"), view.d.tensor("alpha")
-        n_out, n_in = c.shape
-        self.S = [sympy.Symbol(element_name("S", (j,)), positive=True) for j in range(n_out)]
-        self.sums = {
-            sympy.Add(*(sympy.exp(c[(j, k)]) for k in range(n_in))): self.S[j] for j in range(n_out)
-        }
-        self.alpha = alpha
-
-    def abbreviate(self, expr: sympy.Expr) -> sympy.Expr:
-        """Each softmax denominator as S_j."""
-        return expr.xreplace(self.sums)
-
-    def _power(self, e: sympy.Expr) -> sympy.Expr:
-        out = sympy.Integer(1)
-        for symbol, k in e.args[0].as_coefficients_dict().items():
-            letter, (j, i) = parse_name(str(symbol))
-            if letter != "c" or not k.is_Integer:
-                return e
-            out *= (self.alpha[(j, i)] * self.S[j]) ** k
-        return out
-
-    def in_alpha(self, expr: sympy.Expr) -> sympy.Expr:
-        """exp(k·c_ji) as (α_ji S_j)^k after naming the denominators: the S_j cancel."""
-        return self.abbreviate(expr).replace(lambda e: isinstance(e, sympy.exp), self._power)
-
-    def rows(self, expr: sympy.Expr, reserve: float) -> list[str]:
-        """The expression in display rows: its top-level terms, each split into its
-        products when it is wider than a row."""
-        budget = ROW_BUDGET - reserve
-        parts = []
-        for part in sympy.Add.make_args(expr):
-            latex = self.view.p._print(part)
-            if term_width(latex) > budget:
-                parts += [
-                    self.view.p._print(x) for x in sympy.Add.make_args(sympy.expand_mul(part))
-                ]
-            else:
-                parts.append(latex)
-        return split_rows(parts, budget, FIRST_ROW_BUDGET - reserve)
-
-    def equation(self, e: Element, alpha: bool) -> dict[str, Any]:
-        shown = self.in_alpha(e.expr) if alpha else self.abbreviate(e.expr)
-        reserve = self.view.reserve(e.tensor, e.index)
-        return {"lhs": self.view.lhs(e), "rows": self.rows(shown, reserve), "text": ""}
-
-    def closed_form(self, c: ClosedFormCheck, latex: str, heading: str) -> dict[str, Any]:
-        """The view's record, with a non-polynomial failure shown in α."""
-        form = self.view.closed_form(c, latex, heading)
-        f = c.first_failure
-        if f is not None and not f.reason and not self.view.d.gradient(c.of, f.index).polynomial:
-            reserve = self.view.reserve(c.of, f.index, LABEL)
-            form["failure"]["derived"] = self.rows(self.in_alpha(f.derived), reserve)
-            form["failure"]["closed"] = self.rows(self.in_alpha(f.closed), reserve)
-        return form
-
-
-_DECIDED = {
-    "expand": "equal when their difference expands to 0",
-    "cancel": "equal when it cancels to 0 as a rational function of the exponentials "
-    "(SymPy's `cancel`)",
-    "counterexample": "different at a point where the difference is clearly not 0 "
-    "(evaluated to 30 digits)",
-}
-
-
-def _closed_intro(d: Derivation) -> str:
-    methods = [
-        _DECIDED[m]
-        for m in ("expand", "cancel", "counterexample")
-        if any(c.decided_by == m for c in d.closed_forms)
-    ]
-    return (
-        "Each closed form below was built from array operators (the element-wise product "
-        "$\\odot$, the sum\n$\\sum$ of every entry) with $\\alpha_{ji} = e^{c_{ji}}/\\sum_k "
-        "e^{c_{jk}}$ written out in SymPy's `exp`,\nindependently of the derivation, and "
-        "compared with the derived elements one by one, exactly: two sides are\n"
-        + "; ".join(methods)
-        + "."
-    )
-
-
-def _sheet(s: MapCombination, view: SheetView) -> dict[str, Any]:
-    d = view.d
-    show = _Display(view)
-    Z, A = view.map_name("Z", ("n", "j")), view.map_name("A", ("n", "i"))
-    alpha = view.p.name("alpha", ())
-    c = view.p.name("c", ())
-    definition = (
-        rf"{Z} = \sum_{{i}} {alpha}_{{ji}}\, {A}, \qquad "
-        rf"{alpha}_{{ji}} = \frac{{e^{{{c}_{{ji}}}}}}{{\sum_{{k}} e^{{{c}_{{jk}}}}}}"
-    )
-    notes = [
-        rf"Every ${alpha}_{{ji}} > 0$ and $\sum_i {alpha}_{{ji}} = 1$: each output map is a "
-        r"convex combination of the input maps, position by position."
-    ]
-    if d.exhibits.get("sparsity_gradient_is_zero"):
-        notes.append(
-            r"The notes add a sparsity penalty $\lambda \sum_{i,j} |\alpha_{ij}|$ to the error. "
-            r"With $\alpha$ a softmax, $\sum_i |\alpha_{ji}| = 1$ for every $c$, so the penalty "
-            r"is the constant $\lambda J$ and its gradient with respect to $c$ is identically "
-            r"zero (SymPy's derivative of $\sum_i |\alpha_{0i}|$ with respect to each $c_{0i}$ "
-            r"cancels to $0$): it cannot make the weights sparse."
-        )
-    layer = {
-        "kind": "layer",
-        "heading": "The layer",
-        "intro": [
-            "Bouvrie's learned combination of feature maps: each output map is a weighted sum "
-            "of the input\nmaps, with weights that are a softmax of free parameters $c$. The notes "
-            "write\n$x_j^\\ell = f(\\sum_i \\alpha_{ij} (x_i^{\\ell-1} * k_i^\\ell) + b_j^\\ell)$ "
-            "with $\\alpha_{ij} = e^{c_{ij}}/\\sum_k e^{c_{kj}}$; here\nthe maps combined are the "
-            "input $A$ (the convolution, bias and activation are layers of their\nown), and "
-            "$c$ and $\\alpha$ are indexed output by input, like a weight, so the notes' "
-            "$\\alpha_{ij}$ is $\\alpha_{ji}$ here:"
-        ],
-        "definition": definition,
-        "notes": notes,
-        "size_rules": [],
-        "more_notes": [],
-        "groups": None,
-        "cross_ref": False,
-        "tensors": view.tensor_rows(),
-        "output": {"letter": "Z", "shape": size_text(s.shapes()["Z"])},
-        "closing": (
-            "$D = \\partial E/\\partial Z$ is the delta (sensitivity) of the output. "
-            "$\\alpha$ is not a free parameter: it is\ncomputed from $c$, and the gradient "
-            "with respect to $c$ goes through it. Indices start at 0. A\nsuperscript in "
-            "parentheses gives the batch and map indices of a map when there is more than\n"
-            "one; the subscript gives the position"
-            + (", with commas between the indices" if d.notation.commas else "")
-            + "."
-        ),
-    }
-    alpha_forward = d.exhibits["alpha_forward"]
-    chain = (
-        "By the chain rule, $\\partial E/\\partial x = \\sum_{u} D_{u}\\, "
-        "\\partial Z_{u}/\\partial x$, summed over\nthe outputs that contain $x$; each "
-        "derivative below was computed by SymPy"
-    )
-    alpha_intro = (
-        chain + " from the forward pass\nin $\\alpha$ (the notes' $\\partial E/\\partial \\alpha_i "
-        "= \\sum_{u,v} (\\delta \\circ x_i)_{uv}$):"
-    )
-    c_intro = (
-        chain + " from the forward pass\nin $c$, differentiating the softmax itself. Each is "
-        "shown with $e^{c_{jk}}$ written as $\\alpha_{jk} S_j$,\nwhich is exact and cancels every "
-        "$S_j$ (the JSON keeps SymPy's expressions in $\\exp$):"
-    )
-    forward_c = (
-        "The same elements with $\\alpha$ written out, the expressions the chain rule "
-        "differentiates for $c$\nand $A$ (writing $S_j = \\sum_k e^{c_{jk}}$ for the "
-        "denominator of output map $j$):"
-    )
-    input_intro = (
-        "Each input map reaches every output map, weighted by its $\\alpha$ (shown, as above, "
-        "with\n$e^{c_{jk}} = \\alpha_{jk} S_j$):"
-    )
-    sections = [
-        layer,
-        view.forward_section(
-            intro="Every output element in the weights $\\alpha$ (the form the notes "
-            "differentiate):",
-            equations=[view.equation(e) for e in alpha_forward],
-        ),
-        {
-            "kind": "elements",
-            "heading": "Forward pass in c",
-            "intro": forward_c,
-            "intro_md": forward_c,
-            "layout": "block",
-            "equations": [show.equation(e, alpha=False) for e in d.forward],
-            "after": [],
-        },
-        {
-            "kind": "elements",
-            "heading": "Gradient with respect to the weights",
-            "intro": alpha_intro,
-            "intro_md": alpha_intro,
-            "layout": "lines",
-            "equations": [view.equation(g) for g in d.gradients_of("alpha")],
-            "after": [],
-        },
-        {
-            "kind": "elements",
-            "heading": "Gradient with respect to c",
-            "intro": c_intro,
-            "intro_md": c_intro,
-            "layout": "lines",
-            "equations": [show.equation(g, alpha=True) for g in d.gradients_of("c")],
-            "after": [],
-        },
-        {
-            "kind": "elements",
-            "heading": "Input gradient",
-            "intro": input_intro,
-            "intro_md": input_intro,
-            "layout": "lines",
-            "equations": [show.equation(g, alpha=True) for g in d.gradients_of("A")],
-            "after": [],
-        },
-        {
-            "kind": "closed_forms",
-            "heading": "Closed forms, proved",
-            "intro": _closed_intro(d),
-            "legend": (
-                "Here $\\alpha_{j\\cdot}$ and $\\partial E/\\partial \\alpha_{j\\cdot}$ are "
-                "row $j$ (one entry per input map $k$) and\n$\\sum_u$ sums their entries: the "
-                "notes' $\\partial E/\\partial c_i = \\alpha_i (\\partial E/\\partial \\alpha_i - "
-                "\\sum_k \\alpha_k\\, \\partial E/\\partial \\alpha_k)$\nfor output map $j$, "
-                "from the softmax Jacobian $\\partial \\alpha_{jk}/\\partial c_{ji} = "
-                "\\alpha_{jk}([i = k] - \\alpha_{ji})$."
-            ),
-            "group_note": None,
-            "per_map": False,
-            "forms": [
-                show.closed_form(c, _closed_form_latex(s, view, c), _heading(c))
-                for c in d.closed_forms
-            ],
-        },
-        {
-            "kind": "numeric",
-            "heading": "Numeric cross-check",
-            "numeric": view.numeric(),
-            "sampling": "uniform in $[-1, 1)$ for $A$, $c$ and $D$; $\\alpha = "
-            "\\operatorname{softmax}(c)$",
-            "verdict": "every gradient above was derived by the chain rule, the notes' closed "
-            "forms\nwere proved equal to it exactly, and the numbers agree.",
-        },
-    ]
-    text_title = _title(s)
-    return {
-        "title": tex_escape(text_title).replace("×", r"$\times$").replace("→", r"$\to$"),
-        "title_text": text_title,
-        "command": _command(s),
-        "sections": sections,
-    }

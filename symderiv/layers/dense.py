@@ -30,11 +30,11 @@ from ..core.prove import equal_exactly
 from ..core.symbols import Notation, SymbolTensor
 from ..formulas import operators as ops
 from ..formulas.nodes import MatMul, Transpose, Var
-from ..render.sheet import MATRIX_BUDGET, MAX_COLUMNS, size_text, tex_escape
 from ._checks import count, count_text, quoting
+from ._input import InputActivated, activation_text, input_activation
 
 if TYPE_CHECKING:
-    from ..core.model import ClosedFormCheck, GradientElement
+    from ..core.model import GradientElement
     from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
@@ -90,7 +90,7 @@ def differential(
 
 
 @dataclass(frozen=True)
-class LinearSpec(Layer):
+class LinearSpec(InputActivated, Layer):
     """A fully-connected layer, u = W x + b per sample (PyTorch's ``linear``).
 
     Build one with :func:`linear`; every field is checked on construction.
@@ -99,8 +99,10 @@ class LinearSpec(Layer):
     in_features: int = 3
     out_features: int = 2
     batch: int = 1
+    input_activation: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "input_activation", input_activation(self.input_activation))
         count(self.in_features, "in_features")
         count(self.out_features, "out_features")
         count(self.batch, "batch")
@@ -113,14 +115,16 @@ class LinearSpec(Layer):
     def label(self) -> str:
         """``linear_in3_out2`` (``_n4`` for a batch of 4)."""
         stem = f"linear_in{self.in_features}_out{self.out_features}"
-        return stem + (f"_n{self.batch}" if self.batch > 1 else "")
+        return self._with_z_label(stem + (f"_n{self.batch}" if self.batch > 1 else ""))
 
     def describe(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "in_features": self.in_features,
-            "out_features": self.out_features,
-        }
+        return self._with_z_describe(
+            {
+                "kind": self.kind,
+                "in_features": self.in_features,
+                "out_features": self.out_features,
+            }
+        )
 
     def shapes(self) -> dict[str, tuple[int, ...]]:
         """Full PyTorch-layout shapes of A, W, b, D and Z."""
@@ -130,14 +134,15 @@ class LinearSpec(Layer):
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         shapes = self.shapes()
         roles = {"A": "input", "W": "weight", "b": "bias", "D": "delta"}
-        return {letter: (role, shapes[letter]) for letter, role in roles.items()}
+        return self._with_z({letter: (role, shapes[letter]) for letter, role in roles.items()})
 
     def wrt(self) -> tuple[str, ...]:
-        return ("W", "b", "A")
+        return self._with_z_wrt(("W", "b", "A"))
 
     def notation(self) -> Notation:
         shapes = {**self.shapes(), "dW": self.shapes()["W"]}
-        return Notation.for_shapes(shapes, {"A": 1, "W": 2, "b": 1, "D": 1, "Z": 1, "dW": 2})
+        notation = Notation.for_shapes(shapes, {"A": 1, "W": 2, "b": 1, "D": 1, "Z": 1, "dW": 2})
+        return self._with_z_notation(notation)
 
     def predicted_terms(self) -> int:
         """Forward products and biases, the three gradients, every claim's products
@@ -151,7 +156,8 @@ class LinearSpec(Layer):
         # b, and the matrix route: du, dE and M, twice.
         closed = 3 * p + n * o * max(i, o) + n * o + 2 * 3 * p
         symbols = n * i + 2 * o * i + o + n * o
-        return forward + gradients + closed + symbols
+        total = forward + gradients + closed + symbols
+        return sum(self._with_z_work({"plain layer": total}, 3 * p + n * o + o).values())
 
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
         A, W, b = tensors["A"], tensors["W"], tensors["b"]
@@ -165,14 +171,14 @@ class LinearSpec(Layer):
 
     def claims(self) -> tuple[Claim, ...]:
         delta, x, W = Var("delta"), Var("x"), Var("W")
-        return (
+        return self._with_z_claims((
             Claim("W", MatMul(delta, Transpose(x)), NOTES),
             Claim("W", Transpose(Var("M")), MATRIX_ROUTE),
             Claim("b", delta, NOTES),
             Claim("A", MatMul(Transpose(W), delta), NOTES),
             Claim("W", MatMul(x, Transpose(delta)), TRANSPOSED, expected=False),
             Claim("A", MatMul(W, delta), NO_TRANSPOSE, expected=False),
-        )
+        ))
 
     def evaluate(
         self, claim: Claim, tensors: Mapping[str, SymbolTensor]
@@ -182,17 +188,20 @@ class LinearSpec(Layer):
         A, W, D = tensors["A"].array(), tensors["W"].array(), tensors["D"].array()
         n_, i_, o_ = self.batch, self.in_features, self.out_features
         names = {node.name for node in claim.formula.walk() if isinstance(node, Var)}
+        z = tensors["z"].array() if "z" in names else None  # an activated input's z
+
+        def env(n: int) -> dict[str, np.ndarray]:
+            out = {"x": _column(A[n]), "delta": _column(D[n]), "W": W}
+            return out if z is None else {**out, "z": _column(z[n])}
+
         try:
             if "M" in names:
                 parts = [claim.formula.evaluate({"M": differential(A, D, (o_, i_))[2]})]
             else:
-                parts = [
-                    claim.formula.evaluate({"x": _column(A[n]), "delta": _column(D[n]), "W": W})
-                    for n in range(n_)
-                ]
+                parts = [claim.formula.evaluate(env(n)) for n in range(n_)]
         except ValueError as exc:
             raise ValueError(f"The shapes do not fit: {exc}") from None
-        wanted = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1)}[claim.of]
+        wanted = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1), "z": (i_, 1)}[claim.of]
         for part in parts:
             if part.shape != wanted:
                 raise ValueError(
@@ -215,20 +224,22 @@ class LinearSpec(Layer):
         from ..formulas.bind import Scope
 
         i_, o_ = self.in_features, self.out_features
-        target = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1)}[of]
-        return Scope(
+        target = {"W": (o_, i_), "b": (o_, 1), "A": (i_, 1), "z": (i_, 1)}[of]
+        scope = Scope(
             maps={"x": (i_, 1), "delta": (o_, 1), "W": (o_, i_)},
             target=target,
             of=of,
             aliases={"A": "x", "D": "delta", "d": "delta", "w": "W"},
             hint="x = A (a column), delta = δ = D (a column)",
         )
+        return self._with_z_scope(scope, (i_, 1), "x")
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """Uniform values in [-1, 1) for A, W, b and D, drawn in that order."""
         rng = np.random.default_rng(seed)
         shapes = self.shapes()
-        return {x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "W", "b", "D")}
+        values = {x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "W", "b", "D")}
+        return self._with_z_values(values, seed)
 
     def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The textbook loops: Z = W x + b per sample; dW += δ_j x_i, db += δ_j,
@@ -246,7 +257,7 @@ class LinearSpec(Layer):
                     Z[n, j] += W[j, i] * A[n, i]
                     dW[j, i] += D[n, j] * A[n, i]
                     dA[n, i] += W[j, i] * D[n, j]
-        return {"Z": Z, "W": dW, "b": db, "A": dA}
+        return self._with_z_reference({"Z": Z, "W": dW, "b": db, "A": dA}, arrays)
 
     def exhibits(
         self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
@@ -264,20 +275,33 @@ class LinearSpec(Layer):
         return {"differential": {"dW": dW, "terms": terms, "M": M, "M_is_x_delta_t": same}}
 
     def sheet(self, view: SheetView) -> dict[str, Any]:
-        return _sheet(self, view)
+        from .dense_sheet import dense_sheet
+
+        return self._with_z_sheet(view, dense_sheet)
 
 
-def linear(in_features: int = 3, out_features: int = 2, batch: int = 1) -> LinearSpec:
+def linear(
+    in_features: int = 3,
+    out_features: int = 2,
+    batch: int = 1,
+    input_activation: str | None = None,
+) -> LinearSpec:
     """A fully-connected layer (PyTorch's ``torch.nn.functional.linear``):
-    ``u = W x + b`` for each of ``batch`` samples of ``in_features`` inputs.
+    ``u = W x + b`` for each of ``batch`` samples of ``in_features`` inputs
+    (``input_activation``: the input is x = f(z), and dE/dz is derived too).
 
     >>> linear(in_features=3, out_features=2).label()
     'linear_in3_out2'
     """
-    return LinearSpec(in_features=in_features, out_features=out_features, batch=batch)
+    return LinearSpec(
+        in_features=in_features,
+        out_features=out_features,
+        batch=batch,
+        input_activation=input_activation,
+    )
 
 
-LINEAR_OPTIONS = ("--in-features", "--out-features", "--batch")
+LINEAR_OPTIONS = ("--in-features", "--out-features", "--batch", "--input-activation")
 """The command-line options of ``linear``."""
 
 
@@ -288,296 +312,11 @@ def from_options(typed: Mapping[str, str]) -> LinearSpec:
         "out_features": ("--out-features", typed.get("--out-features", "2")),
         "batch": ("--batch", typed.get("--batch", "1")),
     }
+    activated = activation_text(typed)
     return quoting(
         shown,
         lambda: LinearSpec(
-            **{field: count_text(text, option) for field, (option, text) in shown.items()}
+            **{field: count_text(text, option) for field, (option, text) in shown.items()},
+            input_activation=activated,
         ),
     )
-
-
-# ---------------------------------------------------------------------------
-# the sheet
-# ---------------------------------------------------------------------------
-
-
-def _names(s: LinearSpec) -> dict[str, str]:
-    """How a closed form names one sample's columns: x, δ (with (n) for a batch)."""
-    if s.batch > 1:
-        return {"x": "{x^{(n)}}", "delta": r"{\delta^{(n)}}", "W": "W", "M": "M"}
-    return {"x": "x", "delta": r"\delta", "W": "W", "M": "M"}
-
-
-def _closed_form_latex(s: LinearSpec, c: ClosedFormCheck) -> str:
-    names = _names(s)
-    body = c.formula.latex(names)
-    batch = s.batch > 1
-    if c.of == "A":
-        lhs = "x^{(n)}" if batch else "x"
-        return rf"\frac{{\partial E}}{{\partial {lhs}}} = {body}"
-    total = r"\sum_{n} " if batch and c.stated_in != MATRIX_ROUTE else ""
-    return rf"\frac{{\partial E}}{{\partial {c.of}}} = {total}{body}"
-
-
-_HEADINGS = {
-    ("W", NOTES): r"$\partial E/\partial W$, the notes' form $\delta x^{\mathsf{T}}$.",
-    ("W", MATRIX_ROUTE): (
-        r"$\partial E/\partial W$ by the matrix differential: $M$ read off "
-        r"$\mathrm{d}E = \operatorname{tr}(M\, \mathrm{d}W)$ (previous section)."
-    ),
-    ("b", NOTES): r"$\partial E/\partial b$: the sensitivity $\delta$ itself.",
-    ("A", NOTES): (
-        r"$\partial E/\partial x$, passed back to the layer below: $W^{\mathsf{T}}\delta$."
-    ),
-    ("W", TRANSPOSED): (
-        r"A known mistake: $x \delta^{\mathsf{T}}$, the transpose of the weight gradient."
-    ),
-    ("A", NO_TRANSPOSE): r"A known mistake: $W \delta$, the transpose of $W$ forgotten.",
-}
-
-
-def _matrix(view: SheetView, M: np.ndarray) -> str | None:
-    """A bmatrix of M, or None when it is too wide for the page."""
-    rows = tuple(tuple(row) for row in M.tolist())
-    if len(rows[0]) > MAX_COLUMNS or view.matrix_width(rows) > MATRIX_BUDGET - 12:
-        return None
-    return view.p.matrix(rows)
-
-
-def _differential_section(s: LinearSpec, view: SheetView) -> dict[str, Any]:
-    d = view.d
-    record = d.exhibits["differential"]
-    M: np.ndarray = record["M"]
-    batch = s.batch > 1
-    i_, o_ = s.in_features, s.out_features
-    x, delta = ("{x^{(n)}}", r"\delta^{(n)}") if batch else ("x", r"\delta")
-    delta_t = r"\delta^{(n)\mathsf{T}}" if batch else r"\delta^{\mathsf{T}}"
-    total = r"\sum_{n} " if batch else ""
-    dE_rows = [row.replace(" dW_", r"\, " + _D + "W_") for row in view.rows(record["terms"])]
-    forward = rf"{total}{delta_t}\, {_D}W\, {x}"
-    trace = (
-        rf"{total}\operatorname{{tr}}\left({delta_t}\, {_D}W\, {x}\right) = "
-        rf"\operatorname{{tr}}\left(\Big({total}{x}\, {delta_t}\Big)\, {_D}W\right)"
-        if batch
-        else rf"\operatorname{{tr}}\left({delta_t}\, {_D}W\, {x}\right) = "
-        rf"\operatorname{{tr}}\left({x}\, {delta_t}\, {_D}W\right)"
-    )
-    x_delta = rf"{total}{x}\, {delta_t}"
-    m_matrix = _matrix(view, M)
-    mt_matrix = _matrix(view, M.T)
-    m_rows = []
-    if record["M_is_x_delta_t"]:
-        m_rows.append(x_delta)
-    if m_matrix is not None:
-        m_rows.append(m_matrix)
-    gradient = [r"M" + _T]
-    if record["M_is_x_delta_t"]:
-        gradient.append(rf"{total}{delta}\, {x}{_T}")
-    if mt_matrix is not None:
-        gradient.append(mt_matrix)
-    check = next(c for c in d.closed_forms if c.stated_in == MATRIX_ROUTE)
-    if check.holds:
-        verdict = (
-            f"**Proved:** $M^{{\\mathsf{{T}}}}$, read off the differential, equals the chain "
-            f"rule's $\\partial E/\\partial W_{{ji}}$ at all {check.checked} elements (as "
-            "expanded polynomials): the two routes agree."
-        )
-    else:
-        verdict = (
-            "**NOT proved:** $M^{\\mathsf{T}}$ differs from the chain rule's "
-            f"$\\partial E/\\partial W$ at {check.failures} of {check.checked} elements."
-        )
-    sample = "each sample's" if batch else "the"
-    return {
-        "kind": "matrix_differential",
-        "heading": "The matrix differential (the notes' route)",
-        "intro": (
-            "The notes write the differential of a scalar function of a matrix in the "
-            "Jacobian layout:\nfor $X$ of size $m \\times n$, "
-            "$\\mathrm{D}_X f = \\partial f/\\partial X^{\\mathsf{T}}$ is $n \\times m$ and\n"
-            "$\\mathrm{d}f = \\operatorname{tr}(\\mathrm{D}_X f\\, \\mathrm{d}X)$. "
-            "So once $\\mathrm{d}E = \\operatorname{tr}(M\\, \\mathrm{d}W)$,\n"
-            "$\\partial E/\\partial W = M^{\\mathsf{T}}$. "
-            f"Here ${x}$ is {sample} {i_} inputs and ${delta}$ its {o_} deltas, as columns."
-        ),
-        "steps": [
-            {
-                "text": (
-                    "Vary $W$ alone ($x$ and $b$ held fixed): "
-                    "$\\mathrm{d}u = \\mathrm{d}W\\, x$ with $\\mathrm{d}W$ a\nmatrix of "
-                    "differentials $\\mathrm{d}W_{ji}$, and "
-                    "$\\mathrm{d}E = \\sum_j \\delta_j\\, \\mathrm{d}u_j = "
-                    f"{forward}$" + (", summed over the samples:" if batch else ":")
-                ),
-                "equations": [{"lhs": _D + "E", "rows": dE_rows}],
-            },
-            {
-                "text": (
-                    "A scalar is its own trace, and the trace does not change when its factors "
-                    "are rotated:"
-                ),
-                "equations": [{"lhs": _D + "E", "rows": [trace]}],
-            },
-            {
-                "text": (
-                    f"so $M$ is ${i_} \\times {o_}$; read off $\\mathrm{{d}}E$ above, "
-                    "$M_{ij}$ is the coefficient of $\\mathrm{d}W_{ji}$"
-                    + (
-                        ""
-                        if m_matrix is not None
-                        else " (too wide to print here; the expansion above holds it)"
-                    )
-                    + ":"
-                ),
-                "equations": [{"lhs": "M", "rows": [" = ".join(m_rows) or "M"]}],
-            },
-            {
-                "text": (
-                    "In the Jacobian layout "
-                    "$\\partial E/\\partial W^{\\mathsf{T}} = M$, so the weight gradient is"
-                ),
-                "equations": [
-                    {"lhs": r"\frac{\partial E}{\partial W}", "rows": [" = ".join(gradient)]}
-                ],
-            },
-        ],
-        "verdict": verdict,
-    }
-
-
-def _sheet(s: LinearSpec, view: SheetView) -> dict[str, Any]:
-    d = view.d
-    batch = s.batch > 1
-    sup = "^{(n)}" if batch else ""
-    definition = rf"u = W x + b: \qquad Z{sup}_{{j}} = \sum_{{i}} W_{{ji}}\, A{sup}_{{i}} + b_{{j}}"
-    x = "A^{(n)}" if batch else "A"
-    layer_section = {
-        "kind": "layer",
-        "heading": "The layer",
-        "intro": [
-            "A fully-connected layer (PyTorch's `torch.nn.functional.linear`), in the "
-            "notes' form\n$u = Wx + b$ for each sample:"
-        ],
-        "definition": definition,
-        "notes": [
-            f"Here $x = {x}$ is "
-            + ("one sample's" if batch else "the")
-            + f" {s.in_features} input"
-            + ("s" if s.in_features > 1 else "")
-            + f" as a column and $u = Z{sup}$ its {s.out_features} output"
-            + ("s" if s.out_features > 1 else "")
-            + f"; $W$ is ${s.out_features} \\times {s.in_features}$, output by input "
-            "(PyTorch's layout)"
-            + (f", shared by the {s.batch} samples of the batch." if batch else ".")
-        ],
-        "size_rules": [],
-        "more_notes": [],
-        "groups": None,
-        "cross_ref": False,
-        "tensors": view.tensor_rows(),
-        "output": {"letter": "Z", "shape": size_text(s.shapes()["Z"])},
-        "closing": (
-            "$D = \\partial E/\\partial Z$ is the delta: the notes' sensitivity "
-            "$\\delta = \\partial E/\\partial u$.\nIndices start at 0"
-            + (
-                "; a superscript in parentheses gives the sample, the subscript the feature."
-                if batch
-                else "; the subscript gives the feature ($W_{ji}$: output $j$, input $i$)."
-            )
-        ),
-    }
-    chain = (
-        "By the chain rule, $\\partial E/\\partial x = \\sum_{u} D_{u}\\, "
-        "\\partial Z_{u}/\\partial x$, summed over\nthe outputs that contain $x$; each "
-        "derivative below was computed by SymPy from the forward expressions."
-    )
-    contributions = []
-    for g in d.gradients_of("W"):
-        pairs = [
-            rf"{view.p._print(c.derivative)} \to {view.sym('Z', c.output)}" for c in g.contributions
-        ]
-        contributions.append({"symbol": view.sym("W", g.index), "pairs": pairs})
-    bias_intro = (
-        "Every output $j$ contains $b_{j}$ with coefficient 1, so the bias gradient is the "
-        "delta" + (", summed over the batch:" if batch else " itself:")
-    )
-    forms = [
-        view.closed_form(c, _closed_form_latex(s, c), _HEADINGS[(c.of, c.stated_in)])
-        for c in d.closed_forms
-    ]
-    sections = [
-        layer_section,
-        view.forward_section(),
-        {
-            "kind": "contributions",
-            "heading": "Contribution table",
-            "intro": "Which input each weight multiplies, to produce which output element:",
-            "column": "weight",
-            "rows": contributions,
-        },
-        {
-            "kind": "elements",
-            "heading": "Weight gradient",
-            "intro": chain,
-            "intro_md": chain,
-            "layout": "lines",
-            "equations": [view.equation(g) for g in d.gradients_of("W")],
-            "after": [],
-        },
-        {
-            "kind": "elements",
-            "heading": "Bias gradient",
-            "intro": bias_intro,
-            "intro_md": bias_intro,
-            "layout": "aligned",
-            "equations": [view.equation(g) for g in d.gradients_of("b")],
-            "after": [],
-        },
-        {
-            "kind": "elements",
-            "heading": "Input gradient",
-            "intro": None,
-            "intro_md": None,
-            "layout": "lines",
-            "equations": [view.equation(g) for g in d.gradients_of("A")],
-            "after": [{"kind": "activation_delta", "index": "i"}],
-        },
-        _differential_section(s, view),
-        {
-            "kind": "closed_forms",
-            "heading": "Closed forms, proved",
-            "intro": (
-                "Each closed form below was built from matrix products and transposes of one "
-                "sample's columns\n$x$ and $\\delta$ (and $W$), independently of the derivation, "
-                "and compared with the\nderived elements one by one as expanded polynomials"
-                + (", after summing over the batch where the formula sums." if batch else ".")
-            ),
-            "legend": None,
-            "group_note": None,
-            "per_map": False,
-            "forms": forms,
-        },
-        {
-            "kind": "numeric",
-            "heading": "Numeric cross-check",
-            "numeric": view.numeric(),
-            "sampling": "uniform in $[-1, 1)$",
-            "verdict": "every gradient above was derived by the chain rule, the notes' closed "
-            "forms\nand the matrix-differential route were proved equal to it exactly, and the "
-            "numbers agree.",
-        },
-    ]
-    text_title = f"linear: {s.in_features} → {s.out_features} features" + (
-        f", batch {s.batch}" if batch else ""
-    )
-    command = (
-        f"symderiv derive linear --in-features {s.in_features} --out-features {s.out_features}"
-    )
-    if batch:
-        command += f" --batch {s.batch}"
-    return {
-        "title": tex_escape(text_title).replace("→", r"$\to$"),
-        "title_text": text_title,
-        "command": command,
-        "sections": sections,
-    }

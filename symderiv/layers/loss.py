@@ -26,13 +26,13 @@ import sympy
 
 from ..core.layer import Claim, Layer
 from ..core.model import Element
-from ..core.symbols import Notation, SymbolTensor, make_tensor
+from ..core.symbols import Notation, SymbolTensor, element_name, make_tensor
 from ..formulas.nodes import Apply, Formula, Number, Scale, Sum, SumAll, Var
-from ..render.sheet import tex_escape
 from ._checks import count, count_text, fail, quoting, sizes_text
+from ._input import InputActivated, activation_text, input_activation
 
 if TYPE_CHECKING:
-    from ..core.model import ClosedFormCheck, GradientElement
+    from ..core.model import GradientElement
     from ..formulas.bind import Scope
     from ..render.sheet import SheetView
 
@@ -47,7 +47,7 @@ __all__ = [
 
 LOSSES = ("squared_error", "softmax_cross_entropy")
 LOSS_OPTIONS = ("--input", "--batch")
-"""The command-line options of every loss kind."""
+"""The command-line options of every loss kind (squared_error: and --input-activation)."""
 
 NOTES = "the notes"
 GIVEN = "given sum_c t[n,c] = 1"
@@ -64,7 +64,7 @@ SOFTMAX: Formula = Scale(Apply("1/", "1/", sympy.Lambda(_s, 1 / _s), SumAll(_EXP
 
 
 @dataclass(frozen=True)
-class LossSpec(Layer):
+class LossSpec(InputActivated, Layer):
     """A loss E(y, t) over a batch of ``features``-long predictions and targets.
 
     Build one with :func:`squared_error` or :func:`softmax_cross_entropy`.
@@ -73,12 +73,22 @@ class LossSpec(Layer):
     loss: str
     features: int = 3
     batch: int = 1
+    input_activation: str | None = None
 
     delta = None  # E itself is the one forward element
+    activated_letter = "y"  # an activated input: the prediction y = f(z)
 
     def __post_init__(self) -> None:
         if self.loss not in LOSSES:
             raise fail("loss", self.loss, f"expected one of {', '.join(LOSSES)}")
+        object.__setattr__(self, "input_activation", input_activation(self.input_activation))
+        if self.input_activation is not None and self.loss != "squared_error":
+            raise fail(
+                "input_activation",
+                self.input_activation,
+                "only squared_error takes an input activation (the cross-entropy's y is the "
+                "softmax's own argument)",
+            )
         count(self.features, "features")
         count(self.batch, "batch")
         if self.loss == "softmax_cross_entropy" and self.features < 2:
@@ -99,26 +109,40 @@ class LossSpec(Layer):
 
     def label(self) -> str:
         """``squared_error_3``, ``softmax_cross_entropy_4_n2``."""
-        return f"{self.kind}_{self.features}" + (f"_n{self.batch}" if self.batch > 1 else "")
+        label = f"{self.kind}_{self.features}" + (f"_n{self.batch}" if self.batch > 1 else "")
+        return self._with_z_label(label)
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "features": self.features}
         if self.cross_entropy:
             out["side_condition"] = "sum_c t[n,c] = 1"
-        return out
+        return self._with_z_describe(out)
 
     @property
     def shape(self) -> tuple[int, int]:
         return (self.batch, self.features)
 
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
-        return {"y": ("prediction", self.shape), "t": ("target", self.shape)}
+        return self._with_z({"y": ("prediction", self.shape), "t": ("target", self.shape)})
 
     def wrt(self) -> tuple[str, ...]:
-        return ("y",)
+        return self._with_z_wrt(("y",))
 
     def notation(self) -> Notation:
-        return Notation.for_shapes({"y": self.shape, "t": self.shape}, {"y": 1, "t": 1})
+        notation = Notation.for_shapes({"y": self.shape, "t": self.shape}, {"y": 1, "t": 1})
+        return self._with_z_notation(notation)
+
+    def condition(self) -> tuple[str, tuple[tuple[sympy.Symbol, sympy.Expr], ...]] | None:
+        """The cross-entropy's side condition Σ_c t = 1; an activated input's y = f(z)."""
+        if not self.cross_entropy:
+            return super().condition()
+        t = [
+            [sympy.Symbol(element_name("t", (n, c)), real=True) for c in range(self.features)]
+            for n in range(self.batch)
+        ]
+        last = self.features - 1
+        pairs = tuple((row[last], 1 - sympy.Add(*row[:last])) for row in t)
+        return "sum_c t[n,c] = 1", pairs
 
     def predicted_terms(self) -> int:
         """E's parts (each log-sum-exp holds F exponentials), one gradient expression
@@ -132,7 +156,8 @@ class LossSpec(Layer):
             forward = elements * 2
             gradients = elements * 2
             closed = 3 * elements * 3
-        return forward + gradients + closed + 2 * elements
+        total = forward + gradients + closed + 2 * elements
+        return sum(self._with_z_work({"plain layer": total}, elements).values())
 
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
         """E as one element, in the notes' factored form (not expanded)."""
@@ -158,11 +183,11 @@ class LossSpec(Layer):
     def claims(self) -> tuple[Claim, ...]:
         y, t = Var("y"), Var("t")
         if not self.cross_entropy:
-            return (
+            return self._with_z_claims((
                 Claim("y", Sum(y, t, -1), NOTES),
                 Claim("y", Sum(t, y, -1), SIGN, expected=False),
                 Claim("y", Scale(Number(sympy.Integer(2)), Sum(y, t, -1)), NO_HALF, expected=False),
-            )
+            ))
         given = self.side_condition(make_tensor("t", "target", self.shape))
         return (
             Claim("y", Sum(SOFTMAX, t, -1), GIVEN, given=given),
@@ -176,9 +201,12 @@ class LossSpec(Layer):
     ) -> dict[tuple[int, ...], sympy.Expr]:
         """Per sample: y[n] and t[n] as rows."""
         y, t = tensors["y"].array(), tensors["t"].array()
+        used = {node.name for node in claim.formula.walk() if isinstance(node, Var)}
+        z = tensors["z"].array() if "z" in used else None  # an activated input's z
         out: dict[tuple[int, ...], sympy.Expr] = {}
         for n in range(self.batch):
-            value = claim.formula.evaluate({"y": y[n], "t": t[n]})
+            env = {"y": y[n], "t": t[n]}
+            value = claim.formula.evaluate(env if z is None else {**env, "z": z[n]})
             if value.shape != (self.features,):
                 raise ValueError(
                     f"The formula gives a {value.shape} row, the gradient is ({self.features},)"
@@ -188,18 +216,13 @@ class LossSpec(Layer):
         return out
 
     def scope(self, of: str) -> Scope:
-        """One sample's y and t as rows (the squared error; the cross-entropy's softmax is
-        not in the formula language yet)."""
-        from ..exceptions import SpecError
+        """One sample's y and t as rows (``softmax(y) - t`` for the cross-entropy, checked
+        given Σ_c t = 1; with an activated input, z and f(z) too)."""
         from ..formulas.bind import Scope
 
-        if self.cross_entropy:
-            raise SpecError(
-                "softmax_cross_entropy: checking formulas needs softmax(), which the formula "
-                "language does not have yet; the sheet proves softmax(y) - t"
-            )
         shape = (self.features,)
-        return Scope(maps={"y": shape, "t": shape}, target=shape, of=of, aliases={}, hint="y, t")
+        scope = Scope(maps={"y": shape, "t": shape}, target=shape, of=of, aliases={}, hint="y, t")
+        return self._with_z_scope(scope, shape, "y")
 
     def random_values(self, seed: int) -> dict[str, np.ndarray]:
         """y uniform in [-2, 2); t uniform in [-1, 1) for the squared error, and for the
@@ -207,7 +230,8 @@ class LossSpec(Layer):
         rng = np.random.default_rng(seed)
         y = rng.uniform(-2.0, 2.0, self.shape)
         if not self.cross_entropy:
-            return {"y": y, "t": rng.uniform(-1.0, 1.0, self.shape)}
+            values = {"y": y, "t": rng.uniform(-1.0, 1.0, self.shape)}
+            return self._with_z_values(values, seed)
         raw = rng.uniform(0.1, 1.0, self.shape)
         return {"y": y, "t": raw / raw.sum(axis=1, keepdims=True)}
 
@@ -230,7 +254,7 @@ class LossSpec(Layer):
                 for c in range(self.features):
                     E += 0.5 * (y[n, c] - t[n, c]) ** 2
                     dy[n, c] = y[n, c] - t[n, c]
-        return {"E": np.array(E), "y": dy}
+        return self._with_z_reference({"E": np.array(E), "y": dy}, arrays)
 
     def exhibits(
         self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
@@ -238,13 +262,18 @@ class LossSpec(Layer):
         return {}
 
     def sheet(self, view: SheetView) -> dict[str, Any]:
-        return _sheet(self, view)
+        from .loss_sheet import loss_sheet
+
+        return self._with_z_sheet(view, loss_sheet)
 
 
-def squared_error(input: int = 3, batch: int = 1) -> LossSpec:
+def squared_error(
+    input: int = 3, batch: int = 1, input_activation: str | None = None
+) -> LossSpec:
     """The notes' loss E = ½ Σ (y − t)² over ``batch`` samples of ``input`` features
-    (PyTorch: ``F.mse_loss(y, t, reduction='sum') / 2``)."""
-    return LossSpec("squared_error", _features(input), batch)
+    (PyTorch: ``F.mse_loss(y, t, reduction='sum') / 2``); ``input_activation``: the
+    prediction is y = f(z), and dE/dz, the notes' δ^L = f′(u^L) ∘ (y − t), is derived too."""
+    return LossSpec("squared_error", _features(input), batch, input_activation)
 
 
 def softmax_cross_entropy(input: int = 3, batch: int = 1) -> LossSpec:
@@ -267,173 +296,13 @@ def from_options(kind: str, typed: Mapping[str, str]) -> LossSpec:
         "features": ("--input", typed.get("--input", "3")),
         "batch": ("--batch", typed.get("--batch", "1")),
     }
+    activated = activation_text(typed)
     return quoting(
         shown,
         lambda: LossSpec(
             kind,
             sizes_text(shown["features"][1], "--input", 1)[0],
             count_text(shown["batch"][1], "--batch"),
+            activated,
         ),
     )
-
-
-# ---------------------------------------------------------------------------
-# the sheet
-# ---------------------------------------------------------------------------
-
-_SOFTMAX_TEX = r"\operatorname{softmax}(y)"
-
-
-def _closed_form_latex(s: LossSpec, c: ClosedFormCheck) -> str:
-    lhs = r"\frac{\partial E}{\partial y}"
-    if not s.cross_entropy:
-        return rf"{lhs} = {c.formula.latex({'y': 'y', 't': 't'})}"
-    body = {
-        GIVEN: rf"{_SOFTMAX_TEX} - t",
-        ANY_T: rf"{_SOFTMAX_TEX} \sum_{{c}} t_{{c}} - t",
-        NO_CONDITION: rf"{_SOFTMAX_TEX} - t",
-        SIGN_CE: rf"t - {_SOFTMAX_TEX}",
-    }[c.stated_in]
-    return f"{lhs} = {body}"
-
-
-_HEADINGS = {
-    NOTES: r"$\partial E/\partial y$, the notes' sensitivity of the output layer.",
-    SIGN: "A known mistake: the sign flipped.",
-    NO_HALF: r"A known mistake: the $\tfrac{1}{2}$ of $E$ forgotten.",
-    GIVEN: r"$\partial E/\partial y$ given the side condition $\sum_c t_{c} = 1$.",
-    ANY_T: r"$\partial E/\partial y$ for any $t$ (no side condition).",
-    NO_CONDITION: r"The same formula without the side condition $\sum_c t_{c} = 1$.",
-    SIGN_CE: r"A known mistake: the sign flipped (given $\sum_c t_{c} = 1$).",
-}
-
-
-def _sheet(s: LossSpec, view: SheetView) -> dict[str, Any]:
-    d = view.d
-    batch = s.batch > 1
-    sup = "^{(n)}" if batch else ""
-    total = r"\sum_{n} " if batch else ""
-    last = s.features - 1
-    notes: list[str] = []
-    if s.cross_entropy:
-        intro = (
-            "The softmax followed by the cross-entropy (PyTorch: `F.cross_entropy(y, t, "
-            "reduction='sum')`\nwith probability targets):"
-        )
-        definition = (
-            rf"E = -{total}\sum_{{c}} t{sup}_{{c}} \log \operatorname{{softmax}}(y{sup})_{{c}}, "
-            r"\qquad \log \operatorname{softmax}(y)_{c} = y_{c} - \log \sum_{k} e^{y_{k}}"
-        )
-        rest = " - ".join(f"t{sup}_{{{c}}}" for c in range(last))
-        notes.append(
-            r"Side condition: each target is a probability distribution, $\sum_c t"
-            + sup
-            + r"_{c} = 1$"
-            + (" for every sample $n$" if batch else "")
-            + r". The proof of $\operatorname{softmax}(y) - t$ uses it by substituting "
-            + rf"$t{sup}_{{{last}}} = 1 - {rest}$ into both sides; without it the gradient is "
-            r"$\operatorname{softmax}(y) \sum_c t_{c} - t$ (both proved below)."
-        )
-    else:
-        intro = (
-            "The squared error, the notes' loss (PyTorch: `F.mse_loss(y, t, reduction='sum') / 2`):"
-        )
-        definition = (
-            rf"E = \frac{{1}}{{2}} {total}\sum_{{c}} \left(y{sup}_{{c}} - t{sup}_{{c}}\right)^{{2}}"
-        )
-    layer_section = {
-        "kind": "layer",
-        "heading": "The loss",
-        "intro": [intro],
-        "definition": definition,
-        "notes": notes,
-        "size_rules": [],
-        "more_notes": [],
-        "groups": None,
-        "cross_ref": False,
-        "tensors": view.tensor_rows(),
-        "output": {"letter": "E", "shape": "1"},
-        "closing": (
-            "There is no delta: the forward pass is the single element $E$, which the chain "
-            "rule\ndifferentiates directly. Indices start at 0"
-            + (
-                "; a superscript in parentheses gives the sample, the subscript the feature."
-                if batch
-                else "; the subscript gives the feature."
-            )
-        ),
-    }
-    chain = "SymPy differentiates $E$ directly, $\\partial E/\\partial y_{c}$, for every element:"
-    forms = [
-        view.closed_form(c, _closed_form_latex(s, c), _HEADINGS[c.stated_in])
-        for c in d.closed_forms
-    ]
-    legend = None
-    if s.cross_entropy:
-        legend = (
-            "Notation: $\\operatorname{softmax}(y)_{c} = e^{y_{c}} / \\sum_k e^{y_{k}}$, built "
-            "from formula nodes\n(`1/(sum(exp(y))) * exp(y)`), one sample at a time."
-        )
-    decided = {c.decided_by for c in d.closed_forms if c.expected}
-    how = (
-        "as rational functions of the exponentials (SymPy's `cancel`)"
-        if "cancel" in decided
-        else "as expanded expressions (SymPy's `expand`)"
-        if s.cross_entropy
-        else "as expanded polynomials"
-    )
-    sections = [
-        layer_section,
-        view.forward_section(intro="The loss, built as one expression:"),
-        {
-            "kind": "elements",
-            "heading": "Gradient",
-            "intro": chain,
-            "intro_md": chain,
-            "layout": "block",
-            "equations": [view.equation(g) for g in d.gradients_of("y")],
-            "after": [],
-        },
-        {
-            "kind": "closed_forms",
-            "heading": "Closed forms, proved",
-            "intro": (
-                "Each closed form below was built from formula nodes on one sample's rows $y$ "
-                f"and $t$,\nindependently of the derivation, and compared with the derived "
-                f"elements one by one,\n{how}."
-            ),
-            "legend": legend,
-            "group_note": None,
-            "per_map": False,
-            "forms": forms,
-        },
-        {
-            "kind": "numeric",
-            "heading": "Numeric cross-check",
-            "numeric": view.numeric(),
-            "sampling": (
-                "$y$ uniform in $[-2, 2)$, $t$ random, each row summing to 1"
-                if s.cross_entropy
-                else "$y$ uniform in $[-2, 2)$, $t$ in $[-1, 1)$"
-            ),
-            "verdict": "the gradient above was derived by the chain rule, "
-            + (
-                "the closed forms were\nproved equal to it exactly "
-                "($\\operatorname{softmax}(y) - t$ given $\\sum_c t_{c} = 1$), and the numbers "
-                "agree."
-                if s.cross_entropy
-                else "the notes' closed form was\nproved equal to it exactly, and the numbers "
-                "agree."
-            ),
-        },
-    ]
-    text_title = f"{s.kind}: {s.features} features" + (f", batch {s.batch}" if batch else "")
-    command = f"symderiv derive {s.kind} --input {s.features}" + (
-        f" --batch {s.batch}" if batch else ""
-    )
-    return {
-        "title": tex_escape(text_title),
-        "title_text": text_title,
-        "command": command,
-        "sections": sections,
-    }

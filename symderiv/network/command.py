@@ -11,12 +11,36 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import click
 
 from ..exceptions import SpecError, quoted
 
 __all__ = ["derive_network"]
+
+
+def _write(
+    rendered: Mapping[str, bytes],
+    fmts: Sequence[str],
+    targets: Mapping[str, Path] | None,
+    folder: Path | None,
+    force: bool,
+) -> None:
+    """Every format to its target (all or none), or the one format to standard output."""
+    from ..exceptions import OutputError
+    from ..output import write_files, write_stdout
+
+    if targets is None:
+        write_stdout(rendered[fmts[0]])
+        return
+    if folder is not None:
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the folder {str(folder)!r}: {exc.strerror}") from None
+    for path in write_files({targets[f]: rendered[f] for f in fmts}, force=force):
+        click.echo(f"symderiv: wrote {path}", err=True)
 
 
 def _seed(text: str) -> int:
@@ -29,6 +53,7 @@ def derive_network(
     layer: str,
     file: str | None,
     typed: Mapping[str, str],
+    rendering: Mapping[str, tuple[object, object]],
     formats: str,
     output: str | None,
     force: bool,
@@ -37,7 +62,7 @@ def derive_network(
     claims_for: Sequence[str],
 ) -> None:
     """Read, derive, prove, render and write one network (see the module's docstring)."""
-    from ..cli import _formats, _given, _targets, _write
+    from ..cli import _formats, _given, _targets
     from ..layers.conv.spec import count_text
     from . import network
 
@@ -56,6 +81,13 @@ def derive_network(
             raise SpecError(
                 f"{option} {quoted(text)}: derive network reads every layer's options from "
                 f"{file}; it takes --seed, --format, --output, --force and --max-terms"
+            )
+    for option, (value, default) in rendering.items():
+        if value != default:
+            shown = "" if isinstance(value, bool) else f" {quoted(value)}"
+            raise SpecError(
+                f"{option}{shown}: a network's sheet is in English, in full detail, a whole "
+                "document, without figures; leave the option out"
             )
     if claims or claims_for:
         raise SpecError(

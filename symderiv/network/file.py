@@ -40,6 +40,7 @@ _SET_BY_NETWORK = {
     "values": "the switches come from the network's sample point (--seed)",
     "ties": "the switches come from the network's sample point, where no values tie",
     "output_padding": "only transposed convolutions have one, and a network has none",
+    "input_activation": "a network's activations are layers of their own, before this one",
 }
 
 

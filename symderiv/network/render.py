@@ -29,6 +29,9 @@ def _context(d: NetworkDerivation) -> dict[str, Any]:
         "version": package_version(),
         "label": d.network.label(),
         "verified": d.verified,
+        "lang": "en",
+        "detail": "full",
+        "fragment": False,
         **build(d),
     }
 

@@ -21,6 +21,8 @@ from ..core import work
 from ..core.chain import to_terms
 from ..core.model import ClosedFormCheck, Derivation, Element, Term
 from ..marker import MARKER, package_version
+from .messages import text as message_text
+from .options import RenderOptions
 from .sheet import SheetView, md_math, prose_md, prose_tex, tex_code, tex_escape, tex_text
 
 __all__ = ["json_document", "render_json", "render_md", "render_tex", "template_dir"]
@@ -60,7 +62,15 @@ def environment() -> jinja2.Environment:
     env.filters["tex_text"] = tex_text
     env.filters["code"] = tex_code
     env.filters["code_text"] = lambda text: tex_text(text, code=True)
+    env.globals["_"] = _message
     return env
+
+
+@jinja2.pass_context
+def _message(context: jinja2.runtime.Context, msg_id: str, /, **fields: object) -> str:
+    """The Jinja global ``_``: a message of :mod:`.messages` in the rendering's language
+    (the template variable ``lang``; a macro calling it is imported ``with context``)."""
+    return message_text(msg_id, context["lang"], **fields)
 
 
 # ---------------------------------------------------------------------------
@@ -93,16 +103,20 @@ def _count_rendering(d: Derivation) -> None:
         work.add("render", rendered_items(d))
 
 
-def render_tex(d: Derivation) -> str:
-    """The standalone LaTeX article."""
+def render_tex(d: Derivation, options: RenderOptions | None = None) -> str:
+    """The LaTeX sheet: a standalone article, or with ``options.fragment`` the body alone
+    (no preamble, no ``\\begin{document}``) to ``\\input`` into one's own notes; with the
+    figures and worked numbers ``options`` asks for."""
     _count_rendering(d)
-    return environment().get_template("sheet.tex.j2").render(**SheetView(d).build())
+    return environment().get_template("sheet.tex.j2").render(**SheetView(d, options).build())
 
 
-def render_md(d: Derivation) -> str:
-    """The GitHub Markdown sheet (```math blocks, $`...`$ inline)."""
+def render_md(d: Derivation, options: RenderOptions | None = None) -> str:
+    """The GitHub Markdown sheet (```math blocks, $`...`$ inline); its figures are links
+    to the SVG files :func:`symderiv.figures.sheet.companion_files` renders, named after
+    ``options.stem`` (the sheet's file stem; default: the layer's label)."""
     _count_rendering(d)
-    return environment().get_template("sheet.md.j2").render(**SheetView(d).build())
+    return environment().get_template("sheet.md.j2").render(**SheetView(d, options).build())
 
 
 def _term_json(term: Term) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from sympy.printing.str import StrPrinter
 from ..core.model import Term
 from ..core.symbols import Notation, parse_name
 
-__all__ = ["SheetLatexPrinter", "SheetTextPrinter", "split_rows", "term_width"]
+__all__ = ["SheetLatexPrinter", "SheetTextPrinter", "cases_latex", "split_rows", "term_width"]
 
 
 LATEX_LETTERS = {"beta": r"\beta", "alpha": r"\alpha"}
@@ -62,6 +62,9 @@ class SheetLatexPrinter(LatexPrinter):
             return str(super()._print_Derivative(expr))
         f, x = prime
         return rf"{self._print(f)}'{{\left({self._print(x)} \right)}}"
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        return cases_latex(self, expr)
 
     def name(self, letter: str, lead: Sequence[int]) -> str:
         """A whole map, e.g. ``A^{(0,1)}`` (the leading indices that are shown)."""
@@ -129,6 +132,20 @@ class SheetTextPrinter(StrPrinter):
 
     def sum(self, terms: Sequence[Term]) -> str:
         return join_terms([self.term(t) for t in terms])
+
+
+def cases_latex(printer: LatexPrinter, expr: sympy.Piecewise) -> str:
+    """A Piecewise as ``cases`` with every condition written out, the last (``True``) one
+    as the complement of the others (``a \\le 0``): mathematics only, no words (SymPy's
+    own printer says "for" and "otherwise", and a sheet is in any language)."""
+    rows = []
+    before: list[sympy.Basic] = []
+    for value, condition in expr.args:
+        if condition is sympy.true:
+            condition = sympy.Not(sympy.Or(*before)).to_nnf() if before else sympy.true
+        rows.append(f"{printer._print(value)} & {printer._print(condition)}")
+        before.append(condition)
+    return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
 
 def join_terms(parts: Sequence[str]) -> str:

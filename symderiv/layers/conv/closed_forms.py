@@ -197,6 +197,34 @@ def evaluate_claim(
     cin_group, cout_group = spec.cin_group, spec.cout_group
     out: dict[tuple[int, ...], sympy.Expr] = {}
 
+    used = {node.name for node in claim.formula.walk() if isinstance(node, _nodes().Var)}
+    counts = {"n": spec.batch, "m": spec.out_channels, "c": spec.in_channels}
+
+    def activated(n: int, c: int) -> dict[str, np.ndarray]:
+        """An activated input's maps the formula reads: z and A of input map (n, c)."""
+        return {x: the(x, (n, c)) for x in ("z", "A") if x in used and x in tensors}
+
+    def subscripted(n: int, m: int, c: int) -> dict[str, np.ndarray]:
+        """The maps a user's formula names by subscript: K_{c,m}, D_{M-1-m}, A_{c}."""
+        from ...formulas.bind import map_index
+
+        out = {}
+        for name in used:
+            found = map_index(name, {"n": n, "m": m, "c": c}, counts)
+            if found is None:
+                continue
+            base, index = found
+            lead = index if base == "K" else (n, *index)
+            maps = tensors[base].shape[: len(lead)]
+            if not all(0 <= i < size for i, size in zip(lead, maps, strict=True)):
+                raise ValueError(
+                    f"{name} at m = {m}, c = {c} reads the map {lead} of {base}, which has "
+                    + "×".join(map(str, maps))
+                    + " maps"
+                )
+            out[name] = the(base, lead)
+        return out
+
     def accumulate(lead: tuple[int, ...], parts: list[np.ndarray], shape: tuple[int, ...]) -> None:
         for part in parts:
             if part.shape != shape:
@@ -217,7 +245,14 @@ def evaluate_claim(
         for m, c in _maps(spec.out_channels, cin_group):
             c_in = (m // cout_group) * cin_group + c
             parts = [
-                claim.formula.evaluate({"A": the("A", (n, c_in)), "D": the("D", (n, m))})
+                claim.formula.evaluate(
+                    {
+                        "A": the("A", (n, c_in)),
+                        "D": the("D", (n, m)),
+                        **activated(n, c_in),
+                        **subscripted(n, m, c_in),
+                    }
+                )
                 for n in range(spec.batch)
             ]
             accumulate((m, c), parts, spec.kernel)
@@ -225,7 +260,7 @@ def evaluate_claim(
         for (m,) in _maps(spec.out_channels):
             parts = [claim.formula.evaluate({"D": the("D", (n, m))}) for n in range(spec.batch)]
             accumulate((m,), parts, ())
-    elif claim.of == "A":
+    elif claim.of in ("A", "z"):  # z: the pre-activation of an activated input
         for n, c in _maps(spec.batch, spec.in_channels):
             group = c // cin_group
             parts = []
@@ -234,7 +269,9 @@ def evaluate_claim(
                     kernel = the("K", (c, m - group * cout_group))
                 else:
                     kernel = the("K", (m, c - group * cin_group))
-                parts.append(claim.formula.evaluate({"D": the("D", (n, m)), "K": kernel}))
+                env = {"D": the("D", (n, m)), "K": kernel, **activated(n, c)}
+                env.update(subscripted(n, m, c))
+                parts.append(claim.formula.evaluate(env))
             accumulate((n, c), parts, spec.input)
     else:
         raise ValueError(f"no closed form for {claim.of!r}")

@@ -6,7 +6,10 @@ returns are rendered by the section templates every layer shares.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 from ...core import work
 from ...core.model import ClosedFormCheck
@@ -16,10 +19,12 @@ from ...render.printing import term_width
 from ...render.sheet import MATRIX_BUDGET, MAX_COLUMNS, SheetView, size_text, split_matrices
 from ...render.sheet import tex_escape as tex_escape
 from .spec import ConvSpec
+from .story import story_section
 
 __all__ = ["conv_sheet", "definition_latex", "size_rules", "title"]
 
 _size = size_text
+SUMMARY_WINDOW_ROWS = 8  # the largest padded delta a summary shows under the flipped kernel
 _OUT = {1: ("u",), 2: ("u", "v"), 3: ("t", "u", "v")}
 _OUT_T = {1: ("y",), 2: ("y", "x"), 3: ("z", "y", "x")}
 _IN = {1: ("i",), 2: ("i", "j"), 3: ("h", "i", "j")}
@@ -45,7 +50,7 @@ def definition_latex(spec: ConvSpec, commas: bool) -> str:
     if spec.convention == "convolution":
         kidx = ",".join(f"{k - 1}-{p}" for k, p in zip(spec.kernel, ker, strict=True))
     else:
-        kidx = ",".join(ker)
+        kidx = sep.join(ker)
     ksum = ",".join(ker)
     if spec.transposed:
         out, inp = _OUT_T[n], _IN[n]
@@ -68,38 +73,35 @@ def definition_latex(spec: ConvSpec, commas: bool) -> str:
     return rf"Z_{{{sep.join(_OUT[n])}}} = \sum_{{{ksum}}} A_{{{pos}}}\, K_{{{kidx}}} + b"
 
 
-def definition_notes(spec: ConvSpec) -> list[str]:
+def definition_notes(spec: ConvSpec, _: Callable[..., str]) -> list[str]:
     """Sentences (LaTeX) that qualify the definition."""
     notes = []
     if spec.transposed:
-        notes.append(
-            r"Each input element is scattered into the outputs it reaches; products that would "
-            r"land outside the output (in the cropped padding) are left out."
-        )
+        notes.append(_("conv.note.scatter"))
     elif any(spec.padding):
-        notes.append(
-            r"The input is zero-padded by $" + _per_axis(spec.padding) + r"$ on each "
-            r"side: products whose $A$ index falls outside the input read a zero and are left out."
-        )
+        notes.append(_("conv.note.padding", padding="$" + _per_axis(spec.padding) + "$"))
     cin, cout = spec.in_channels // spec.groups, spec.out_channels // spec.groups
     if spec.in_channels > 1 or spec.groups > 1:
-        notes.append(
-            f"Each output map sums this over the {cin} input map"
-            + ("s" if cin > 1 else "")
-            + (
-                f" of its group ({spec.groups} groups of {cin} input and {cout} output maps)."
-                if spec.groups > 1
-                else "."
-            )
-        )
+        if spec.groups > 1:
+            notes.append(_("conv.note.groups", cin=cin, cout=cout, groups=spec.groups))
+        else:
+            notes.append(_("conv.note.maps", cin=cin))
     return notes
 
 
 def size_rules(spec: ConvSpec) -> list[str]:
-    """The output size on every axis, rule and numbers."""
+    """The output size on every axis, rule and numbers (one line for all axes when their
+    numbers are the same)."""
     out = []
-    for a in range(spec.ndim):
+    settings = {
+        (spec.input[a], spec.kernel[a], spec.stride[a], spec.padding[a], spec.dilation[a],
+         spec.output_padding[a])
+        for a in range(spec.ndim)
+    }
+    same = len(settings) == 1 and spec.ndim > 1
+    for a in range(1 if same else spec.ndim):
         name = _SIZES[spec.ndim][a]
+        lhs = " = ".join(f"{x}_o" for x in _SIZES[spec.ndim]) if same else f"{name}_o"
         h, k, s, p, d = (
             spec.input[a],
             spec.kernel[a],
@@ -110,13 +112,13 @@ def size_rules(spec: ConvSpec) -> list[str]:
         if spec.transposed:
             op = spec.output_padding[a]
             out.append(
-                rf"{name}_o = ({name}-1)s - 2P + d(k-1) + P_{{\text{{out}}}} + 1 "
+                rf"{lhs} = ({name}-1)s - 2P + d(k-1) + P_{{\text{{out}}}} + 1 "
                 rf"= ({h}-1)\cdot {s} - 2\cdot {p} + {d}\cdot({k}-1) + {op} + 1 "
                 rf"= {spec.output[a]}"
             )
         else:
             out.append(
-                rf"{name}_o = \left\lfloor \frac{{{name} + 2P - d(k-1) - 1}}{{s}} \right\rfloor"
+                rf"{lhs} = \left\lfloor \frac{{{name} + 2P - d(k-1) - 1}}{{s}} \right\rfloor"
                 r" + 1 "
                 rf"= \left\lfloor \frac{{{h} + 2\cdot {p} - {d}\cdot({k}-1) - 1}}{{{s}}} "
                 rf"\right\rfloor + 1 = {spec.output[a]}"
@@ -124,27 +126,51 @@ def size_rules(spec: ConvSpec) -> list[str]:
     return out
 
 
-def title(spec: ConvSpec) -> str:
+def title(spec: ConvSpec, _: Callable[..., str]) -> str:
     """The sheet's title in plain text, naming every setting that is not the default."""
     if spec.ndim == 1:
-        parts = [f"length-{spec.input[0]} input", f"length-{spec.kernel[0]} kernel"]
+        parts = [
+            _("title.length_input", n=spec.input[0]),
+            _("title.length_kernel", n=spec.kernel[0]),
+        ]
     else:
-        parts = [f"{_size(spec.input, '×')} input", f"{_size(spec.kernel, '×')} kernel"]
+        parts = [
+            _("title.input", size=_size(spec.input, "×")),
+            _("title.kernel", size=_size(spec.kernel, "×")),
+        ]
     if spec.in_channels > 1 or spec.out_channels > 1:
-        parts.append(f"{spec.in_channels} → {spec.out_channels} maps")
+        parts.append(_("title.maps", cin=spec.in_channels, cout=spec.out_channels))
     if spec.batch > 1:
-        parts.append(f"batch {spec.batch}")
-    for word, values, neutral in (
-        ("stride", spec.stride, 1),
-        ("padding", spec.padding, 0),
-        ("dilation", spec.dilation, 1),
-        ("output padding", spec.output_padding, 0),
+        parts.append(_("title.batch", n=spec.batch))
+    for msg_id, values, neutral in (
+        ("title.stride", spec.stride, 1),
+        ("title.padding", spec.padding, 0),
+        ("title.dilation", spec.dilation, 1),
+        ("title.output_padding", spec.output_padding, 0),
     ):
         if any(v != neutral for v in values):
-            parts.append(f"{word} {_per_axis(values)}")
+            parts.append(_(msg_id, value=_per_axis(values)))
     if spec.groups > 1:
-        parts.append(f"{spec.groups} groups")
-    return f"{spec.kind}: {', '.join(parts)}, {spec.convention} convention"
+        parts.append(_("title.groups", n=spec.groups))
+    parts.append(_("title.convention", convention=convention_name(spec.convention, _)))
+    return _("title.join", kind=spec.kind, parts=_("title.sep").join(parts))
+
+
+def convention_name(convention: str, _: Callable[..., str]) -> str:
+    """"correlation" or "convolution" in the sheet's language."""
+    return _("conv.correlation") if convention == "correlation" else _("conv.convolution")
+
+
+def axis_name(axis: str, _: Callable[..., str], one: bool = False) -> str:
+    """An axis noun (``rows``; ``row`` when ``one``) in the sheet's language, for "Input rows
+    0, 5 ..."."""
+    names = {
+        "positions": ("axis.positions", "axis.position"),
+        "rows": ("axis.rows", "axis.row"),
+        "columns": ("axis.columns", "axis.column"),
+        "slices": ("axis.slices", "axis.slice"),
+    }
+    return _(names[axis][1 if one else 0])
 
 
 def _per_axis(values: tuple[int, ...]) -> str:
@@ -158,45 +184,41 @@ def _index_list(values: tuple[int, ...]) -> str:
     return ", ".join(map(str, values))
 
 
-def unread_notes(spec: ConvSpec) -> list[str]:
+def unread_notes(spec: ConvSpec, _: Callable[..., str]) -> list[str]:
     """Input positions no output reads (gradient exactly 0) and outputs no product reaches."""
     notes = []
     axes = _AXES[spec.ndim]
     for a, unread in enumerate(spec.unread_input()):
         if unread:
-            noun, verb = (axes[a], "are") if len(unread) > 1 else (axes[a][:-1], "is")
+            many = len(unread) > 1
+            msg_id = "conv.unread.many" if many else "conv.unread.one"
             notes.append(
-                f"Input {noun} ${_index_list(unread)}$ {verb} read by no output: "
-                "$\\partial E/\\partial A$ is exactly $0$ there."
+                _(msg_id, axis=axis_name(axes[a], _, not many), at=f"${_index_list(unread)}$")
             )
     for a, unwritten in enumerate(spec.unwritten_output()):
         if unwritten:
-            noun, verb = (axes[a], "receive") if len(unwritten) > 1 else (axes[a][:-1], "receives")
+            many = len(unwritten) > 1
+            msg_id = "conv.unwritten.many" if many else "conv.unwritten.one"
             notes.append(
-                f"Output {noun} ${_index_list(unwritten)}$ {verb} no product: $Z = b$ there, "
-                "and the deltas there reach neither $A$ nor $K$."
+                _(msg_id, axis=axis_name(axes[a], _, not many), at=f"${_index_list(unwritten)}$")
             )
     return notes
 
 
-def delta_note(spec: ConvSpec) -> str:
-    """How the input-gradient formula reads the delta, in words."""
+def delta_note(spec: ConvSpec, _: Callable[..., str]) -> str:
+    """How the input-gradient formula reads the delta, in words (prose)."""
     if spec.transposed:
         if not any(spec.padding):
-            return "The input-gradient formula reads the delta as it is:"
-        return "The input-gradient formula reads the delta bordered by the layer's padding:"
+            return _("conv.delta.as_is")
+        return _("conv.delta.bordered")
     parts = []
     if any(s > 1 for s in spec.stride):
-        parts.append(r"with $s-1$ zeros inserted between neighbouring entries (the stride)")
-    parts.append(r"bordered by $d(k-1)$ zeros (the kernel reach) on each side")
+        parts.append(_("conv.delta.inserted"))
+    parts.append(_("conv.delta.reach"))
     trailing = spec.trailing()
     if any(trailing):
-        parts.append(
-            r"plus $a = (\text{size} + 2P - d(k-1) - 1) \bmod s = "
-            + ",".join(map(str, trailing))
-            + r"$ more at the end"
-        )
-    return "The input-gradient formula reads the delta " + ", ".join(parts) + ":"
+        parts.append(_("conv.delta.trailing", a=",".join(map(str, trailing))))
+    return _("conv.delta.reads", parts=_("conv.delta.sep").join(parts))
 
 
 class ConvSheet:
@@ -250,8 +272,9 @@ class ConvSheet:
         return rf"\frac{{\partial E}}{{\partial {lhs}}} = {sums}{c.formula.latex(names)}"
 
     def group_note(self) -> str | None:
-        """What the group notation of the closed forms means."""
+        """What the group notation of the closed forms means (LaTeX-with-$ prose)."""
         s = self.spec
+        _ = self.view._
         if s.groups == 1:
             return None
         cin, cout = s.in_channels // s.groups, s.out_channels // s.groups
@@ -261,22 +284,14 @@ class ConvSheet:
             return group if size == 1 else f"{size}{group}"
 
         if s.transposed:
-            note = (
-                rf"$o_0(c) = {first(cout, 'c', cin)}$ is the first output map of input map "
-                "$c$'s group"
-            )
+            note = _("conv.group.first_out", o0=rf"$o_0(c) = {first(cout, 'c', cin)}$")
             if cout > 1:
-                note += f", and $o$ runs over the {cout} output maps of that group"
-            return note + "."
-        note = (
-            rf"$c_0(m) = {first(cin, 'm', cout)}$ is the first input map of output map $m$'s group"
-        )
+                note += _("conv.group.o_runs", n=cout)
+            return note + _("conv.colon_stop")
+        note = _("conv.group.first_in", c0=rf"$c_0(m) = {first(cin, 'm', cout)}$")
         if cout > 1:
-            return (
-                note
-                + f", and $G(c)$ is the set of the {cout} output maps of input map $c$'s group."
-            )
-        return note + ", and $G(c)$ holds the one output map of input map $c$'s group."
+            return note + _("conv.group.g_many", n=cout)
+        return note + _("conv.group.g_one")
 
     def contributions(self) -> list[dict[str, Any]]:
         """For each kernel element: the (A element, output) pairs it multiplies into."""
@@ -365,59 +380,98 @@ def _command(s: ConvSpec) -> str:
     return " ".join(args)
 
 
-def _convention_prose(s: ConvSpec, classic: bool) -> str:
+def _convention_prose(s: ConvSpec, classic: bool, _: Callable[..., str]) -> str:
     """The sentence that names the layer's convention (prose markup)."""
     if s.convention == "correlation":
         expansion = (
-            "; the classic expansion\n$Z_{00} = A_{00}K_{00} + A_{01}K_{01} + \\dots$"
-            if classic
-            else ""
+            _("conv.classic_expansion") if classic else ""
         )
-        return (
-            f"Convention: **correlation** (PyTorch's `{s.kind}`{expansion}). "
-            "The kernel is *not* flipped:"
-        )
+        return _("conv.prose_correlation", kind=s.kind, expansion=expansion)
     if s.transposed:
-        source = "the adjoint of MATLAB's true convolution"
+        source = _("conv.source_transposed")
     elif s.simple_geometry:
-        source = f"MATLAB's `{CONV_NAMES[s.ndim]}(A, K, 'valid')`, Bouvrie's notes"
+        source = _("conv.source_matlab", call=f"{CONV_NAMES[s.ndim]}(A, K, 'valid')")
     else:
-        source = "as in MATLAB's true convolution and Bouvrie's notes"
-    return f"Convention: **convolution** ({source}).\nThe kernel *is* flipped:"
+        source = _("conv.source_general")
+    return _("conv.prose_convolution", source=source)
 
 
-_CLOSED_INTRO = (
-    "Each closed form below was built from array operators (`rot180`, which reverses every\n"
-    "axis; MATLAB's true convolution `{matlab}`; zero padding) independently of the derivation, "
-    "and compared with the\nderived elements one by one as expanded polynomials."
-)
-_LEGEND = (
-    "Notation: $X \\star_{s,d} Y$ is the valid cross-correlation\n"
-    "$(X \\star_{s,d} Y)_u = \\sum_p X_{su + dp}\\, Y_p$ (plain $\\star$ when $s = d = 1$);\n"
-    "$\\operatorname{pad}_{a,b}$ adds $a$ zeros before and $b$ after each axis "
-    "(one number: both sides);\n"
-    "$\\operatorname{ins}_s$ inserts $s-1$ zeros between neighbouring entries;\n"
-    "$\\operatorname{crop}_{a,b}$ removes $a$ entries before and $b$ after."
-)
-_CLASSIC_REMARK = (
-    "The classic lecture notes state this formula beside a correlation-style expansion "
-    "(they call\nthe output $B$: $B_{00} = A_{00}K_{00} + A_{01}K_{01} + \\dots$); "
-    "it belongs to the convolution\nconvention."
-)
-
-
-def _heading(c: ClosedFormCheck) -> str:
+def _heading(c: ClosedFormCheck, _: Callable[..., str]) -> str:
     if c.stated_in == USER_CLAIM:
-        return f"Your formula for $\\partial E/\\partial {c.of}$."
+        return _("closed.user", of=c.of)
     if c.expected:
-        where = "either convention" if c.stated_in == "both" else f"{c.stated_in} convention"
-        return f"$\\partial E/\\partial {c.of}$, {where}."
-    return f"The {c.stated_in} convention's formula for $\\partial E/\\partial {c.of}$."
+        if c.stated_in == "both":
+            return _("closed.either", of=c.of)
+        return _("closed.own", of=c.of, convention=convention_name(c.stated_in, _))
+    return _("closed.other", of=c.of, convention=convention_name(c.stated_in, _))
+
+
+def _window(s: ConvSpec, view: SheetView) -> dict[str, Any] | None:
+    """The padded (and zero-inserted) delta with the flipped kernel over it, and one input
+    element worked out as the window it covers: only where the sum of the window's
+    products is proved equal to the derived element (one output map, 1-D or 2-D)."""
+    import numpy as np
+    import sympy
+
+    from ...formulas.operators import rot180, zero_insert
+
+    d = view.d
+    if s.transposed or s.ndim > 2 or s.out_channels > 1 or not d.delta_maps:
+        return None
+    grads = [g for g in d.gradients_of("A") if g.index[:2] == (0, 0)]
+    if not grads:
+        return None
+    g = view.example(grads)
+    delta = d.delta_maps[0]
+    padded = np.array(delta.rows, dtype=object)
+    K = next(t for t in d.tensors if t.letter == "K").array()[0, 0]
+    if s.ndim == 1:
+        padded = padded[0]
+    kernel = zero_insert(K, s.dilation) if any(x > 1 for x in s.dilation) else K
+    flipped = rot180(kernel) if s.convention == "correlation" else kernel
+    start = tuple(i + p for i, p in zip(g.index[2:], s.padding, strict=True))
+    window = padded[tuple(slice(a, a + n) for a, n in zip(start, flipped.shape, strict=True))]
+    if window.shape != flipped.shape:
+        return None
+    total = sympy.Add(*(window[pos] * flipped[pos] for pos in np.ndindex(*flipped.shape)))
+    if sympy.expand(total - g.expr) != 0:
+        return None
+
+    def grid(a: Any) -> list[list[Any]]:
+        return [list(a)] if a.ndim == 1 else [list(r) for r in a]
+
+    rows = grid(padded)
+    too_wide = view.matrix_width(tuple(map(tuple, rows))) > MATRIX_BUDGET
+    if too_wide or len(rows[0]) > MAX_COLUMNS:
+        return None  # the padded delta is printed nowhere else either
+
+    dname = view.p.name("D", delta.delta_map)
+    kname = (
+        rf"\operatorname{{rot180}}({view.p.name('K', (0, 0))})"
+        if s.convention == "correlation"
+        else view.p.name("K", (0, 0))
+    )
+    _ = view._
+    return {
+        "kind": "window",
+        "note": _("conv.window.note"),
+        "delta": rf"\tilde{{{dname}}}",
+        "delta_matrix": view.p.matrix(grid(padded)),
+        "kernel": kname,
+        "kernel_matrix": view.p.matrix(grid(flipped)),
+        "example": _("conv.window.example", a=f"${view.sym('A', g.index)}$",
+                     at=", ".join(map(str, start))),
+        "lhs": view.lhs(g),
+        "window": view.p.matrix(grid(window)),
+        "sum": view.p.sum(g.terms),
+    }
 
 
 def conv_sheet(s: ConvSpec, view: SheetView) -> dict[str, Any]:
     """The title, command and sections of a convolution layer's sheet."""
     d = view.d
+    _ = view._
+    summary = view.summary
     parts = ConvSheet(s, view)
     classic = (
         s.kind == "conv2d"
@@ -426,138 +480,160 @@ def conv_sheet(s: ConvSpec, view: SheetView) -> dict[str, Any]:
     )
     commas = d.notation.commas
     groups = parts.group_blocks()
-    rows = (
-        "input maps (rows) to output maps (columns)"
-        if s.transposed
-        else "output maps (rows) to input maps (columns)"
-    )
-    closing = (
-        "$D = \\partial E/\\partial Z$ is the delta (sensitivity) of the output.\n"
-        "Indices start at 0. A superscript in parentheses gives the batch and channel "
-        "indices of a map\nwhen there is more than one; the subscript gives the position"
-        + (", with commas between\nthe indices" if commas else "")
-        + "."
-    )
+    rows = _("conv.groups_rows_t") if s.transposed else _("conv.groups_rows")
+    shapes = s.shapes()
+    spatial = s.ndim
+    maps = [
+        ("A", list(np.ndindex(*shapes["A"][:2])), shapes["A"][2:]),
+        ("K", list(np.ndindex(*shapes["K"][:2])), shapes["K"][2:]),
+        ("Z", list(np.ndindex(*shapes["Z"][:2])), shapes["Z"][2:]),
+        ("D", list(np.ndindex(*shapes["D"][:2])), shapes["D"][2:]),
+    ]
+    matrices = None
+    if spatial <= 2 and summary:  # a summary shows the first map of each tensor
+        matrices = view.tensor_matrices([(x, leads[:1], shape) for x, leads, shape in maps])
+        if matrices is not None:
+            matrices["notes"] = [
+                view.more_maps(x, len(leads) - 1) for x, leads, _shape in maps if len(leads) > 1
+            ]
+    elif spatial <= 2:
+        matrices = view.tensor_matrices(maps)
     layer_section = {
         "kind": "layer",
-        "heading": "The layer",
-        "intro": [_convention_prose(s, classic)],
+        "heading": _("layer.heading"),
+        "intro": [_convention_prose(s, classic, _)],
         "definition": definition_latex(s, commas),
-        "notes": definition_notes(s),
+        "notes": definition_notes(s, _),
         "size_rules": size_rules(s),
-        "more_notes": unread_notes(s),
+        "more_notes": unread_notes(s, _),
         "groups": None
         if groups is None
-        else {
-            "text": "Groups: an output map sees only the input maps of its group, so the "
-            f"kernel maps linking\n{rows}\nform blocks:",
-            "matrix": groups,
-        },
+        else {"text": _("conv.groups", rows=rows), "matrix": groups},
         "cross_ref": True,
         "tensors": view.tensor_rows(),
-        "output": {"letter": "Z", "shape": _size(s.shapes()["Z"])},
-        "closing": closing,
+        "output": {"letter": "Z", "shape": _size(shapes["Z"])},
+        "closing": None,
+        "no_table": summary and matrices is not None,
+        "after": [matrices] if matrices is not None else [],
     }
-    gradients = {x: [view.equation(g) for g in d.gradients_of(x)] for x in ("K", "b", "A")}
-    kernel_after = []
-    if d.regroupings:
-        kernel_after.append({"kind": "regrouping", "entries": parts.regroupings()})
-    input_after = []
-    if d.delta_maps:
-        input_after.append(
-            {"kind": "padded_delta", "note": delta_note(s), "entries": parts.delta_maps()}
-        )
-    delta_index = "".join(_IN[s.ndim]) if not commas else ",".join(_IN[s.ndim])
-    input_after.append({"kind": "activation_delta", "index": delta_index})
-    many = s.out_channels > 1
-    bias_intro = (
-        "Every output"
-        + (" of map $m$" if many else "")
-        + " contains $"
-        + ("b^{(m)}" if many else "b")
-        + "$ with coefficient 1, so the bias gradient is the\nsum of "
-        + ("that map's" if many else "the")
-        + " deltas"
-        + (" over the whole batch" if s.batch > 1 else "")
-        + ":"
-    )
-    chain = (
-        "By the chain rule, $\\partial E/\\partial x = \\sum_{u} D_{u}\\, "
-        "\\partial Z_{u}/\\partial x$, summed over\nthe outputs that contain $x$ (the table "
-        "above); each derivative below was computed by SymPy from\nthe forward expressions."
-    )
     forms = []
     for c in d.closed_forms:
-        form = view.closed_form(c, parts.closed_form_latex(c), _heading(c))
+        form = view.closed_form(c, parts.closed_form_latex(c), _heading(c, _))
         if s.convention == "correlation" and c.of == "K" and classic and not c.expected:
-            form["remark"] = _CLASSIC_REMARK
+            form["remark"] = _("conv.classic_remark")
+        form["shown_above"] = c.expected and c.stated_in != USER_CLAIM  # in the story
         forms.append(form)
     legend = any(
         isinstance(node, (Xcorr, Pad, ZeroInsert, Crop))
         for c in d.closed_forms
         for node in c.formula.walk()
     )
-    sections = [
+    story = story_section(s, d.closed_forms, parts.closed_form_latex, commas, _)
+    kernel_after: list[dict[str, Any]] = []
+    if d.regroupings and not summary:
+        kernel_after.append({"kind": "regrouping", "entries": parts.regroupings()})
+    kernel_grads = d.gradients_of("K")
+    input_grads = d.gradients_of("A")
+    input_after: list[dict[str, Any]] = []
+    input_section = view.elements_section(
+        _("conv.input.heading"), input_grads, None, "lines", input_after
+    )
+    if not summary and spatial <= 2 and s.in_channels == s.batch == 1:
+        grid = _grid_of(input_grads, shapes["A"][2:])
+        matrix = view.element_matrix(grid)
+        if matrix is not None:
+            input_section["equations"] = []
+            input_section["intro"] = input_section["intro_md"] = _("conv.input.matrix")
+            input_after.append(
+                {"kind": "matrix_rows", "note": None, "notes": [],
+                 "lines": [[{"lhs": r"\frac{\partial E}{\partial A}", "matrix": matrix}]]}
+            )
+    if d.delta_maps and not summary:
+        input_after.append(
+            {"kind": "padded_delta", "note": delta_note(s, _), "entries": parts.delta_maps()}
+        )
+    window = _window(s, view)
+    if window is not None and summary and len(d.delta_maps[0].rows) > SUMMARY_WINDOW_ROWS:
+        window = None  # a summary leaves out a large padded delta (full detail shows it)
+    if window is not None:
+        input_after.append(window)
+    delta_index = "".join(_IN[s.ndim]) if not commas else ",".join(_IN[s.ndim])
+    if not summary:
+        input_after.append({"kind": "activation_delta", "index": delta_index})
+    many = s.out_channels > 1
+    bias_intro = (_("conv.bias_many") if many else _("conv.bias_one")) + (
+        _("conv.bias_batch") if s.batch > 1 else ""
+    ) + _("conv.colon")
+    if summary:
+        worked: list[dict[str, Any] | None] = [
+            view.worked_section(
+                [d.forward, kernel_grads, d.gradients_of("b"), input_grads],
+                [window] if window is not None else [],
+            )
+        ]
+    else:
+        worked = [
+            view.forward_section(),
+            {
+                "kind": "contributions",
+                "heading": _("contributions.heading"),
+                "intro": _("conv.contributions"),
+                "column": _("role.kernel"),
+                "rows": parts.contributions(),
+            },
+            view.elements_section(
+                _("conv.kernel.heading"), kernel_grads, _("conv.chain"), "lines", kernel_after
+            ),
+            view.elements_section(
+                _("conv.bias.heading"), d.gradients_of("b"), bias_intro, "aligned"
+            ),
+            input_section,
+        ]
+    sections: list[dict[str, Any] | None] = [
+        view.notation_section(),
         layer_section,
-        view.forward_section(),
-        {
-            "kind": "contributions",
-            "heading": "Contribution table",
-            "intro": "Which element of $A$ each kernel element multiplies, to produce which "
-            "output element:",
-            "column": "kernel",
-            "rows": parts.contributions(),
-        },
-        {
-            "kind": "elements",
-            "heading": "Kernel gradient",
-            "intro": chain,
-            "intro_md": chain,
-            "layout": "lines",
-            "equations": gradients["K"],
-            "after": kernel_after,
-        },
-        {
-            "kind": "elements",
-            "heading": "Bias gradient",
-            "intro": bias_intro,
-            "intro_md": bias_intro,
-            "layout": "aligned",
-            "equations": gradients["b"],
-            "after": [],
-        },
-        {
-            "kind": "elements",
-            "heading": "Input gradient",
-            "intro": None,
-            "intro_md": None,
-            "layout": "lines",
-            "equations": gradients["A"],
-            "after": input_after,
-        },
+        story,
+        *worked,
         {
             "kind": "closed_forms",
-            "heading": "Closed forms, proved",
-            "intro": _CLOSED_INTRO.format(matlab=CONV_NAMES[s.ndim]),
-            "legend": _LEGEND if legend else None,
+            "heading": _("closed.heading"),
+            "intro": _("conv.closed_intro_summary")
+            if summary
+            else _("conv.closed_intro", conv=CONV_NAMES[s.ndim]),
+            "legend": _("conv.legend") if legend else None,
             "group_note": parts.group_note(),
             "per_map": s.batch > 1 or s.in_channels > 1 or s.out_channels > 1,
             "forms": forms,
         },
-        {
-            "kind": "numeric",
-            "heading": "Numeric cross-check",
-            "numeric": view.numeric(),
-            "sampling": "uniform in $[-1, 1)$",
-            "verdict": "every gradient above was derived by the chain rule, the closed\n"
-            f"forms of the {s.convention} convention were proved equal to it exactly, "
-            "and the numbers agree.",
-        },
+        view.numeric_section(),
+        view.verdict_section(_("conv.verdict", convention=convention_name(s.convention, _))),
+        view.references_section(
+            ["ref.seeds_conv", "ref.bouvrie", "ref.dumoulin"],
+            [f"torch.nn.{_TORCH[s.kind]}", "torch.nn.grad"],
+        ),
     ]
-    text_title = title(s)
+    text_title = title(s, _)
     return {
         "title": tex_escape(text_title).replace("×", r"$\times$").replace("→", r"$\to$"),
         "title_text": text_title,
         "command": _command(s),
-        "sections": sections,
+        "sections": [x for x in sections if x is not None],
     }
+
+
+_TORCH = {
+    "conv1d": "Conv1d",
+    "conv2d": "Conv2d",
+    "conv3d": "Conv3d",
+    "conv_transpose1d": "ConvTranspose1d",
+    "conv_transpose2d": "ConvTranspose2d",
+    "conv_transpose3d": "ConvTranspose3d",
+}
+
+
+def _grid_of(elements: Sequence[Any], shape: tuple[int, ...]) -> list[list[Any]]:
+    """One map's elements (in row-major order) as rows; a 1-D map as one row."""
+    items = list(elements)
+    if len(shape) == 1:
+        return [items]
+    return [items[r * shape[1] : (r + 1) * shape[1]] for r in range(shape[0])]

@@ -84,6 +84,11 @@ def predicted_work(spec: ConvSpec) -> dict[str, int]:
         operator_steps.append(("D", n_batch * c_out * (s1 + s2)))
     work["operators"] = sum(steps for _, steps in operator_steps)
     work["arrays"] = 2 * (a_ + d_) + d_ + 2 * (d_ + k_) + (d_ if spec.ndim <= 2 else 0)
+    if spec.ndim <= 2:  # each sheet's window exhibit: K's array, flipped (and dilated)
+        dilated = zip(spec.kernel, spec.dilation, strict=True)
+        window_kernel = prod(k + (k - 1) * (d - 1) for k, d in dilated)
+        work["arrays"] += SHEETS * k_
+        work["operators"] += SHEETS * 3 * window_kernel
     work["closed forms"] = 2 * k_ * (1 + n_batch) + b_ * (1 + n_batch) + 2 * a_ * (1 + cog)
     work["proofs"] = 5 * gradient_elements + 2 * (k_ + products) + (b_ + elements)
     work["proofs"] += 2 * (a_ + products)

@@ -25,6 +25,7 @@ from ...sizes import (
     parse_size,
     transposed_output_size,
 )
+from .._input import InputActivated, activation_text, input_activation
 
 if TYPE_CHECKING:
     import numpy as np
@@ -123,7 +124,7 @@ def _count(value: object, name: str) -> int:
 
 
 @dataclass(frozen=True)
-class ConvSpec(Layer):
+class ConvSpec(InputActivated, Layer):
     """A convolution layer: sizes, channels and the convention of its forward pass.
 
     Build one with :func:`conv2d` (or :func:`conv1d`, :func:`conv3d`,
@@ -145,8 +146,10 @@ class ConvSpec(Layer):
     groups: int = 1
     transposed: bool = False
     output_padding: tuple[int, ...] = field(default=())
+    input_activation: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "input_activation", input_activation(self.input_activation))
         if not isinstance(self.input, (tuple, list, range)) or len(self.input) not in (1, 2, 3):
             raise _fail("input", self.input, "expected 1, 2 or 3 spatial sizes", SpecTypeError)
         ndim = len(self.input)
@@ -400,7 +403,9 @@ class ConvSpec(Layer):
         by stage (the stages :mod:`symderiv.core.work` counts), from the sizes alone."""
         from .size import predicted_work
 
-        return predicted_work(self)
+        shapes = self.shapes()
+        gradients = sum(prod(shapes[x]) for x in ("K", "b", "A"))
+        return self._with_z_work(predicted_work(self), gradients)
 
     def predicted_terms(self) -> int:
         """Everything the derivation builds and visits, predicted from the sizes (never
@@ -427,16 +432,17 @@ class ConvSpec(Layer):
         return out
 
     def label(self) -> str:
-        """A file-name stem that names the layer, e.g. ``conv2d_4x4_k2x2_correlation``."""
+        """A file-name stem that names the layer, e.g. ``conv2d_4x4_k2x2_correlation``
+        (``..._input_sigmoid`` when the input is an activation)."""
         parts = [self.kind, _text(self.input), "k" + _text(self.kernel)]
         parts += [tag + value for _, tag, value in self.nondefault()]
         parts.append(self.convention)
-        return "_".join(parts)
+        return self._with_z_label("_".join(parts))
 
     # ---- the layer protocol ---------------------------------------------
     def describe(self) -> dict[str, object]:
         """The ``layer`` block of the JSON document."""
-        return {
+        return self._with_z_describe({
             "kind": self.kind,
             "convention": self.convention,
             "stride": list(self.stride),
@@ -444,19 +450,19 @@ class ConvSpec(Layer):
             "dilation": list(self.dilation),
             "groups": self.groups,
             **({"output_padding": list(self.output_padding)} if self.transposed else {}),
-        }
+        })
 
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         shapes = self.shapes()
-        return {letter: (role, shapes[letter]) for letter, role in ROLES.items()}
+        return self._with_z({letter: (role, shapes[letter]) for letter, role in ROLES.items()})
 
     def wrt(self) -> tuple[str, ...]:
-        return ("K", "b", "A")
+        return self._with_z_wrt(("K", "b", "A"))
 
     def notation(self) -> Notation:
         from ...core.symbols import Notation
 
-        return Notation.for_shapes(self.shapes(), self.ndim)
+        return self._with_z_notation(Notation.for_shapes(self.shapes(), self.ndim))
 
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
         from .forward import build_forward
@@ -466,7 +472,7 @@ class ConvSpec(Layer):
     def claims(self) -> tuple[Claim, ...]:
         from .closed_forms import claims
 
-        return claims(self)
+        return self._with_z_claims(claims(self))
 
     def evaluate(
         self, claim: Claim, tensors: Mapping[str, SymbolTensor]
@@ -481,14 +487,16 @@ class ConvSpec(Layer):
 
         rng = np.random.default_rng(seed)
         shapes = self.shapes()
-        return {letter: rng.uniform(-1.0, 1.0, shapes[letter]) for letter in ("A", "K", "b", "D")}
+        values = {letter: rng.uniform(-1.0, 1.0, shapes[letter]) for letter in ("A", "K", "b", "D")}
+        return self._with_z_values(values, seed)
 
     def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         from . import reference
 
         Z = reference.forward(self, arrays["A"], arrays["K"], arrays["b"])
         dA, dK, db = reference.backward(self, arrays["A"], arrays["K"], arrays["D"])
-        return {"Z": Z, "K": dK, "b": db, "A": dA}
+        out = {"Z": Z, "K": dK, "b": db, "A": dA}
+        return self._with_z_reference(out, arrays)
 
     def exhibits(
         self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
@@ -501,18 +509,26 @@ class ConvSpec(Layer):
         }
 
     def scope(self, of: str) -> Scope:
-        """One map pair: dE/dK reads A and D, dE/dA reads D and K, dE/db reads D."""
+        """One map pair: dE/dK reads A and D, dE/dA reads D and K, dE/db reads D; with an
+        activated input, every formula may also read z and A, and dE/dz reads D, K."""
         from ...formulas.bind import Scope
 
         maps = {"A": self.input, "K": self.kernel, "D": self.output}
-        uses = {"K": ("A", "D"), "b": ("D",), "A": ("D", "K")}[of]
-        target = {"K": self.kernel, "b": (), "A": self.input}[of]
-        return Scope(maps={x: maps[x] for x in uses}, target=target, of=of)
+        uses = {"K": ("A", "D"), "b": ("D",), "A": ("D", "K"), "z": ("D", "K")}[of]
+        target = {"K": self.kernel, "b": (), "A": self.input, "z": self.input}[of]
+        channels: dict[str, Any] = {}
+        if self.groups == 1 and not self.transposed:  # K_{c,m}: another map pair's kernel
+            channels = {
+                "indexed": {"K": ("m", "c"), "D": ("m",), "A": ("c",), "z": ("c",)},
+                "counts": {"m": self.out_channels, "c": self.in_channels},
+            }
+        scope = Scope(maps={x: maps[x] for x in uses}, target=target, of=of, **channels)
+        return self._with_z_scope(scope, self.input)
 
     def sheet(self, view: SheetView) -> dict[str, Any]:
         from .sheet import conv_sheet
 
-        return conv_sheet(self, view)
+        return self._with_z_sheet(view, conv_sheet)
 
 
 ROLES = {"A": "input", "K": "kernel", "b": "bias", "D": "delta"}
@@ -530,6 +546,7 @@ _KEYWORDS = (
     "dilation",
     "groups",
     "output_padding",
+    "input_activation",
 )
 """The keywords every convolution constructor takes besides ``input`` and ``kernel``."""
 
@@ -654,6 +671,7 @@ CONV_OPTIONS = (
     "--groups",
     "--output-padding",
     "--convention",
+    "--input-activation",
 )
 """The command-line options of every convolution kind."""
 
@@ -666,6 +684,7 @@ def from_options(kind: str, typed: Mapping[str, str]) -> ConvSpec:
     for option, text in typed.items():
         if not text.strip():
             raise SpecError(f"{option} {quoted(text)}: empty; give a value or leave the option out")
+    activated = activation_text(typed)
     convention_typed = typed.get("--convention", "correlation")
     convention = convention_typed.lower()  # CORRELATION is accepted as correlation
     output_padding = typed.get("--output-padding")
@@ -709,6 +728,7 @@ def from_options(kind: str, typed: Mapping[str, str]) -> ConvSpec:
                 if output_padding is None
                 else parse_size(output_padding, "--output-padding", ndim, minimum=0)
             ),
+            input_activation=activated,
         )
     except SpecError as exc:  # quote the option as it was typed
         if exc.field not in shown or exc.rule is None:

@@ -209,14 +209,24 @@ def evaluate_claim(
     """The closed form's value at every element of A, map by map.
 
     Raises ``ValueError`` when the formula's map does not have the input's shape."""
-    if claim.of != "A":
+    if claim.of not in ("A", "z"):  # z: the pre-activation of an activated input
         raise ValueError(f"no closed form for {claim.of!r}")
     D = tensors["D"].array()
+    used = {node.name for node in claim.formula.walk() if isinstance(node, Var)}
+    z = tensors["z"].array() if "z" in used else None
     out: dict[tuple[int, ...], sympy.Expr] = {}
     for n, c in product(range(spec.batch), range(spec.in_channels)):
         env = {"D": D[n, c]}
+        if z is not None:
+            env["z"] = z[n, c]
         if isinstance(spec, MaxPoolSpec):
             env["A"] = np.asarray(spec.a_values[n, c], dtype=float)
+            if "s" in used:  # the switches as one map: the routing of a block of ones
+                ones = np.empty(spec.output, dtype=object)
+                ones.fill(sympy.Integer(1))
+                route = Route(Var("ones"), Var("A"), spec.kernel, spec.stride, spec.padding,
+                              spec.ties)
+                env["s"] = route.evaluate({"ones": ones, "A": env["A"]})
         value = claim.formula.evaluate(env)
         if value.shape != spec.input:
             raise ValueError(f"The formula gives a {value.shape} map, the gradient is {spec.input}")

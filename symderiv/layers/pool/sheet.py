@@ -1,35 +1,47 @@
-"""What a pooling sheet says: its prose, definition, size rules and exhibits.
+"""What a pooling sheet says: its prose, definition, size rules, story and exhibits.
 
-Read through a :class:`~symderiv.render.sheet.SheetView`; the sections are
-rendered by the shared section templates, plus two of pooling's own kinds:
-``matrices`` (named matrices after an element section: the up-sampled delta,
-the values of A) and ``switches`` (max pooling: the rule that sets the
-switches, and for the concrete values, which input receives which delta).
+Read through a :class:`~symderiv.render.sheet.SheetView`; the sections are rendered by the
+shared section templates, plus two of pooling's own kinds: ``matrices`` (named matrices after
+an element section: the up-sampled delta, the values of A) and ``switches`` (max pooling: the
+values that set the switches, and which input receives which delta).  Every text comes from
+the message table (:mod:`.texts`), in the sheet's language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import sympy
 
-from ...core.model import ClosedFormCheck, GradientElement
+from ...core.model import ClosedFormCheck, Element, GradientElement
 from ...formulas.nodes import Crop, Pad, Up, Xcorr, ZeroInsert
-from ...render.sheet import MATRIX_BUDGET, MAX_COLUMNS, SheetView, size_text, tex_escape
+from ...render.printing import term_width
+from ...render.sheet import LINE_BUDGET, MATRIX_BUDGET, MAX_COLUMNS, SheetView, size_text
+from .._sheet import closed_forms_section, document, form, index, layer_section, tail
+from ..conv.sheet import axis_name
+from . import texts as texts  # registers the messages
 from .closed_forms import volume_name
 from .formulas import Ones, Route
 from .spec import SEED_HIGH, AvgPoolSpec, MaxPoolSpec, PoolSpec
+from .story import IN, KER, OUT, avg_story, cell, max_story, switch_name, window_sum
 from .switches import Window
 
 __all__ = ["avg_sheet", "definition_latex", "max_sheet", "size_rules", "title"]
 
-_OUT = {1: ("u",), 2: ("u", "v"), 3: ("t", "u", "v")}
-_KER = {1: ("p",), 2: ("p", "q"), 3: ("r", "p", "q")}
-_IN = {1: ("i",), 2: ("i", "j"), 3: ("h", "i", "j")}
 _SIZES = {1: ("L",), 2: ("H", "W"), 3: ("T", "H", "W")}
 _AXES = {1: ("positions",), 2: ("rows", "columns"), 3: ("slices", "rows", "columns")}
+_TORCH = {
+    "avg_pool1d": "AvgPool1d",
+    "avg_pool2d": "AvgPool2d",
+    "avg_pool3d": "AvgPool3d",
+    "max_pool1d": "MaxPool1d",
+    "max_pool2d": "MaxPool2d",
+    "max_pool3d": "MaxPool3d",
+}
+_REFS = ("ref.seeds_pool", "ref.bouvrie")
 
 
 # ---------------------------------------------------------------------------
@@ -37,58 +49,37 @@ _AXES = {1: ("positions",), 2: ("rows", "columns"), 3: ("slices", "rows", "colum
 # ---------------------------------------------------------------------------
 
 
-def _affine(coef: int, var: str) -> str:
-    return var if coef == 1 else f"{coef}{var}"
-
-
-def _cell(spec: PoolSpec, out: Sequence[str], ker: Sequence[str]) -> str:
-    """The input position a window cell reads: ``2u+p-1,2v+q-1``."""
-    return ",".join(
-        f"{_affine(s, u)}+{p}" + (f"-{pad}" if pad else "")
-        for s, u, p, pad in zip(spec.stride, out, ker, spec.padding, strict=True)
-    )
-
-
-def _window_sum(spec: PoolSpec) -> str:
-    """``\\sum_{p,q=0}^{1}`` (one sum per axis when the kernel's sides differ)."""
-    ker = _KER[spec.ndim]
-    if len(set(spec.kernel)) == 1:
-        return rf"\sum_{{{','.join(ker)}=0}}^{{{spec.kernel[0] - 1}}}"
-    return " ".join(rf"\sum_{{{p}=0}}^{{{k - 1}}}" for p, k in zip(ker, spec.kernel, strict=True))
-
-
 def _z(spec: PoolSpec, commas: bool) -> str:
-    out = _OUT[spec.ndim]
-    return f"Z_{{{(',' if commas else '').join(out)}}}"
-
-
-def _switch_name(spec: PoolSpec, commas: bool) -> str:
-    out, ker = _OUT[spec.ndim], _KER[spec.ndim]
-    return f"s^{{({','.join(out)})}}_{{{(',' if commas else '').join(ker)}}}"
+    return f"Z_{{{index(OUT[spec.ndim], commas)}}}"
 
 
 def definition_latex(spec: PoolSpec, commas: bool) -> str:
     """The forward pass of one map with the layer's numbers filled in."""
-    out, ker = _OUT[spec.ndim], _KER[spec.ndim]
-    cell = f"A_{{{_cell(spec, out, ker)}}}"
+    out, ker = OUT[spec.ndim], KER[spec.ndim]
+    a = f"A_{{{cell(spec, out, ker)}}}"
     if isinstance(spec, MaxPoolSpec):
         bounds = ", ".join(rf"0 \le {p} \le {k - 1}" for p, k in zip(ker, spec.kernel, strict=True))
         return (
-            rf"{_z(spec, commas)} = \max_{{{bounds}}} {cell} = {_window_sum(spec)} "
-            rf"{_switch_name(spec, commas)}\, {cell}"
+            rf"{_z(spec, commas)} = \max_{{{bounds}}} {a} = {window_sum(spec)} "
+            rf"{switch_name(spec, commas)}\, {a}"
         )
-    size = spec.window
-    return rf"{_z(spec, commas)} = \frac{{1}}{{{size}}} {_window_sum(spec)} {cell}"
+    return rf"{_z(spec, commas)} = \frac{{1}}{{{spec.window}}} {window_sum(spec)} {a}"
 
 
 def size_rules(spec: PoolSpec) -> list[str]:
-    """The output size on every axis, rule and numbers."""
+    """The output size on every axis, rule and numbers (one line for all axes when their
+    numbers are the same)."""
     out = []
-    for a in range(spec.ndim):
+    settings = {
+        (spec.input[a], spec.kernel[a], spec.stride[a], spec.padding[a]) for a in range(spec.ndim)
+    }
+    same = len(settings) == 1 and spec.ndim > 1
+    for a in range(1 if same else spec.ndim):
         name = _SIZES[spec.ndim][a]
+        lhs = " = ".join(f"{x}_o" for x in _SIZES[spec.ndim]) if same else f"{name}_o"
         h, k, s, p = spec.input[a], spec.kernel[a], spec.stride[a], spec.padding[a]
         out.append(
-            rf"{name}_o = \left\lfloor \frac{{{name} + 2P - k}}{{s}} \right\rfloor + 1 "
+            rf"{lhs} = \left\lfloor \frac{{{name} + 2P - k}}{{s}} \right\rfloor + 1 "
             rf"= \left\lfloor \frac{{{h} + 2\cdot {p} - {k}}}{{{s}}} \right\rfloor + 1 "
             rf"= {spec.output[a]}"
         )
@@ -99,149 +90,133 @@ def _per_axis(values: tuple[int, ...]) -> str:
     return str(values[0]) if len(set(values)) == 1 else "(" + ", ".join(map(str, values)) + ")"
 
 
-def title(spec: PoolSpec) -> str:
+def title(spec: PoolSpec, _: Callable[..., str]) -> str:
     """The sheet's title in plain text, naming every setting."""
     if spec.ndim == 1:
-        parts = [f"length-{spec.input[0]} input", f"length-{spec.kernel[0]} window"]
+        parts = [
+            _("title.length_input", n=spec.input[0]),
+            _("title.length_window", n=spec.kernel[0]),
+        ]
     else:
-        parts = [f"{size_text(spec.input, '×')} input", f"{size_text(spec.kernel, '×')} window"]
-    parts.append(f"stride {_per_axis(spec.stride)}")
+        parts = [
+            _("title.input", size=size_text(spec.input, "×")),
+            _("title.window", size=size_text(spec.kernel, "×")),
+        ]
+    parts.append(_("title.stride", value=_per_axis(spec.stride)))
     if any(spec.padding):
-        parts.append(f"padding {_per_axis(spec.padding)}")
+        parts.append(_("title.padding", value=_per_axis(spec.padding)))
     if spec.in_channels > 1:
-        parts.append(f"{spec.in_channels} maps")
+        parts.append(_("title.map_count", n=spec.in_channels))
     if spec.batch > 1:
-        parts.append(f"batch {spec.batch}")
+        parts.append(_("title.batch", n=spec.batch))
     if isinstance(spec, MaxPoolSpec):
-        given = spec.source or "Python"
-        parts.append(f"seed {spec.seeded}" if spec.values is None else f"values from {given}")
-        parts.append(f"ties {spec.ties}")
-    return f"{spec.kind}: {', '.join(parts)}"
+        if spec.values is None:
+            parts.append(_("pool.title.seed", n=spec.seeded))
+        else:
+            parts.append(_("pool.title.values", source=spec.source or "Python"))
+        parts.append(_("pool.title.ties", ties=spec.ties))
+    return _("title.join", kind=spec.kind, parts=_("title.sep").join(parts))
 
 
-def _geometry_notes(spec: PoolSpec) -> list[str]:
+def _geometry_notes(spec: PoolSpec, _: Callable[..., str]) -> list[str]:
     notes = []
     if any(s < k for s, k in zip(spec.stride, spec.kernel, strict=True)):
-        notes.append(
-            "The windows overlap (the stride is smaller than the window): an input element "
-            "can lie in several windows and then collects a delta from each."
-        )
+        notes.append(_("pool.note.overlap"))
     elif any(s > k for s, k in zip(spec.stride, spec.kernel, strict=True)):
-        notes.append("The windows leave gaps (the stride is larger than the window).")
+        notes.append(_("pool.note.gaps"))
     if any(spec.padding):
         amount = _per_axis(spec.padding)
+        one = amount == "1"
         if isinstance(spec, MaxPoolSpec):
-            cells = "cell" if amount == "1" else "cells"
-            notes.append(
-                rf"The input is bordered by ${amount}$ {cells} of $-\infty$ on each side, as in "
-                r"PyTorch: a padded cell never holds the maximum, and it has no switch in the sum."
-            )
+            notes.append(_("pool.note.pad_max_one" if one else "pool.note.pad_max_many",
+                           amount=f"${amount}$"))
         else:
-            zeros = "zero" if amount == "1" else "zeros"
-            notes.append(
-                rf"The input is bordered by ${amount}$ {zeros} on each side. The padding counts "
-                rf"in the window size, so every output divides by ${spec.window}$ however many "
-                r"of its cells are padding."
-            )
+            notes.append(_("pool.note.pad_avg_one" if one else "pool.note.pad_avg_many",
+                           amount=f"${amount}$", size=f"${spec.window}$"))
     if spec.in_channels > 1 or spec.batch > 1:
-        notes.append("Every map is pooled on its own.")
+        notes.append(_("pool.note.maps"))
     return notes
 
 
-def _unread_notes(spec: PoolSpec) -> list[str]:
+def _unread_notes(spec: PoolSpec, _: Callable[..., str]) -> list[str]:
     notes = []
     axes = _AXES[spec.ndim]
     for a, unread in enumerate(spec.unread_input()):
         if unread:
-            noun, verb = (axes[a], "are") if len(unread) > 1 else (axes[a][:-1], "is")
+            many = len(unread) > 1
+            axis = axis_name(axes[a], _, one=not many)
             notes.append(
-                f"Input {noun} ${', '.join(map(str, unread))}$ {verb} in no window: "
-                r"$\partial E/\partial A$ is exactly $0$ there."
+                _("pool.unread.many" if many else "pool.unread.one", axis=axis,
+                  at=f"${', '.join(map(str, unread))}$")
             )
     return notes
 
 
-def _closing(commas: bool, switches: bool) -> str:
-    text = (
-        "$D = \\partial E/\\partial Z$ is the delta (sensitivity) of the output.\n"
-        "Indices start at 0. A superscript in parentheses gives the batch and channel "
-        "indices of a map\nwhen there is more than one; the subscript gives the position"
-        + (", with commas between\nthe indices" if commas else "")
-        + "."
-    )
-    if switches:
-        text += (
-            "\nA switch's superscript gives its output (after the batch and channel, when "
-            "there is more than one)\nand its subscript the cell's offset in the window; "
-            "axes of size one are not shown."
-        )
-    return text
+def _window_text(spec: PoolSpec, _: Callable[..., str]) -> str:
+    if spec.ndim == 1:
+        return _("pool.window_length", n=spec.kernel[0])
+    return _("pool.window_size", size="$" + size_text(spec.kernel) + "$")
 
 
-def _layer_section(
-    spec: PoolSpec, view: SheetView, intro: list[str], notes: list[str]
+def _maps(spec: PoolSpec) -> list[tuple[str, list[tuple[int, ...]], tuple[int, ...]]]:
+    leads = list(np.ndindex(spec.batch, spec.in_channels))
+    return [("A", leads, spec.input), ("D", leads, spec.output)]
+
+
+def _layer(
+    spec: PoolSpec, view: SheetView, intro: str, matrices: bool = True
 ) -> dict[str, Any]:
-    commas = view.d.notation.commas
+    """The layer section; ``matrices``: show A and D as matrices (1-D and 2-D layers), else
+    the tensor table (none in summary detail)."""
+    _ = view._
+    shown = view.tensor_matrices(_maps(spec)) if matrices and spec.ndim <= 2 else None
+    section = layer_section(
+        view,
+        intro=[intro],
+        definition=definition_latex(spec, view.d.notation.commas),
+        notes=_geometry_notes(spec, _),
+        size_rules=size_rules(spec),
+        more_notes=_unread_notes(spec, _),
+        output={"letter": "Z", "shape": size_text(spec.shapes()["Z"])},
+        matrices=shown,
+    )
+    section["no_table"] = view.summary
+    return section
+
+
+def _contributions(
+    view: SheetView, gradients: Sequence[GradientElement], intro: str
+) -> dict[str, Any]:
+    """For each input element: the outputs it enters and dZ/dA there."""
     return {
-        "kind": "layer",
-        "heading": "The layer",
+        "kind": "contributions",
+        "heading": view._("contributions.heading"),
         "intro": intro,
-        "definition": definition_latex(spec, commas),
-        "notes": notes + _geometry_notes(spec),
-        "size_rules": size_rules(spec),
-        "more_notes": _unread_notes(spec),
-        "groups": None,
-        "cross_ref": False,
-        "tensors": view.tensor_rows(),
-        "output": {"letter": "Z", "shape": size_text(spec.shapes()["Z"])},
-        "closing": _closing(commas, isinstance(spec, MaxPoolSpec)),
+        "column": view._("role.input"),
+        "rows": [
+            {
+                "symbol": view.sym("A", g.index),
+                "pairs": [
+                    rf"{view.p._print(c.derivative)} \to {view.sym('Z', c.output)}"
+                    for c in g.contributions
+                ],
+            }
+            for g in gradients
+        ],
     }
 
 
-def _window_text(spec: PoolSpec) -> str:
-    if spec.ndim == 1:
-        return f"length-{spec.kernel[0]} window"
-    return "$" + size_text(spec.kernel) + "$ window"
+def _width(rows: Sequence[Sequence[str]]) -> float:
+    """Estimated width of a bmatrix of printed cells."""
+    return sum(max(term_width(x) for x in col) + 2.0 for col in zip(*rows, strict=True)) + 2.0
 
 
-_CHAIN = (
-    "By the chain rule, $\\partial E/\\partial x = \\sum_{u} D_{u}\\, "
-    "\\partial Z_{u}/\\partial x$, summed over\nthe outputs that contain $x$ (the table "
-    "above); each derivative below was computed by SymPy from\nthe forward expressions."
-)
-
-
-def _forward_section(view: SheetView) -> dict[str, Any]:
-    return view.forward_section()
-
-
-def _contributions(view: SheetView, gradients: Sequence[GradientElement]) -> list[dict[str, Any]]:
-    """For each input element: the outputs it enters and dZ/dA there."""
-    return [
-        {
-            "symbol": view.sym("A", g.index),
-            "pairs": [
-                rf"{view.p._print(c.derivative)} \to {view.sym('Z', c.output)}"
-                for c in g.contributions
-            ],
-        }
-        for g in gradients
-    ]
-
-
-def _matrix(view: SheetView, rows: Sequence[Sequence[str]]) -> str | None:
+def _matrix(rows: Sequence[Sequence[str]]) -> str | None:
     """A bmatrix of printed cells, or None when it would not fit the page."""
-    widths = [max(_width(x) for x in col) + 2.0 for col in zip(*rows, strict=True)]
-    if sum(widths) + 2.0 > MATRIX_BUDGET or len(rows[0]) > MAX_COLUMNS:
+    if _width(rows) > MATRIX_BUDGET or len(rows[0]) > MAX_COLUMNS:
         return None
     body = r" \\ ".join(" & ".join(row) for row in rows)
     return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
-
-
-def _width(latex: str) -> float:
-    from ...render.printing import term_width
-
-    return term_width(latex)
 
 
 def _grid(array: Any) -> list[list[Any]]:
@@ -249,69 +224,137 @@ def _grid(array: Any) -> list[list[Any]]:
     return [list(array)] if array.ndim == 1 else [list(r) for r in array]
 
 
-def _shape(array: Any) -> str:
-    return size_text(array.shape)
+def _gradient_matrices(
+    spec: PoolSpec, view: SheetView, gradients: Sequence[Element]
+) -> dict[str, Any] | None:
+    """The derived input gradient, map by map, as the matrices it forms (1-D and 2-D layers
+    with at most MAX_MAPS maps, every map fitting the page); else None."""
+    from ...render.sheet import MAX_MAPS
+
+    if spec.ndim > 2 or spec.maps > MAX_MAPS:
+        return None
+    by_index = {g.index: g for g in gradients}
+    lines = []
+    for n, c in np.ndindex(spec.batch, spec.in_channels):
+        grid = [[by_index[(n, c, *pos)] for pos in row] for row in _grid(_positions(spec.input))]
+        matrix = view.element_matrix(grid)
+        if matrix is None:
+            return None
+        name = view.p.name("A", (n, c))
+        lines.append([{"lhs": rf"\frac{{\partial E}}{{\partial {name}}}", "matrix": matrix}])
+    return {"kind": "matrix_rows", "note": None, "notes": [], "lines": lines}
 
 
-def _numeric_section(view: SheetView, sampling: str, verdict: str) -> dict[str, Any]:
-    return {
-        "kind": "numeric",
-        "heading": "Numeric cross-check",
-        "numeric": view.numeric(),
-        "sampling": sampling,
-        "verdict": verdict,
-    }
+def _positions(shape: tuple[int, ...]) -> Any:
+    out = np.empty(shape, dtype=object)
+    for pos in np.ndindex(*shape):
+        out[pos] = pos
+    return out
 
 
-def _form(view: SheetView, c: ClosedFormCheck, heading: str) -> dict[str, Any]:
-    """One closed form for the sheet; its code line (often long, with per-axis
-    numbers) is set ragged-right in LaTeX so that it can never overflow the page."""
-    form = view.closed_form(c, rf"{_lhs(view)} = {c.formula.latex(_names(view))}", heading)
-    form["ragged"] = True
-    return form
+def _input_section(
+    view: SheetView,
+    heading: str,
+    gradients: Sequence[Element],
+    intro: str,
+    after: list[dict[str, Any]],
+    matrices: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """An input-gradient section: the matrices the elements form when they fit, else every
+    element as an equation."""
+    section = view.elements_section(heading, gradients, intro, "lines", after)
+    if matrices is not None:
+        section["equations"] = []
+        section["intro"] = section["intro_md"] = view._("pool.input.matrix")
+        section["after"] = [matrices, *after]
+    return section
 
 
-def _lhs(view: SheetView) -> str:
-    return rf"\frac{{\partial E}}{{\partial {view.map_name('A', ('n', 'c'))}}}"
+def _form_latex(view: SheetView, c: ClosedFormCheck) -> str:
+    lhs = rf"\frac{{\partial E}}{{\partial {view.map_name('A', ('n', 'c'))}}}"
+    names = {"D": view.map_name("D", ("n", "c")), "A": view.map_name("A", ("n", "c"))}
+    return rf"{lhs} = {c.formula.latex(names)}"
 
 
-def _names(view: SheetView) -> dict[str, str]:
-    return {"D": view.map_name("D", ("n", "c")), "A": view.map_name("A", ("n", "c"))}
+def _form(view: SheetView, c: ClosedFormCheck, heading: str, story: bool) -> dict[str, Any]:
+    """One closed form for the sheet; its code line (often long, with per-axis numbers) is
+    set ragged-right in LaTeX so that it can never overflow the page."""
+    out = form(view, c, _form_latex(view, c), heading, story=story)
+    out["ragged"] = True
+    return out
 
 
-def _legend(checks: Sequence[ClosedFormCheck]) -> str | None:
+def _legend(checks: Sequence[ClosedFormCheck], _: Callable[..., str]) -> str | None:
     nodes = {type(n) for c in checks for n in c.formula.walk()}
     parts = []
     if Up in nodes:
-        parts.append(
-            "$X \\otimes \\mathbf{1}_{k}$ (the notes' $\\operatorname{up}$) repeats every "
-            "entry of $X$ over a block of the window's shape"
-        )
+        parts.append(_("pool.legend.up"))
     if nodes & {Xcorr, Ones}:
-        parts.append(
-            "$X \\star Y$ is the valid cross-correlation $(X \\star Y)_u = \\sum_p X_{u+p}\\, "
-            "Y_p$,\nand $\\mathbf{1}_{k}$ a block of ones"
-        )
+        parts.append(_("pool.legend.xcorr"))
     if Pad in nodes:
-        parts.append(
-            "$\\operatorname{pad}_{a,b}$ adds $a$ zeros before and $b$ after each axis "
-            "(one number: both sides)"
-        )
+        parts.append(_("pool.legend.pad"))
     if ZeroInsert in nodes:
-        parts.append("$\\operatorname{ins}_s$ inserts $s-1$ zeros between neighbouring entries")
+        parts.append(_("pool.legend.ins"))
     if Crop in nodes:
-        parts.append("$\\operatorname{crop}_{a,b}$ removes $a$ entries before and $b$ after")
+        parts.append(_("pool.legend.crop"))
     if Route in nodes:
-        parts.append(
-            "$\\operatorname{route}_{\\text{first}}(D; A)$ adds each $D_u$ into the cell of "
-            "window $u$ where $A$ is largest,\nthe first such cell in row-major order "
-            "(found again here with numpy's `argmax`, independently of the switches);\n"
-            "$\\operatorname{route}_{\\text{split}}$ shares $D_u$ equally among the window's "
-            "maxima"
-        )
+        parts.append(_("pool.legend.route"))
     if not parts:
         return None
-    return "Notation: " + ";\n".join(parts) + "."
+    return _("pool.legend", parts=_("pool.legend.sep").join(parts))
+
+
+_POWERS = {"": "", "²": "^2", "³": "^3"}
+
+
+def _size_name(text: str, _: Callable[..., str]) -> str:
+    """``k² = 4`` -> ``$k^2 = 4$``; ``the window size 6`` in the sheet's language."""
+    m = re.fullmatch(r"k([²³]?) = (\d+)", text)
+    if m:
+        return f"$k{_POWERS[m[1]]} = {m[2]}$"
+    m = re.fullmatch(r"the window size (\d+)", text)
+    if m:
+        return _("pool.window_size_n", n=f"${m[1]}$")
+    return _plain(text)
+
+
+def _plain(text: str) -> str:
+    """A text of the closed forms' data as prose, its symbols as math (the fallback for a
+    text the table does not know: it stays as the data writes it)."""
+    for plain, math in (("up(δ)", "$\\operatorname{up}(\\delta)$"), ("δ", "$\\delta$")):
+        text = text.replace(plain, math)
+    return text
+
+
+def mistake(stated_in: str, _: Callable[..., str]) -> str:
+    """A known mistake of the closed forms (its ``stated_in``, as the JSON names it) as a
+    heading in the sheet's language."""
+    if stated_in == "assumes the windows tile the input (stride = kernel, no padding)":
+        what = _("pool.mistake.tiles")
+    elif stated_in == "up(δ) without switches":
+        what = _("pool.mistake.no_switches")
+    elif m := re.fullmatch(r"divides by k = (\d+) instead of (.+)", stated_in):
+        what = _("pool.mistake.divides_k", k=f"$k = {m[1]}$", name=_size_name(m[2], _))
+    elif m := re.fullmatch(r"(up-samples|sums the deltas) without dividing by (.+)", stated_in):
+        msg = "pool.mistake.up_no_divide" if m[1] == "up-samples" else "pool.mistake.sum_no_divide"
+        what = _(msg, name=_size_name(m[2], _))
+    elif m := re.fullmatch(r"the mean's gradient, δ/k([²³]?) to every cell", stated_in):
+        what = _("pool.mistake.mean", share=f"$D/k{_POWERS[m[1]]}$")
+    elif m := re.fullmatch(
+        r"the mean's gradient, δ divided by the window size (\d+) to every cell", stated_in
+    ):
+        what = _("pool.mistake.mean", share=_("pool.mistake.mean_size", n=f"${m[1]}$"))
+    else:
+        what = _plain(stated_in)
+    return _("sheet.known_mistake", what=what)
+
+
+def _activation_delta(spec: PoolSpec, commas: bool) -> dict[str, Any]:
+    return {"kind": "activation_delta", "index": index(IN[spec.ndim], commas)}
+
+
+def _references(view: SheetView, spec: PoolSpec) -> tuple[Sequence[str], Sequence[str]]:
+    return _REFS, [f"torch.nn.{_TORCH[spec.kind]}"]
 
 
 # ---------------------------------------------------------------------------
@@ -319,40 +362,20 @@ def _legend(checks: Sequence[ClosedFormCheck]) -> str | None:
 # ---------------------------------------------------------------------------
 
 
-def _mistake(stated_in: str) -> str:
-    """A known mistake's name (plain text, as in the JSON) as prose with math."""
-    for plain, math in (
-        ("up(δ)", "$\\operatorname{up}(\\delta)$"),
-        ("δ/k²", "$\\delta/k^2$"),
-        ("δ/k³", "$\\delta/k^3$"),
-        ("δ/k", "$\\delta/k$"),
-    ):
-        stated_in = stated_in.replace(plain, math)
-    text = re.sub(
-        r"k([²³]?) = (\d+)",
-        lambda m: "$k" + {"": "", "²": "^2", "³": "^3"}[m.group(1)] + f" = {m.group(2)}$",
-        stated_in,
-    )
-    text = text.replace("k²", "$k^2$").replace("k³", "$k^3$")
-    return "A known mistake: " + text.replace("δ", "$\\delta$") + "."
-
-
-def _avg_heading(s: AvgPoolSpec, c: ClosedFormCheck) -> str:
+def _avg_heading(s: AvgPoolSpec, c: ClosedFormCheck, _: Callable[..., str]) -> str:
     if c.stated_in == "notes":
         name = volume_name(s)
         if name == "the window size":
-            return (
-                "The notes' form, $\\operatorname{up}(D)$ divided by the window size "
-                "(the windows tile the input)."
-            )
-        tex = name.replace("²", "^2").replace("³", "^3")
-        return f"The notes' form, $\\operatorname{{up}}(D)/{tex}$ (the windows tile the input)."
+            return _("pool.heading.notes")
+        power = _POWERS[name[1:]]
+        return _("pool.heading.notes_k", form=f"$\\operatorname{{up}}(D)/k{power}$")
     if c.stated_in == "general":
-        return "The general form: each element collects the deltas of every window containing it."
-    return _mistake(c.stated_in)
+        return _("pool.heading.general")
+    return mistake(c.stated_in, _)
 
 
 def _avg_layouts(s: AvgPoolSpec, view: SheetView) -> dict[str, Any] | None:
+    _ = view._
     layouts = view.d.exhibits.get("delta_layouts", ())
     if not layouts:
         return None
@@ -362,107 +385,84 @@ def _avg_layouts(s: AvgPoolSpec, view: SheetView) -> dict[str, Any] | None:
         lhs = (
             rf"{name} \otimes \mathbf{{1}}_{{{size_text(s.kernel)}}}"
             if s.tiles
-            else rf"{name}_{{\text{{padded}}}}"
+            else rf"\operatorname{{pad}}(\hat{{{name}}})" if any(x > 1 for x in s.stride)
+            else rf"\operatorname{{pad}}({name})"
         )
         rows = [[view.p._print(x) for x in row] for row in _grid(grid)]
-        entries.append({"lhs": lhs, "matrix": _matrix(view, rows), "shape": _shape(grid)})
+        entries.append({"lhs": lhs, "matrix": _matrix(rows), "shape": size_text(grid.shape)})
     if s.tiles:
-        note = (
-            "The notes' form up-samples the delta: every entry repeated over a block of the "
-            "window's shape\n(the Kronecker product with a block of ones)"
-            + (
-                ", then padded with zeros to the input's size:"
-                if s.output != s.input
-                and any(o * k != h for o, k, h in zip(s.output, s.kernel, s.input, strict=True))
-                else ":"
-            )
+        padded = any(
+            o * k != h for o, k, h in zip(s.output, s.kernel, s.input, strict=True)
         )
+        note = _("pool.layout.tiles", padded=_("pool.layout.tiles_padded") if padded else "")
     else:
         parts = []
         if any(x > 1 for x in s.stride):
-            parts.append("with $s-1$ zeros inserted between neighbouring entries (the stride)")
-        parts.append("bordered by $k-1$ zeros on each side")
+            parts.append(_("pool.layout.inserted"))
+        parts.append(_("pool.layout.bordered"))
         if any(s.trailing()):
-            parts.append(
-                "plus $a = " + ",".join(map(str, s.trailing())) + "$ more at the end "
-                "(padded-input cells no window reads)"
-            )
-        note = "The general form reads the delta " + ", ".join(parts) + ":"
+            trailing = "$a = " + ",".join(map(str, s.trailing())) + "$"
+            parts.append(_("pool.layout.trailing", a=trailing))
+        note = _("pool.layout.general", parts=_("pool.layout.sep").join(parts))
     return {"kind": "matrices", "note": note, "entries": entries}
+
+
+def _size_words(s: AvgPoolSpec, _: Callable[..., str]) -> str:
+    name = volume_name(s)
+    if name == "the window size":
+        return _("pool.size_is", n=f"${s.window}$")
+    return f"${name[0]}{_POWERS[name[1:]]} = {s.window}$"
 
 
 def avg_sheet(s: AvgPoolSpec, view: SheetView) -> dict[str, Any]:
     """The title, command and sections of a mean-pooling layer's sheet."""
     d = view.d
-    intro = [
-        f"Mean pooling (PyTorch's `{s.kind}` with `count_include_pad=True`): each output is "
-        f"the mean of a\n{_window_text(s)} of the input, the windows "
-        f"${_per_axis(s.stride)}$ apart (the stride):"
+    _ = view._
+    commas = d.notation.commas
+    summary = view.summary
+    story_form = "notes" if s.tiles else "general"
+    closed = {c.stated_in: _form_latex(view, c) for c in d.closed_forms if c.expected}
+    forms = [
+        _form(view, c, _avg_heading(s, c, _), c.expected and c.stated_in == story_form)
+        for c in d.closed_forms
     ]
     gradients = d.gradients_of("A")
-    after: list[dict[str, Any]] = []
-    layouts = _avg_layouts(s, view)
-    if layouts is not None:
-        after.append(layouts)
-    index = ("," if d.notation.commas else "").join(_IN[s.ndim])
-    after.append({"kind": "activation_delta", "index": index})
-    forms = [_form(view, c, _avg_heading(s, c)) for c in d.closed_forms]
-    name = volume_name(s)
-    size_words = (
-        f"the window size is ${s.window}$"
-        if name == "the window size"
-        else f"${name.replace('²', '^2').replace('³', '^3')} = {s.window}$"
-    )
+    intro = _("pool.avg.intro", kind=s.kind, window=_window_text(s, _), stride=_per_axis(s.stride))
+    matrices = _gradient_matrices(s, view, gradients)
+    if summary:
+        worked: list[dict[str, Any]] = [
+            view.worked_section([d.forward, gradients], [matrices] if matrices else [])
+        ]
+    else:
+        after: list[dict[str, Any]] = []
+        layouts = _avg_layouts(s, view)
+        if layouts is not None:
+            after.append(layouts)
+        after.append(_activation_delta(s, commas))
+        worked = [
+            view.forward_section(),
+            _contributions(view, gradients, _("pool.avg.contributions")),
+            _input_section(
+                view, _("pool.input.heading"), gradients, _("pool.chain"), after, matrices
+            ),
+        ]
+    refs, pytorch = _references(view, s)
     sections = [
-        _layer_section(s, view, intro, []),
-        _forward_section(view),
-        {
-            "kind": "contributions",
-            "heading": "Contribution table",
-            "intro": "Which outputs each input element enters, and its coefficient "
-            "$\\partial Z/\\partial A$ there:",
-            "column": "input",
-            "rows": _contributions(view, gradients),
-        },
-        {
-            "kind": "elements",
-            "heading": "Input gradient",
-            "intro": _CHAIN,
-            "intro_md": _CHAIN,
-            "layout": "lines",
-            "equations": [view.equation(g) for g in gradients],
-            "after": after,
-        },
-        {
-            "kind": "closed_forms",
-            "heading": "Closed forms, proved",
-            "intro": "Each closed form below was built from array operators (up-sampling, zero "
-            "insertion, padding,\ncorrelation with a block of ones) independently of the "
-            "derivation, and compared with the\nderived elements one by one as expanded "
-            f"polynomials. Here {size_words}.",
-            "legend": _legend(d.closed_forms),
-            "group_note": None,
-            "per_map": s.maps > 1,
-            "forms": forms,
-        },
-        _numeric_section(
+        view.notation_section(),
+        _layer(s, view, intro),
+        avg_story(s, view, {k: v for k, v in closed.items() if k == story_form}),
+        *worked,
+        closed_forms_section(
             view,
-            "uniform in $[-1, 1)$",
-            "every gradient above was derived by the chain rule, the closed\nforms were "
-            "proved equal to it exactly, and the numbers agree.",
+            _("pool.avg.closed_intro_summary" if summary else "pool.avg.closed_intro",
+              size=_size_words(s, _)),
+            forms,
+            legend=_legend(d.closed_forms, _),
+            per_map=s.maps > 1,
         ),
+        *tail(view, verdict=_("pool.avg.verdict"), refs=refs, pytorch=pytorch),
     ]
-    return _document(s, sections)
-
-
-def _document(s: PoolSpec, sections: list[dict[str, Any]]) -> dict[str, Any]:
-    text_title = title(s)
-    return {
-        "title": tex_escape(text_title).replace("×", r"$\times$"),
-        "title_text": text_title,
-        "command": s.command(),
-        "sections": sections,
-    }
+    return document(title(s, _), s.command(), sections)
 
 
 # ---------------------------------------------------------------------------
@@ -495,34 +495,6 @@ def _routes(view: SheetView, w: Window, ties: str) -> list[str]:
     ]
 
 
-def _rule_latex(s: MaxPoolSpec, commas: bool) -> str:
-    """The rule that sets the switches, for the tie rule in force."""
-    out, ker = _OUT[s.ndim], _KER[s.ndim]
-    cell = f"A_{{{_cell(s, out, ker)}}}"
-    switch = _switch_name(s, commas)
-    z = _z(s, commas)
-    offset = ",".join(ker) if s.ndim > 1 else ker[0]
-    if s.ties == "first":
-        return (
-            switch + r" = \begin{cases} 1 & \text{if } " + cell + " = " + z + r"\text{ and no "
-            r"earlier cell (row-major) of the window equals } " + z + r", \\ 0 & "
-            r"\text{otherwise,} \end{cases}"
-        )
-    m = f"m_{{{(',' if commas else '').join(out)}}}"
-    return (
-        switch + r" = \begin{cases} 1/" + m + r" & \text{if } " + cell + " = " + z + r", \\ 0 & "
-        r"\text{otherwise,} \end{cases} \qquad "
-        + m
-        + r" = \#\{("
-        + offset
-        + r") : "
-        + cell
-        + " = "
-        + z
-        + r"\}"
-    )
-
-
 def _values_maps(s: MaxPoolSpec, view: SheetView) -> list[dict[str, Any]]:
     """A's values and the routed gradient dE/dA, map by map (1-D and 2-D layers)."""
     if s.ndim > 2:
@@ -537,44 +509,42 @@ def _values_maps(s: MaxPoolSpec, view: SheetView) -> list[dict[str, Any]]:
                 [view.p.sum(routed[(n, c, *pos)].terms) for pos in row]
                 for row in _grid(_positions(grid.shape))
             ]
+            numbers, gradient = _matrix(values), _matrix(cells)
+            width = _width(values) + _width(cells) + 12.0  # the names, "=" and \qquad
             out.append(
                 {
                     "name": view.p.name("A", (n, c)),
-                    "numbers": _matrix(view, values),
-                    "routed": _matrix(view, cells),
-                    "shape": _shape(grid),
+                    "numbers": numbers,
+                    "routed": gradient,
+                    "shape": size_text(grid.shape),
+                    # both on one line when they fit it
+                    "pair": numbers is not None and gradient is not None and width <= LINE_BUDGET,
                 }
             )
     return out
 
 
-def _positions(shape: tuple[int, ...]) -> Any:
-    import numpy as np
-
-    out = np.empty(shape, dtype=object)
-    for pos in np.ndindex(*shape):
-        out[pos] = pos
-    return out
-
-
-def _source(s: MaxPoolSpec) -> str:
+def _source(s: MaxPoolSpec, _: Callable[..., str]) -> str:
     if s.values is None:
-        return (
-            f"random integers $0$ to ${SEED_HIGH - 1}$ from seed ${s.seeded}$ "
-            f"(`--seed {s.seeded}`, numpy's `default_rng({s.seeded})`)"
-        )
+        return _("pool.source.seed", high=f"${SEED_HIGH - 1}$", seed=f"${s.seeded}$", n=s.seeded)
     if s.source is not None:
-        return f"read from `{s.source}` (`--values {s.source}`)"
-    return "given in Python"
+        return _("pool.source.file", file=s.source)
+    return _("pool.source.python")
 
 
 def _switch_section(s: MaxPoolSpec, view: SheetView) -> dict[str, Any]:
+    _ = view._
     other = "split" if s.ties == "first" else "first"
     windows: tuple[Window, ...] = view.d.exhibits["windows"]
     tied = [w for w in windows if len(w.maxima) > 1]
-    columns = ["output", "maximum", "held by", f"{s.ties} (in force)"]
+    columns = [
+        _("pool.col.output"),
+        _("pool.col.maximum"),
+        _("pool.col.held"),
+        _("pool.col.in_force", ties=s.ties),
+    ]
     if tied:
-        columns.append(f"{other} would give")
+        columns.append(_("pool.col.would", other=other))
     rows = []
     for w in windows:
         holders = [view.sym("A", c.input) for c in w.cells if c.offset in w.maxima]  # type: ignore[arg-type]
@@ -582,128 +552,105 @@ def _switch_section(s: MaxPoolSpec, view: SheetView) -> dict[str, Any]:
         if tied:
             row.append(_routes(view, w, other) if len(w.maxima) > 1 else [])
         rows.append(row)
-    if s.ties == "first":
-        rule = (
-            "Rule in force: **first** (`--ties first`, PyTorch's rule): a window's delta goes "
-            "whole to the first\ncell that holds the maximum in row-major order (the order "
-            "PyTorch scans a window)."
-        )
-    else:
-        rule = (
-            "Rule in force: **split** (`--ties split`): the cells that hold the maximum share "
-            "the delta equally,\nas TensorFlow's `reduce_max` does and as SymPy's "
-            "$\\operatorname{Heaviside}(0) = 1/2$ gives for two."
-        )
+    rule = _("pool.switches.first" if s.ties == "first" else "pool.switches.split")
     if tied:
-        n = len(tied)
-        ties_text = (
-            f"{n} window{'s' if n > 1 else ''} of these values {'tie' if n > 1 else 'ties'}: "
-            f"the last column shows what `--ties {other}` would route there\ninstead "
-            "(the closed forms below refute it against this derivation)."
+        many = len(tied) > 1
+        ties_text = _(
+            "pool.switches.tied_many" if many else "pool.switches.tied_one",
+            other=other,
+            **({"n": len(tied)} if many else {}),
         )
     else:
-        ties_text = (
-            "No window holds its maximum more than once, so both tie rules route the deltas "
-            "the same way."
-        )
+        ties_text = _("pool.switches.untied")
     return {
         "kind": "switches",
-        "heading": "Switches at these values",
-        "intro": (
-            "The switches are constants: each is 1 on the cell that holds its window's maximum "
-            "and 0 elsewhere,\nso where the maximum is unique $\\partial Z/\\partial A$ is "
-            "exactly the switch. At a tie the maximum is not\ndifferentiable, and a tie rule "
-            "chooses the subgradient the backward pass uses. " + rule
-        ),
-        "rule": _rule_latex(s, view.d.notation.commas),
-        "source": (
-            f"The values of $A$ are {_source(s)}; the JSON sheet lists them under `values`, "
-            "in the form\n`--values` reads, and every switch's value under `switches`."
+        "heading": _("pool.switches.heading"),
+        # a summary leaves out what the story said already and where the JSON keeps the values
+        "intro": rule if view.summary else _("pool.switches.intro", rule=rule),
+        "rule": None,
+        "source": _(
+            "pool.switches.source_short" if view.summary else "pool.switches.source",
+            source=_source(s, _),
         ),
         "maps": _values_maps(s, view),
-        "table_intro": (
-            "Window by window: its maximum, the cells that hold it, and which input receives "
-            "the window's delta:"
-        ),
+        "table_intro": _("pool.switches.table"),
         "columns": columns,
         "rows": rows,
         "ties": ties_text,
     }
 
 
-def _max_heading(s: MaxPoolSpec, c: ClosedFormCheck) -> str:
+def _max_heading(s: MaxPoolSpec, c: ClosedFormCheck, _: Callable[..., str]) -> str:
     if c.expected:
-        return f"Each delta routed to its window's maximum (ties: **{s.ties}**)."
+        return _("pool.heading.routed", ties=s.ties)
     if c.stated_in.startswith("ties "):
         other = c.stated_in.split()[1].rstrip(",")
-        return f"The other tie rule, **{other}**, on these tied values."
-    return _mistake(c.stated_in)
+        return _("pool.heading.other_rule", other=other)
+    return mistake(c.stated_in, _)
 
 
 def max_sheet(s: MaxPoolSpec, view: SheetView) -> dict[str, Any]:
     """The title, command and sections of a max-pooling layer's sheet."""
     d = view.d
-    intro = [
-        f"Max pooling (PyTorch's `{s.kind}`): each output is the largest element of a\n"
-        f"{_window_text(s)} of the input, the windows ${_per_axis(s.stride)}$ apart (the "
-        "stride). It is written\nwith *switches* $s$, symbols that select "
-        "the maximum, so that the chain rule can differentiate it:"
-    ]
+    _ = view._
+    commas = d.notation.commas
+    summary = view.summary
+    intro = _("pool.max.intro", kind=s.kind, window=_window_text(s, _), stride=_per_axis(s.stride))
     symbolic: tuple[GradientElement, ...] = d.exhibits["symbolic"]
-    index = ("," if d.notation.commas else "").join(_IN[s.ndim])
-    routed_intro = (
-        "With the switches set to their values above, the same chain rule routes each "
-        "delta\nto the maximum of its window (SymPy substituted the switches after "
-        "differentiating):"
-    )
-    forms = [_form(view, c, _max_heading(s, c)) for c in d.closed_forms]
+    routed = d.gradients_of("A")
+    forms = [_form(view, c, _max_heading(s, c, _), c.expected) for c in d.closed_forms]
+    proved = next((_form_latex(view, c) for c in d.closed_forms if c.expected), None)
+    closed = proved.split(" = ", 1)[1] if proved else None
+    notation = view.notation_section()
+    if s.maps == 1:  # the switches' superscripts are positions: the next entry says so
+        notation["entries"].remove(_("notation.maps"))
+    notation["entries"].append(_("pool.notation.switch", s=f"${switch_name(s, commas)}$"))
+    switches = _switch_section(s, view)
+    shown = bool(switches["maps"]) and all(m["routed"] for m in switches["maps"])
+    if summary:
+        worked: list[dict[str, Any]] = [
+            # the routed gradient follows as matrices in the switches section, if they fit
+            view.worked_section(
+                [d.forward, symbolic] if shown else [d.forward, symbolic, routed], []
+            ),
+            switches,
+        ]
+    else:
+        worked = [
+            view.forward_section(),
+            _contributions(view, symbolic, _("pool.max.contributions")),
+            view.elements_section(
+                _("pool.max.symbolic.heading"), symbolic, _("pool.chain"), "lines", []
+            ),
+            switches,
+            view.elements_section(
+                _("pool.max.routed.heading"),
+                routed,
+                _("pool.max.routed"),
+                "lines",
+                [_activation_delta(s, commas)],
+            ),
+        ]
+    refs, pytorch = _references(view, s)
     sections = [
-        _layer_section(s, view, intro, []),
-        _forward_section(view),
-        {
-            "kind": "contributions",
-            "heading": "Contribution table",
-            "intro": "Which outputs each input element enters, and the switch "
-            "$\\partial Z/\\partial A$ it is multiplied by there:",
-            "column": "input",
-            "rows": _contributions(view, symbolic),
-        },
-        {
-            "kind": "elements",
-            "heading": "Input gradient, with switches",
-            "intro": _CHAIN,
-            "intro_md": _CHAIN,
-            "layout": "lines",
-            "equations": [view.equation(g) for g in symbolic],
-            "after": [],
-        },
-        _switch_section(s, view),
-        {
-            "kind": "elements",
-            "heading": "Input gradient at these values",
-            "intro": routed_intro,
-            "intro_md": routed_intro,
-            "layout": "lines",
-            "equations": [view.equation(g) for g in d.gradients_of("A")],
-            "after": [{"kind": "activation_delta", "index": index}],
-        },
-        {
-            "kind": "closed_forms",
-            "heading": "Closed forms, proved",
-            "intro": "Each closed form below was built independently of the derivation (the "
-            "maxima found again with numpy\nfrom the values of $A$; up-sampling, padding, "
-            "correlation with a block of ones), and compared with the\nderived elements one "
-            "by one as expanded polynomials.",
-            "legend": _legend(d.closed_forms),
-            "group_note": None,
-            "per_map": s.maps > 1,
-            "forms": forms,
-        },
-        _numeric_section(
+        notation,
+        # in summary detail the switches section shows A (its values) instead
+        _layer(s, view, intro, matrices=not summary),
+        max_story(s, view, closed),
+        *worked,
+        closed_forms_section(
             view,
-            "$A$ and $s$ as above, $D$ uniform in $[-1, 1)$",
-            "every gradient above was derived by the chain rule, the routing to\nthe maxima "
-            f"(ties: {s.ties}) was proved equal to it exactly, and the numbers agree.",
+            _("pool.max.closed_intro_summary" if summary else "pool.max.closed_intro"),
+            forms,
+            legend=_legend(d.closed_forms, _),
+            per_map=s.maps > 1,
+        ),
+        *tail(
+            view,
+            verdict=_("pool.max.verdict", ties=s.ties),
+            refs=refs,
+            pytorch=pytorch,
+            sampling=_("pool.max.sampling"),
         ),
     ]
-    return _document(s, sections)
+    return document(title(s, _), s.command(), sections)

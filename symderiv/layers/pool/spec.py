@@ -36,6 +36,7 @@ from ...core.layer import Claim, Layer
 from ...core.symbols import Notation, element_name
 from ...exceptions import SizeLimitError, SpecError
 from ...sizes import conv_output_size, parse_size
+from .._input import InputActivated, activation_text, input_activation
 
 if TYPE_CHECKING:
     from ...core.model import Derivation, Element, GradientElement
@@ -311,31 +312,49 @@ class PoolSpec(Layer):
 
 
 @dataclass(frozen=True)
-class AvgPoolSpec(PoolSpec):
+class AvgPoolSpec(InputActivated, PoolSpec):
     """Mean pooling, PyTorch's ``avg_pool1d/2d/3d`` with ``count_include_pad=True``.
 
-    Build one with :func:`avg_pool2d` (or :func:`avg_pool1d`, :func:`avg_pool3d`)."""
+    Build one with :func:`avg_pool2d` (or :func:`avg_pool1d`, :func:`avg_pool3d`);
+    ``input_activation``: the input is A = f(z), and dE/dz is derived too."""
+
+    input_activation: str | None = None
 
     mode: ClassVar[str] = "avg"
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "input_activation", input_activation(self.input_activation))
+
+    def label(self) -> str:
+        return self._with_z_label(super().label())
+
     def describe(self) -> dict[str, Any]:
-        return {**super().describe(), "count_include_pad": True}
+        return self._with_z_describe({**super().describe(), "count_include_pad": True})
 
     def scope(self, of: str) -> Scope:
         """One map: a formula for dE/dA reads that map's D (``up(D, 2) / 4``)."""
         from ...formulas.bind import Scope
 
-        return Scope(maps={"D": self.output}, target=self.input, of=of)
+        scope = Scope(maps={"D": self.output}, target=self.input, of=of)
+        return self._with_z_scope(scope, self.input)
 
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         shapes = self.shapes()
-        return {"A": ("input", shapes["A"]), "D": ("delta", shapes["D"])}
+        return self._with_z({"A": ("input", shapes["A"]), "D": ("delta", shapes["D"])})
+
+    def wrt(self) -> tuple[str, ...]:
+        return self._with_z_wrt(("A",))
+
+    def claims(self) -> tuple[Claim, ...]:
+        return self._with_z_claims(super().claims())
 
     def predicted_terms(self) -> int:
         """Forward terms + gradient terms + closed-form terms + symbols."""
         t = self.products()
         symbols = self.maps * (prod(self.input) + prod(self.output))
-        return t + t + self._closed_budget() + symbols
+        total = t + t + self._closed_budget() + symbols
+        return sum(self._with_z_work({"plain layer": total}, self.maps * prod(self.input)).values())
 
     def forward(self, tensors: Mapping[str, SymbolTensor]) -> tuple[Element, ...]:
         from .forward import avg_forward
@@ -346,15 +365,16 @@ class AvgPoolSpec(PoolSpec):
         """Uniform values in [-1, 1) for A and D, drawn in that order."""
         rng = np.random.default_rng(seed)
         shapes = self.shapes()
-        return {x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "D")}
+        return self._with_z_values({x: rng.uniform(-1.0, 1.0, shapes[x]) for x in ("A", "D")}, seed)
 
     def reference(self, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         from . import reference
 
-        return {
+        expected = {
             "Z": reference.avg_forward(self, arrays["A"]),
             "A": reference.avg_backward(self, arrays["D"]),
         }
+        return self._with_z_reference(expected, arrays)
 
     def exhibits(
         self, tensors: Mapping[str, SymbolTensor], gradients: tuple[GradientElement, ...]
@@ -366,7 +386,7 @@ class AvgPoolSpec(PoolSpec):
     def sheet(self, view: SheetView) -> dict[str, Any]:
         from .sheet import avg_sheet
 
-        return avg_sheet(self, view)
+        return self._with_z_sheet(view, avg_sheet)
 
 
 @dataclass(frozen=True)
@@ -471,6 +491,21 @@ class MaxPoolSpec(PoolSpec):
                 f"seed {self.seeded}" if self.values is None else (self.source or "Python")
             ),
         }
+
+    def scope(self, of: str) -> Scope:
+        """One map: D, and where the windows tile the input, the switches as one map of
+        the input's shape, ``s`` (1 at each window's maximum, 0 elsewhere; a tied
+        maximum's share under ``split``), so the notes' routing reads ``up(D, 2) .* s``."""
+        from ...formulas.bind import Scope
+
+        maps = {"D": self.output, **({"s": self.input} if self.tiles else {})}
+        hint = "delta = δ = D" + (
+            ", s = the switches (1 at each window's maximum)"
+            if self.tiles
+            else "; the switch map s needs windows that tile the input (stride = kernel, no "
+            "padding)"
+        )
+        return Scope(maps=maps, target=self.input, of=of, hint=hint)
 
     def tensors(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         shapes = self.shapes()
@@ -631,7 +666,8 @@ def check_values(values: object, shape: tuple[int, ...]) -> Any:
 
 
 def read_values(path_text: str) -> object:
-    """The nested list A of a ``--values`` file, ``{"A": nested list}``; raises
+    """The nested list A of a ``--values`` file, ``{"A": nested list}`` (a ``"D"`` beside
+    it is for the worked numbers, :mod:`symderiv.worked`); raises
     :class:`SpecError` (one line naming the file) when it cannot be read."""
 
     def bad(problem: str) -> SpecError:
@@ -652,9 +688,12 @@ def read_values(path_text: str) -> object:
     if not isinstance(doc, dict) or "A" not in doc:
         found = 'an object without "A"' if isinstance(doc, dict) else type(doc).__name__
         raise bad(f'expected {{"A": nested list}}, found {found}')
-    extra = sorted(k for k in doc if k != "A")
+    extra = sorted(k for k in doc if k not in ("A", "D"))  # D: for the worked numbers
     if extra:
-        raise bad(f'unexpected key {extra[0]!r}; expected {{"A": nested list}} only')
+        raise bad(
+            f'unexpected key {extra[0]!r}; expected {{"A": nested list}}, and "D" for the '
+            "worked numbers"
+        )
     return doc["A"]
 
 
@@ -718,8 +757,18 @@ def _avg(kind: str) -> Callable[..., AvgPoolSpec]:
         padding: Size | None = 0,
         in_channels: int = 1,
         batch: int = 1,
+        input_activation: str | None = None,
     ) -> AvgPoolSpec:
-        spec = _build(kind, input, kernel, stride, padding, in_channels=in_channels, batch=batch)
+        spec = _build(
+            kind,
+            input,
+            kernel,
+            stride,
+            padding,
+            in_channels=in_channels,
+            batch=batch,
+            input_activation=input_activation,
+        )
         return cast(AvgPoolSpec, spec)
 
     _, default_input, default_kernel = AVG_KINDS[kind]
@@ -727,7 +776,7 @@ def _avg(kind: str) -> Callable[..., AvgPoolSpec]:
     make.__doc__ = (
         f"Mean pooling, PyTorch's ``{kind}`` with ``count_include_pad=True`` (default: "
         f"input {_text(default_input)}, kernel {_text(default_kernel)}; stride defaults to "
-        "the kernel)."
+        "the kernel; ``input_activation``: the input is A = f(z), and dE/dz is derived too)."
     )
     return make
 
@@ -820,6 +869,8 @@ def from_options(kind: str, typed: Mapping[str, str]) -> PoolSpec:
             kw["seed"] = _seed_text(seed)
         shown["ties"] = ("--ties", ties)
         shown["seed"] = ("--seed", seed or "0")
+    else:
+        kw["input_activation"] = activation_text(typed)
     try:
         spec = (MaxPoolSpec if is_max else AvgPoolSpec)(
             input=parse_size(input_, "--input", ndim),
