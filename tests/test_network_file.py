@@ -26,6 +26,11 @@ CASES = {
         "avg_pool1d, avg_pool2d, avg_pool3d, max_pool1d, max_pool2d, max_pool3d, "
         "subsample2d, linear, sigmoid, tanh, relu, leaky_relu, identity, flatten, residual",
     ),
+    "activation_set_by_the_network": (
+        GOOD.replace("kernel = 3", 'kernel = 3\ninput_activation = "relu"'),
+        "bad.toml: layer 1 (conv2d): input_activation = \"relu\": a network's activations are "
+        "layers of their own, before this one",
+    ),
     "key_not_taken": (
         'input = [1, 1, 6, 6]\nloss = "squared_error"\n[[layers]]\nkind = "conv2d"\n'
         "out_features = 2\nkernel = 3\n",
@@ -105,6 +110,8 @@ def test_a_missing_file_and_the_command_lines_own_mistakes(tmp_path, monkeypatch
         (["derive", "conv2d", "net.toml"], "'net.toml': only `symderiv derive network FILE.toml` takes a file; conv2d takes its options"),
         (["derive", "network", "net.toml", "--kernel", "3"], "--kernel '3': derive network reads every layer's options from net.toml; it takes --seed, --format, --output, --force and --max-terms"),
         (["derive", "network", "net.toml", "--seed", "-1"], "--seed '-1': expected a non-negative integer, such as 0"),
+        (["derive", "network", "net.toml", "--lang", "zh"], "--lang 'zh': a network's sheet is in English, in full detail, a whole document, without figures; leave the option out"),
+        (["derive", "network", "net.toml", "--fragment"], "--fragment: a network's sheet is in English, in full detail, a whole document, without figures; leave the option out"),
     ]
     for args, message in cases:
         result = runner.invoke(cli, args)
