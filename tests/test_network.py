@@ -220,3 +220,15 @@ def test_other_kinds_and_options_prove_and_agree_with_torch(name):
     for node, tensor in nodes.items():
         got = evaluate.array(d.backward.deltas[node])
         assert np.max(np.abs(got - tensor.grad.numpy())) <= 1e-10, node
+
+
+def test_the_end_to_end_route_is_sympys_own_diff_of_the_loss():
+    """dE/dθ taken through E's tree (each node's partials by sympy.diff) equals a plain
+    ``sympy.diff(E, θ)`` of the whole loss, element by element, in the canonical form."""
+    d = symderiv.network(ROOT / "examples/networks/tiny_lenet.toml").derive()
+    decide = prove.Decider()
+    decide.prime(d.forward.loss)
+    for name, index in (("b5", (0,)), ("W5", (1, 3)), ("b1", (1,))):
+        theta = sympy.Symbol(f"{name}[{','.join(map(str, index))}]")
+        plain = sympy.diff(d.forward.loss, theta)
+        assert decide(d.end_to_end[name][index], plain).holds is True, name
