@@ -117,9 +117,9 @@ def test_several_formats_name_a_folder(run, tmp_path):
         ),
         (
             ["--max-terms", "100"],
-            "conv2d_4x4_k2x2_correlation: the derivation would do 4,360 steps of work (symbols, "
+            "conv2d_4x4_k2x2_correlation: the derivation would do 4,408 steps of work (symbols, "
             "terms, array cells, products visited), more than the limit of 100; raise it with "
-            "--max-terms 4360 (or max_terms=4360 in Python) if you have the time and memory",
+            "--max-terms 4408 (or max_terms=4408 in Python) if you have the time and memory",
         ),
     ],
 )
