@@ -248,7 +248,11 @@ def test_the_sheet_shows_the_switches_and_which_input_gets_which_delta():
     ) in md
     assert "| $`Z_{01}`$ | $`3`$ | $`A_{12}`$ | $`D_{01} \\to A_{12}`$ | (same) |" in md
     assert "2 windows of these values tie" in md
-    assert "\\frac{\\partial E}{\\partial A_{00}} = D_{00}\n" in md
+    # the routed gradient as the matrix it forms (full detail: in its own section)
+    assert (
+        "\\frac{\\partial E}{\\partial A} = \\begin{bmatrix} D_{00} & 0 & 0 & 0 \\\\ 0 & 0 & D_{01} & 0 "
+        "\\\\ 0 & 0 & D_{11} & 0 \\\\ D_{10} & 0 & 0 & 0 \\end{bmatrix}"
+    ) in md
 
 
 # ---------------------------------------------------------------------------

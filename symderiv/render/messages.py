@@ -365,7 +365,7 @@ register(
         },
         "ref.pytorch": {
             "en": "PyTorch documentation: `{names}` (pytorch.org/docs).",
-            "zh": "PyTorch 文档：`{names}`（pytorch.org/docs）。",
+            "zh": "PyTorch 文档中的 `{names}` （pytorch.org/docs）。",
         },
     }
 )

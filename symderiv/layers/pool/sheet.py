@@ -259,13 +259,15 @@ def _input_section(
     intro: str,
     after: list[dict[str, Any]],
     matrices: dict[str, Any] | None,
+    matrix_intro: str | None = None,
 ) -> dict[str, Any]:
-    """An input-gradient section: the matrices the elements form when they fit, else every
-    element as an equation."""
+    """An input-gradient section: the matrices the elements form when they fit (introduced
+    by ``matrix_intro`` when given), else every element as an equation."""
     section = view.elements_section(heading, gradients, intro, "lines", after)
     if matrices is not None:
         section["equations"] = []
-        section["intro"] = section["intro_md"] = view._("pool.input.matrix")
+        if matrix_intro is not None:
+            section["intro"] = section["intro_md"] = matrix_intro
         section["after"] = [matrices, *after]
     return section
 
@@ -443,7 +445,13 @@ def avg_sheet(s: AvgPoolSpec, view: SheetView) -> dict[str, Any]:
             view.forward_section(),
             _contributions(view, gradients, _("pool.avg.contributions")),
             _input_section(
-                view, _("pool.input.heading"), gradients, _("pool.chain"), after, matrices
+                view,
+                _("pool.input.heading"),
+                gradients,
+                _("pool.chain"),
+                after,
+                matrices,
+                _("pool.input.matrix"),
             ),
         ]
     refs, pytorch = _references(view, s)
@@ -495,21 +503,22 @@ def _routes(view: SheetView, w: Window, ties: str) -> list[str]:
     ]
 
 
-def _values_maps(s: MaxPoolSpec, view: SheetView) -> list[dict[str, Any]]:
-    """A's values and the routed gradient dE/dA, map by map (1-D and 2-D layers)."""
+def _values_maps(s: MaxPoolSpec, view: SheetView, routed: bool = True) -> list[dict[str, Any]]:
+    """A's values and (``routed``) the routed gradient dE/dA, map by map (1-D and 2-D
+    layers)."""
     if s.ndim > 2:
         return []
-    routed = {g.index: g for g in view.d.gradients_of("A")}
+    by_index = {g.index: g for g in view.d.gradients_of("A")}
     out = []
     for n in range(s.batch):
         for c in range(s.in_channels):
             grid = s.a_values[n, c]
             values = [[_number(v) for v in row] for row in _grid(grid)]
             cells = [
-                [view.p.sum(routed[(n, c, *pos)].terms) for pos in row]
+                [view.p.sum(by_index[(n, c, *pos)].terms) for pos in row]
                 for row in _grid(_positions(grid.shape))
             ]
-            numbers, gradient = _matrix(values), _matrix(cells)
+            numbers, gradient = _matrix(values), _matrix(cells) if routed else None
             width = _width(values) + _width(cells) + 12.0  # the names, "=" and \qquad
             out.append(
                 {
@@ -519,6 +528,7 @@ def _values_maps(s: MaxPoolSpec, view: SheetView) -> list[dict[str, Any]]:
                     "shape": size_text(grid.shape),
                     # both on one line when they fit it
                     "pair": numbers is not None and gradient is not None and width <= LINE_BUDGET,
+                    "omit_routed": not routed,  # shown in a section of its own
                 }
             )
     return out
@@ -532,7 +542,9 @@ def _source(s: MaxPoolSpec, _: Callable[..., str]) -> str:
     return _("pool.source.python")
 
 
-def _switch_section(s: MaxPoolSpec, view: SheetView) -> dict[str, Any]:
+def _switch_section(s: MaxPoolSpec, view: SheetView, routed: bool = True) -> dict[str, Any]:
+    """The values of A, the rule in force and the window table; ``routed``: A's values beside
+    the routed gradient ∂E/∂A."""
     _ = view._
     other = "split" if s.ties == "first" else "first"
     windows: tuple[Window, ...] = view.d.exhibits["windows"]
@@ -572,7 +584,7 @@ def _switch_section(s: MaxPoolSpec, view: SheetView) -> dict[str, Any]:
             "pool.switches.source_short" if view.summary else "pool.switches.source",
             source=_source(s, _),
         ),
-        "maps": _values_maps(s, view),
+        "maps": _values_maps(s, view, routed),
         "table_intro": _("pool.switches.table"),
         "columns": columns,
         "rows": rows,
@@ -605,7 +617,10 @@ def max_sheet(s: MaxPoolSpec, view: SheetView) -> dict[str, Any]:
     if s.maps == 1:  # the switches' superscripts are positions: the next entry says so
         notation["entries"].remove(_("notation.maps"))
     notation["entries"].append(_("pool.notation.switch", s=f"${switch_name(s, commas)}$"))
-    switches = _switch_section(s, view)
+    # full detail: the routed gradient as matrices in its own section (the switches section
+    # then shows A's values alone); a summary shows both in the switches section
+    routed_matrices = None if summary else _gradient_matrices(s, view, routed)
+    switches = _switch_section(s, view, routed=routed_matrices is None)
     shown = bool(switches["maps"]) and all(m["routed"] for m in switches["maps"])
     if summary:
         worked: list[dict[str, Any]] = [
@@ -619,16 +634,22 @@ def max_sheet(s: MaxPoolSpec, view: SheetView) -> dict[str, Any]:
         worked = [
             view.forward_section(),
             _contributions(view, symbolic, _("pool.max.contributions")),
-            view.elements_section(
-                _("pool.max.symbolic.heading"), symbolic, _("pool.chain"), "lines", []
+            _input_section(
+                view,
+                _("pool.max.symbolic.heading"),
+                symbolic,
+                _("pool.chain"),
+                [],
+                _gradient_matrices(s, view, symbolic),
             ),
             switches,
-            view.elements_section(
+            _input_section(
+                view,
                 _("pool.max.routed.heading"),
                 routed,
                 _("pool.max.routed"),
-                "lines",
                 [_activation_delta(s, commas)],
+                routed_matrices,
             ),
         ]
     refs, pytorch = _references(view, s)
