@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from symderiv.cli import cli
+from symderiv.figures.sheet import figure_file, figure_names, wanted
 from symderiv.gallery import CATALOGUE_STEM, GALLERY, gallery_names, handout_specs
 from symderiv.handout.build import target_names
 from symderiv.handout.html import find_katex
@@ -20,7 +21,15 @@ OUTPUT = ROOT / "output"
 def _expected_names() -> list[str]:
     names = [name for spec in GALLERY for name in gallery_names(spec)]
     names += [f"{CATALOGUE_STEM}.{ext}" for ext in ("tex", "md", "json", "pdf")]
-    names += [name for spec in handout_specs() for name in target_names(spec).values()]
+    for handout in handout_specs():
+        names += target_names(handout).values()
+        if "md" in handout.formats:  # the SVG figures its Markdown links to, item by item
+            for item in handout.items:
+                sections = item.sections or handout.sections
+                shown = sections is None or "figure" in sections
+                if shown and wanted(item.layer, None, summary=handout.detail == "summary"):
+                    stem = f"{handout.name}.item{item.number}"
+                    names += [figure_file(stem, name) for name in figure_names(item.layer)]
     return sorted(names)
 
 
