@@ -125,7 +125,11 @@ NAMES = {
 def english_words(text: str) -> set[str]:
     body = text.split(r"\begin{document}")[-1].split(r"\makeatother")[-1]
     body = re.sub(r"\$[^$]*\$|\$`[^`]*`\$|\\\[.*?\\\]|```math.*?```", " ", body, flags=re.DOTALL)
-    body = re.sub(r"\\begin\{(align\*|gather\*|longtable)\}.*?\\end\{\1\}", " ", body, flags=re.DOTALL)
+    body = re.sub(
+        r"\\begin\{(align\*|gather\*|longtable|tikzpicture)\}.*?\\end\{\1\}", " ", body,
+        flags=re.DOTALL,
+    )
+    body = re.sub(r"\]\([^)]*\)", "]", body)  # a link's target (a figure's file name)
     body = re.sub(r"\\label\{[^}]*\}|\\\^\{\}", " ", body)
     body = re.sub(r"\\texttt\{[^}]*\}|`[^`]*`|\\[A-Za-z]+|\{[a-z]+\}", " ", body)
     body = re.sub(r"<!--.*?-->|%.*", " ", body)
