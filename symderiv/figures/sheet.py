@@ -97,19 +97,26 @@ def wanted(
     return bool(figures)
 
 
-def _builders(layer: Layer) -> tuple[Callable[..., Figure], ...]:
-    from .conv import kernel_cells, padded_delta, windows
-    from .pool import max_switches, pool_windows
-
+def _builder_names(layer: Layer) -> tuple[str, ...]:
+    """The figure builders a sheet of this layer uses, by name (importing nothing heavy:
+    a layer over the size limit is named before it is refused)."""
     if layer.kind in ("conv1d", "conv2d"):
-        return (windows, kernel_cells, padded_delta)
+        return ("windows", "kernel_cells", "padded_delta")
     if layer.kind in ("conv_transpose1d", "conv_transpose2d"):
-        return (windows, kernel_cells)
+        return ("windows", "kernel_cells")
     if layer.kind.startswith("avg_pool"):
-        return (pool_windows,)
+        return ("pool_windows",)
     if layer.kind.startswith("max_pool"):
-        return (max_switches,)
+        return ("max_switches",)
     return ()
+
+
+def _builders(layer: Layer) -> tuple[Callable[..., Figure], ...]:
+    from . import conv, pool
+
+    modules = {"windows": conv, "kernel_cells": conv, "padded_delta": conv}
+    modules |= {"pool_windows": pool, "max_switches": pool}
+    return tuple(getattr(modules[name], name) for name in _builder_names(layer))
 
 
 _NAMES = {
@@ -123,7 +130,7 @@ _NAMES = {
 
 def figure_names(layer: Layer) -> tuple[str, ...]:
     """The names of the figures a sheet of this layer shows (without building them)."""
-    return tuple(_NAMES[b.__name__] for b in _builders(layer))
+    return tuple(_NAMES[name] for name in _builder_names(layer))
 
 
 def sheet_figures(d: Derivation, lang: str = "en") -> tuple[Figure, ...]:
