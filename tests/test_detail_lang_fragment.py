@@ -17,6 +17,9 @@ from symderiv.latex import compile_pdf
 
 from .conftest import needs_latex
 
+# Many PDF builds (pdflatex and xelatex): run with `python -m pytest -m slow`.
+pytestmark = pytest.mark.slow
+
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
     reason="poppler-utils (pdftotext, pdfinfo) is not installed",

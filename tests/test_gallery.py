@@ -42,6 +42,7 @@ def test_gallery_lists_the_committed_files():
     assert sorted(p.name for p in OUTPUT.iterdir() if p.is_file()) == _expected_names()
 
 
+@pytest.mark.slow  # the whole gallery, PDFs included: `python -m pytest -m slow`
 @pytest.mark.latex
 @needs_latex
 @pytest.mark.skipif(find_katex() is None, reason="the handouts' HTML needs node with katex")

@@ -19,6 +19,7 @@ from symderiv.latex import compile_document
 from symderiv.output import is_ours
 
 pytestmark = [
+    pytest.mark.slow,  # latexmk builds of every document: `python -m pytest -m slow`
     pytest.mark.latex,
     pytest.mark.skipif(
         shutil.which("latexmk") is None

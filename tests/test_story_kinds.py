@@ -16,6 +16,9 @@ from symderiv.render.options import RenderOptions
 from symderiv.render.reasons import reason_text
 from symderiv.render.sheet import SheetView, tex_code
 
+# Many PDF builds (pdflatex and xelatex): run with `python -m pytest -m slow`.
+pytestmark = pytest.mark.slow
+
 KINDS = [
     symderiv.avg_pool2d(),
     symderiv.avg_pool2d(input=(5, 5), kernel=(3, 3), stride=2),
