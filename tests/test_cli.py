@@ -180,6 +180,7 @@ def test_help_lists_the_options(run):
         assert option in result.stdout
 
 
+@pytest.mark.slow  # the whole gallery, PDFs included: `python -m pytest -m slow`
 def test_gallery_regenerates_its_own_pdfs_in_place(tmp_path):
     import shutil
 

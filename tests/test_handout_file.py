@@ -287,7 +287,8 @@ def test_the_example_handout_files_are_valid(path):
 
 def test_the_readmes_handout_file_is_valid(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (block,) = re.findall(r"```toml\n(.*?)```", readme, re.DOTALL)
+    handouts = readme[readme.index("## Handouts") :]
+    block = re.findall(r"```toml\n(.*?)```", handouts, re.DOTALL)[0]
     spec = read_handout(_write(tmp_path, block))
     assert spec.name == "week-5"
     assert spec.exercises == EXERCISE_KINDS
