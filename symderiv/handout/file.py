@@ -269,20 +269,13 @@ class _Reader:
 
     def option_text(self, where: str, value: object) -> str:
         """An option's value as the command line would type it."""
+        from ..layers import option_text
+
+        text = option_text(value)
+        if text is not None:
+            return text
         if isinstance(value, bool):
             raise self.fail(where, f"{quoted(value)}: expected a number or a text such as '4x4'")
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, float):
-            return repr(value)
-        if isinstance(value, str):
-            return value
-        if (
-            isinstance(value, list)
-            and value
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        ):
-            return "x".join(map(str, value))
         raise self.fail(
             where, f"{quoted(value)}: expected a number, a size such as '4x4' or [4, 4], or a text"
         )

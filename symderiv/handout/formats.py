@@ -27,9 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..exceptions import SpecError
 from ..marker import MARKER, package_version
-from ..render.documents import _message, template_dir
-from ..render.sheet import md_math, prose_md, prose_tex, tex_code, tex_escape
-from ..render.sheet import tex_text as sheet_tex_text
+from ..render.documents import ENVIRONMENT_OPTIONS, install_sheet_filters, template_dir
 from .assemble import Handout, Part
 from .escape import comment_text, html_text, md_text, tex_text
 from .exercises import Exercise
@@ -55,32 +53,11 @@ def environment(user_templates: Path | None = None) -> SandboxedEnvironment:
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(template_dir())))
-    env = SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders),
-        block_start_string=r"\BLOCK{",
-        block_end_string="}",
-        variable_start_string=r"\VAR{",
-        variable_end_string="}",
-        comment_start_string=r"\#{",
-        comment_end_string="}",
-        line_comment_prefix="%#",
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["tex"] = tex_escape
-    env.filters["md_math"] = md_math
-    env.filters["prose_tex"] = prose_tex
-    env.filters["prose_md"] = prose_md
-    env.filters["tex_text"] = sheet_tex_text
-    env.filters["code"] = tex_code
-    env.filters["code_text"] = lambda text: sheet_tex_text(text, code=True)
+    env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), **ENVIRONMENT_OPTIONS)
+    install_sheet_filters(env)  # the sheets' filters and ``_``, for the section templates
     env.filters["user_tex"] = tex_text
     env.filters["user_md"] = md_text
     env.filters["user_html"] = html_text
-    env.globals["_"] = _message  # a message in the rendering's language (``lang``)
     return env
 
 

@@ -19,7 +19,7 @@ from ..core.layer import Layer
 from ..exceptions import SpecError, SpecTypeError, quoted
 from .conv.spec import CONV_OPTIONS as _CONV_OPTIONS  # no SymPy: cheap to import
 
-__all__ = ["KINDS", "Kind", "from_options", "layer"]
+__all__ = ["KINDS", "Kind", "from_options", "layer", "option_text"]
 
 
 @dataclass(frozen=True)
@@ -189,3 +189,24 @@ def from_options(kind: str, typed: Mapping[str, str]) -> Layer:
     if "--ties" not in k.options:  # --seed, --values: worked numbers, not the layer's
         typed = {o: t for o, t in typed.items() if o not in _WORKED}
     return k.from_options(typed)
+
+
+def option_text(value: object) -> str | None:
+    """A layer option's value from a TOML file (a network or a handout) as the command
+    line would type it: an integer, a float, a text, or a list of integers as a size
+    (``[4, 4]`` -> ``4x4``); ``None`` for any other value (a bool, an empty or mixed list)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return value
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        return "x".join(map(str, value))
+    return None

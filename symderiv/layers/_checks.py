@@ -8,9 +8,11 @@ command line can re-quote the option as it was typed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from typing import TypeVar
 
 import sympy
@@ -23,6 +25,7 @@ __all__ = [
     "count_text",
     "decimal_text",
     "fail",
+    "load_json",
     "number",
     "number_text",
     "quoting",
@@ -159,3 +162,20 @@ def quoting(shown: Mapping[str, tuple[str, str]], build: Callable[[], T]) -> T:
             raise
         option, text = shown[exc.field]
         raise SpecError(f"{option} {text!r}: {exc.rule}") from None
+
+
+def load_json(path_text: str, bad: Callable[[str], SpecError]) -> object:
+    """The JSON document in the file ``path_text``, read as UTF-8 text; a file that cannot
+    be read or is not JSON raises ``bad(problem)`` (the caller's one-line error)."""
+    try:
+        raw = Path(path_text).read_bytes()
+    except OSError as exc:
+        raise bad(f"cannot read it ({exc.strerror or exc})") from None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise bad("not JSON (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise bad(f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise bad("not JSON that symderiv reads (nested too deeply)") from None

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import SpecError, quoted
-from ..layers import KINDS
+from ..layers import KINDS, option_text
 from ..layers.conv.spec import CONVENTIONS
 from .spec import Block, Network, Param, Stage, Step, shape_text
 
@@ -308,18 +308,11 @@ def _step(
 
 def _option_text(where: _Where, key: str, value: object) -> str:
     """A file's value as the command line would have typed it."""
+    text = option_text(value)
+    if text is not None:
+        return text
     if isinstance(value, bool):
         raise where.field(key, value, "expected a number, a list of numbers or a string")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and value and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
-        return "x".join(map(str, value))
     raise where.field(key, value, "expected an integer, a list of integers or a string")
 
 

@@ -37,24 +37,26 @@ def template_dir() -> Path:
     raise FileNotFoundError(f"symderiv templates not found next to {here}")
 
 
-@cache
-def environment() -> jinja2.Environment:
-    """The one Jinja2 environment: TeX-friendly delimiters, strict about undefined names."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir())),
-        block_start_string=r"\BLOCK{",
-        block_end_string="}",
-        variable_start_string=r"\VAR{",
-        variable_end_string="}",
-        comment_start_string=r"\#{",
-        comment_end_string="}",
-        line_comment_prefix="%#",
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-    )
+#: What every symderiv template environment shares: TeX-friendly delimiters, the
+#: whitespace rules, and strictness about undefined names.
+ENVIRONMENT_OPTIONS: dict[str, Any] = {
+    "block_start_string": r"\BLOCK{",
+    "block_end_string": "}",
+    "variable_start_string": r"\VAR{",
+    "variable_end_string": "}",
+    "comment_start_string": r"\#{",
+    "comment_end_string": "}",
+    "line_comment_prefix": "%#",
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+    "autoescape": False,
+    "undefined": jinja2.StrictUndefined,
+}
+
+
+def install_sheet_filters(env: jinja2.Environment) -> None:
+    """The filters and the message global ``_`` the sheet and section templates use."""
     env.filters["tex"] = tex_escape
     env.filters["md_math"] = md_math
     env.filters["prose_tex"] = prose_tex
@@ -63,6 +65,15 @@ def environment() -> jinja2.Environment:
     env.filters["code"] = tex_code
     env.filters["code_text"] = lambda text: tex_text(text, code=True)
     env.globals["_"] = _message
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The one Jinja2 environment: TeX-friendly delimiters, strict about undefined names."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir())), **ENVIRONMENT_OPTIONS
+    )
+    install_sheet_filters(env)
     return env
 
 

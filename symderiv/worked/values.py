@@ -17,13 +17,11 @@ in it is ever evaluated.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import product
 from math import prod
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,6 +30,7 @@ import sympy
 from ..core.layer import Layer
 from ..core.symbols import element_name
 from ..exceptions import SpecError, SpecTypeError, quoted
+from ..layers._checks import load_json
 
 __all__ = [
     "HIGH",
@@ -212,18 +211,7 @@ def read_values_file(path_text: str) -> dict[str, object]:
     def bad(problem: str) -> SpecError:
         return SpecError(f"--values {quoted(path_text)}: {problem}")
 
-    try:
-        raw = Path(path_text).read_bytes()
-    except OSError as exc:
-        raise bad(f"cannot read it ({exc.strerror or exc})") from None
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise bad("not JSON (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise bad(f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
-    except RecursionError:
-        raise bad("not JSON that symderiv reads (nested too deeply)") from None
+    doc = load_json(path_text, bad)
     if not isinstance(doc, dict):
         raise bad(f'expected an object such as {{"A": nested list}}, found {type(doc).__name__}')
     return doc

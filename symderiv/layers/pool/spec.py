@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import product
 from math import isfinite, prod
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
@@ -36,6 +35,7 @@ from ...core.layer import Claim, Layer
 from ...core.symbols import Notation, element_name
 from ...exceptions import SizeLimitError, SpecError
 from ...sizes import conv_output_size, parse_size
+from .._checks import load_json
 from .._input import InputActivated, activation_text, input_activation
 
 if TYPE_CHECKING:
@@ -673,18 +673,7 @@ def read_values(path_text: str) -> object:
     def bad(problem: str) -> SpecError:
         return SpecError(f"--values {path_text!r}: {problem}")
 
-    try:
-        raw = Path(path_text).read_bytes()
-    except OSError as exc:
-        raise bad(f"cannot read it ({exc.strerror or exc})") from None
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise bad("not JSON (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise bad(f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
-    except RecursionError:
-        raise bad("not JSON that symderiv reads (nested too deeply)") from None
+    doc = load_json(path_text, bad)
     if not isinstance(doc, dict) or "A" not in doc:
         found = 'an object without "A"' if isinstance(doc, dict) else type(doc).__name__
         raise bad(f'expected {{"A": nested list}}, found {found}')
