@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from ..render.options import RenderOptions
     from .backward import Backward
     from .forward import Forward
     from .prove import Verdict
@@ -99,17 +100,17 @@ class NetworkDerivation:
 
         return summary(self)
 
-    def to_latex(self) -> str:
+    def to_latex(self, options: RenderOptions | None = None) -> str:
         """The standalone LaTeX sheet."""
         from .render import render_tex
 
-        return render_tex(self)
+        return render_tex(self, options)
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, options: RenderOptions | None = None) -> str:
         """The GitHub Markdown sheet."""
         from .render import render_md
 
-        return render_md(self)
+        return render_md(self, options)
 
     def to_json(self) -> str:
         """The ``symderiv/1`` JSON document (``layer.kind`` is ``network``)."""

@@ -13,6 +13,7 @@ from sympy.printing.str import StrPrinter
 from ..core import work
 from ..marker import MARKER, package_version
 from ..render.documents import _dump, environment
+from ..render.options import RenderOptions
 from .backward import Rule
 from .model import NetworkDerivation, delta_name
 from .numeric import Evaluator, point
@@ -21,29 +22,30 @@ from .spec import Block, Stage, label_of
 __all__ = ["json_document", "render_json", "render_md", "render_tex", "summary"]
 
 
-def _context(d: NetworkDerivation) -> dict[str, Any]:
+def _context(d: NetworkDerivation, options: RenderOptions | None) -> dict[str, Any]:
     from .sheet import build
 
+    options = options or RenderOptions()
     return {
         "marker": MARKER,
         "version": package_version(),
         "label": d.network.label(),
         "verified": d.verified,
-        "lang": "en",
-        "detail": "full",
-        "fragment": False,
-        **build(d),
+        "lang": options.lang,
+        "detail": options.detail,
+        "fragment": options.fragment,
+        **build(d, options),
     }
 
 
-def render_tex(d: NetworkDerivation) -> str:
-    """The standalone LaTeX sheet."""
-    return environment().get_template("sheet.tex.j2").render(**_context(d))
+def render_tex(d: NetworkDerivation, options: RenderOptions | None = None) -> str:
+    """The LaTeX sheet (a whole document unless ``options.fragment``)."""
+    return environment().get_template("sheet.tex.j2").render(**_context(d, options))
 
 
-def render_md(d: NetworkDerivation) -> str:
+def render_md(d: NetworkDerivation, options: RenderOptions | None = None) -> str:
     """The GitHub Markdown sheet."""
-    return environment().get_template("sheet.md.j2").render(**_context(d))
+    return environment().get_template("sheet.md.j2").render(**_context(d, options))
 
 
 def _counted(printer: _Str, texts: int) -> None:

@@ -14,6 +14,7 @@ import sympy
 from ..core import work
 from ..core.symbols import element_name
 from ..formulas.nodes import Var
+from ..render.options import RenderOptions
 from ..render.printing import split_rows, term_width
 from ..render.sheet import FIRST_ROW_BUDGET, ROW_BUDGET, tex_escape
 from .backward import Rule, StageBackward
@@ -625,8 +626,17 @@ def _numeric_section(v: _View) -> dict[str, Any]:
     }
 
 
-def build(d: NetworkDerivation) -> dict[str, Any]:
-    """Title, command and sections of the sheet."""
+def build(d: NetworkDerivation, options: RenderOptions | None = None) -> dict[str, Any]:
+    """Title, command and sections of the sheet, in ``options``' language and detail
+    (so far English and full detail only: a ``SpecError`` says so for any other)."""
+    options = options or RenderOptions()
+    if options.lang != "en" or options.detail != "full":
+        from ..exceptions import SpecError
+
+        raise SpecError(
+            f"a network's sheet in lang {options.lang!r}, detail {options.detail!r}: "
+            "only lang 'en', detail 'full' so far"
+        )
     v = _View(d)
     sections = [_network_section(v), _forward_section(v)]
     switches = _switches_section(v)
