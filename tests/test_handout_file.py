@@ -81,11 +81,26 @@ def test_a_values_file_is_named_relative_to_the_handout_file(tmp_path):
     assert dict(item.options)["--values"] == str(tmp_path / "sub" / "a.json")
 
 
-def test_a_network_item_names_its_file(tmp_path):
-    spec = read_handout(_write(tmp_path, 'title = "T"\n[[item]]\nnetwork = "tiny.toml"\n'))
+TINY = (ROOT / "examples" / "networks" / "tiny_lenet.toml").read_text(encoding="utf-8")
+
+
+def test_a_network_item_names_its_file_beside_the_handout(tmp_path):
+    (tmp_path / "nets").mkdir()
+    (tmp_path / "nets" / "tiny.toml").write_text(TINY, encoding="utf-8")
+    (tmp_path / "h").mkdir()
+    text = 'title = "T"\n[[item]]\nnetwork = "../nets/tiny.toml"\nseed = 4\n'
+    spec = read_handout(_write(tmp_path / "h", text))
     (item,) = spec.items
     assert isinstance(item, NetworkItem)
-    assert item.path == tmp_path / "tiny.toml"
+    assert item.path == tmp_path / "h" / ".." / "nets" / "tiny.toml"
+    assert item.seed == 4
+    assert item.network.seed == 4
+    assert item.network.name == "A tiny LeNet"
+    # shown as a plain path: h/../nets is nets
+    assert item.network.source == str(tmp_path / "nets" / "tiny.toml")
+    assert [s.kind for s in item.network.stages()] == [
+        "conv2d", "sigmoid", "avg_pool2d", "flatten", "linear", "sigmoid"
+    ]
 
 
 BAD = [
@@ -175,8 +190,22 @@ BAD = [
     ),
     (
         'title = "T"\n[[item]]\nnetwork = "n.toml"\ninput = "4x4"\n',
-        "item 1: input: a network item takes network, title and sections; its layers are in "
-        "its own file",
+        "item 1: input: a network item takes network, title, sections and seed; its layers are "
+        "in its own file",
+    ),
+    (
+        'title = "T"\n[[item]]\nnetwork = "/etc/passwd"\n',
+        "item 1: network: '/etc/passwd': expected the name of a network file ending in .toml, "
+        "such as '../networks/tiny_lenet.toml'",
+    ),
+    (
+        'title = "T"\n[[item]]\nnetwork = "n.toml"\nseed = -1\n',
+        "item 1: seed: -1: expected a non-negative integer, such as 0",
+    ),
+    (
+        'title = "T"\n[[item]]\nnetwork = "n.toml"\nsections = ["closed_forms"]\n',
+        "item 1: sections: 'closed_forms': expected some of network, figure, story, forward, "
+        "switches, loss, backward, numeric",
     ),
 ]
 
@@ -255,15 +284,28 @@ def test_lang_override_checks_the_texts_again(tmp_path):
     assert "title: '卷积层': the character '卷' (U+5377) cannot be set by pdflatex" in result.output
 
 
-def test_a_network_item_waits_for_networks_and_writes_nothing(tmp_path):
+@pytest.mark.parametrize(
+    ("network", "message"),
+    [
+        (None, "{net}: cannot read it (No such file or directory)"),
+        (
+            TINY.replace("kernel = 3 ", "kernel = 9 "),
+            "{net}: layer 1 (conv2d): kernel = 9: larger than the input '6x6' on axis 0 (the "
+            "kernel spans 9, the padded input has 6); the output would be empty (the input has "
+            "shape (1, 1, 6, 6))",
+        ),
+    ],
+)
+def test_a_bad_network_file_is_refused_before_any_work_and_writes_nothing(
+    tmp_path, network, message
+):
+    if network is not None:
+        (tmp_path / "tiny.toml").write_text(network, encoding="utf-8")
     path = _write(tmp_path, 'title = "T"\n[[item]]\nnetwork = "tiny.toml"\n')
     result = _run([str(path), "--format", "md", "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert result.output == (
-        f"symderiv: error: {path}: item 1: network {str(tmp_path / 'tiny.toml')!r}: network "
-        "items need symderiv's networks (`symderiv derive network FILE.toml`), which this "
-        "version does not have\n"
-    )
+    net = tmp_path / "tiny.toml"
+    assert result.output == f"symderiv: error: {path}: item 1: network: {message.format(net=net)}\n"
     assert not (tmp_path / "out").exists()
 
 
@@ -282,7 +324,17 @@ def test_an_output_that_is_a_file_is_refused(tmp_path):
 def test_the_example_handout_files_are_valid(path):
     spec = read_handout(path)
     assert spec.items
-    assert all(isinstance(i, LayerItem) for i in spec.items)
+    assert all(isinstance(i, (LayerItem, NetworkItem)) for i in spec.items)
+
+
+def test_the_classic_notes_end_with_the_tiny_networks_backward_pass():
+    spec = read_handout(ROOT / "examples" / "handouts" / "classic-notes.toml")
+    assert [i.kind for i in spec.items if isinstance(i, LayerItem)] == [
+        "conv2d", "avg_pool2d", "max_pool2d", "linear"
+    ]
+    last = spec.items[-1]
+    assert isinstance(last, NetworkItem)
+    assert last.network.source == str(ROOT / "examples" / "networks" / "tiny_lenet.toml")
 
 
 def test_the_readmes_handout_file_is_valid(tmp_path):

@@ -19,10 +19,13 @@ from ..core.layer import DEFAULT_MAX_TERMS, Layer
 from ..core.pipeline import check_size
 from ..render.messages import text
 from .exercises import Exercise, make_exercises
-from .file import HandoutSpec, LayerItem, NetworkItem
+from .file import HandoutSpec, NetworkItem
 
 if TYPE_CHECKING:
     from ..core.model import Derivation
+    from ..network.model import NetworkDerivation
+    from ..network.spec import Network
+    from ..render.options import RenderOptions
     from ..render.sheet import SheetView
 
 __all__ = ["Handout", "Part", "assemble", "figure_files", "section_id"]
@@ -34,8 +37,9 @@ class Part:
 
     number: int
     heading: str
-    layer: Layer
-    derivation: Derivation
+    #: the item's layer, or its whole network (:attr:`is_network`)
+    layer: Layer | Network
+    derivation: Derivation | NetworkDerivation
     sheet: dict[str, Any]
     sections: tuple[dict[str, Any], ...]
     exercises: tuple[Exercise, ...]
@@ -48,6 +52,13 @@ class Part:
     @property
     def verified(self) -> bool:
         return self.derivation.verified
+
+    @property
+    def is_network(self) -> bool:
+        """Is the item a whole network (``network = "FILE.toml"``)?"""
+        from ..network.model import NetworkDerivation
+
+        return isinstance(self.derivation, NetworkDerivation)
 
 
 @dataclass(frozen=True)
@@ -119,39 +130,75 @@ def _without_cross_ref(section: dict[str, Any]) -> dict[str, Any]:
     return section
 
 
-def _layer_of(item: LayerItem | NetworkItem, spec: HandoutSpec) -> Layer:
-    if isinstance(item, LayerItem):
-        return item.layer
-    # The hook for whole networks (the networks issue: `symderiv derive network FILE.toml`).
-    # A network is itself a Layer; load it here once symderiv has networks.
-    from ..exceptions import SpecError
-
-    raise SpecError(
-        f"{spec.source}: item {item.number}: network {str(item.path)!r}: "
-        + text("handout.network_missing", "en")
-    )
-
-
-def _view(d: Derivation, options: Any, stem: str) -> SheetView:
-    """The sheet view of one part.  Where sheets have figures (the figures issue), their
-    Markdown links to SVG files named after ``stem``; :func:`figure_files` makes them."""
+def _view(d: Derivation, options: RenderOptions) -> SheetView:
+    """The sheet view of one part; its Markdown links to the SVG files named after the
+    options' ``stem`` (``NAME.item1.windows.svg``), which :func:`figure_files` makes."""
     from ..render.sheet import SheetView
 
-    named: dict[str, Any] = {"stem": stem}
-    try:
-        return SheetView(d, options, **named)
-    except TypeError:  # a SheetView without figures
-        return SheetView(d, options)
+    return SheetView(d, options)
 
 
 def figure_files(part: Part) -> dict[str, bytes]:
     """The SVG files the part's Markdown links to (by file name), where sheets have
     figures; else none."""
-    try:
-        from ..figures.sheet import companion_files
-    except ImportError:
-        return {}
-    return dict(companion_files(part.derivation, stem=part.stem))
+    from ..core.model import Derivation
+
+    d = part.derivation
+    if not isinstance(d, Derivation):
+        try:
+            from ..network.render import figure_files as network_figures  # type: ignore[attr-defined]
+        except ImportError:  # network sheets without figures
+            return {}
+        return dict(network_figures(d, part.stem))
+    from ..figures.sheet import companion_files
+
+    return dict(companion_files(d, stem=part.stem))
+
+
+def network_section_id(section: dict[str, Any]) -> str:
+    """The name a handout file uses for a section of a network's sheet
+    (:data:`~symderiv.handout.file.NETWORK_SECTIONS`): the sheet's own ``id`` where it
+    gives one, else by its kind (a layer of the backward pass is ``backward``)."""
+    if "id" in section:
+        return str(section["id"])
+    kind = str(section["kind"])
+    return {"network_table": "network", "network_numeric": "numeric"}.get(kind, "backward")
+
+
+def _network_part(
+    item: NetworkItem, spec: HandoutSpec, number: int, max_terms: int, progress: bool
+) -> Part:
+    """A whole network's part: its sheet (in the handout's language and detail), the
+    sections the item asks for, and the exercises made from its delta recursion."""
+    from ..network.sheet import build
+    from ..render.options import RenderOptions
+    from .network_exercises import make_network_exercises
+
+    d = item.network.derive(max_terms=max_terms, progress=progress)
+    stem = f"{spec.name}.item{item.number}"
+    sheet = build(d, RenderOptions(lang=spec.language, detail=spec.detail, stem=stem))
+    wanted = item.sections
+    sections = []
+    for section in sheet["sections"]:
+        sid = network_section_id(section)
+        if wanted is None or sid in wanted:
+            sections.append({**section, "id": sid})
+    exercises = make_network_exercises(
+        d, spec.exercises, spec.language, part=item.number, start=number + 1
+    )
+    return Part(
+        number=item.number,
+        heading=item.title or sheet["title_text"],
+        layer=item.network,
+        derivation=d,
+        sheet=sheet,
+        sections=tuple(sections),
+        exercises=exercises,
+        options=(),
+        lang=spec.language,
+        detail=spec.detail,
+        stem=stem,
+    )
 
 
 def _command(spec: HandoutSpec) -> str:
@@ -168,19 +215,28 @@ def assemble(
 ) -> Handout:
     """Derive every item of ``spec`` (each refused at once when over ``max_terms``) and
     gather the sections and exercises the handout shows."""
+    from ..network.derive import check_size as check_network_size
     from ..render.options import RenderOptions
 
-    layers = [_layer_of(item, spec) for item in spec.items]
-    for layer in layers:  # every size checked before any work
-        check_size(layer, max_terms)
+    for item in spec.items:  # every size checked before any work
+        if isinstance(item, NetworkItem):
+            check_network_size(item.network, max_terms)
+        else:
+            check_size(item.layer, max_terms)
     parts = []
     number = 0
     notations: list[str] = []
     references: list[str] = []
-    for item, layer in zip(spec.items, layers, strict=True):
+    for item in spec.items:
+        if isinstance(item, NetworkItem):
+            part = _network_part(item, spec, number, max_terms, progress)
+            number += len(part.exercises)
+            parts.append(part)
+            continue
+        layer = item.layer
         d = layer.derive(max_terms=max_terms, progress=progress)
         stem = f"{spec.name}.item{item.number}"
-        view = _view(d, RenderOptions(lang=spec.language, detail=spec.detail), stem)
+        view = _view(d, RenderOptions(lang=spec.language, detail=spec.detail, stem=stem))
         sheet = view.build()
         wanted = item.sections or spec.sections
         lhs = _lhs_tensors(view)
@@ -216,7 +272,7 @@ def assemble(
                 sheet=sheet,
                 sections=tuple(sections),
                 exercises=exercises,
-                options=item.options if isinstance(item, LayerItem) else (),
+                options=item.options,
                 lang=spec.language,
                 detail=spec.detail,
                 stem=stem,

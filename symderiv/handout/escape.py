@@ -79,5 +79,7 @@ def html_text(value: object) -> str:
 
 
 def comment_text(value: object) -> str:
-    """Text inside an HTML or Markdown comment: it can never close the comment."""
-    return str(value).replace("--", "-\u2010").replace(">", "&gt;")
+    """Text inside an HTML or Markdown comment: it can never close the comment (``-->``,
+    ``--!>``) nor open another (``<!--``), and a command in it stays one that can be
+    copied: ``--lang`` is kept as typed, only ``<`` and ``>`` become entities."""
+    return str(value).replace("<", "&lt;").replace(">", "&gt;")

@@ -17,10 +17,13 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.layer import Layer
 from ..exceptions import SpecError, SymderivError, quoted
+
+if TYPE_CHECKING:
+    from ..network.spec import Network
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,6 +35,7 @@ __all__ = [
     "EXERCISE_KINDS",
     "FORMATS",
     "LANGUAGES",
+    "NETWORK_SECTIONS",
     "SECTION_ORDER",
     "HandoutSpec",
     "LayerItem",
@@ -63,6 +67,20 @@ SECTION_ORDER = (
 )
 """The parts of a derivation sheet a handout can show, in sheet order (see
 :func:`section_names` for every name, including section kinds added since)."""
+NETWORK_SECTIONS = (
+    "network",
+    "figure",
+    "story",
+    "forward",
+    "switches",
+    "loss",
+    "backward",
+    "numeric",
+)
+"""The parts of a network's sheet a handout can show (a network item's ``sections``):
+the table of layers, its figure, the recursion told in index form, the forward pass, the
+sample point's switches, the delta at the loss, the layers walked backwards, and the
+numeric cross-check."""
 EXHIBITS = (
     "activation_delta",
     "defs",
@@ -109,6 +127,7 @@ _TOP_KEYS = (
     "item",
 )
 _ITEM_KEYS = ("layer", "network", "title", "sections")
+_NETWORK_KEYS = ("network", "title", "sections", "seed")
 _MAX_BYTES = 1_000_000
 _MAX_TEXT = 200
 _MAX_ITEMS = 50
@@ -133,12 +152,16 @@ class LayerItem:
 
 @dataclass(frozen=True)
 class NetworkItem:
-    """A whole network, described by its own file (``network = "tiny.toml"``)."""
+    """A whole network, described by its own file (``network = "tiny.toml"``, named
+    relative to the handout file), read and checked: ``network`` is what
+    ``symderiv derive network FILE`` derives, its switches fixed at ``seed``."""
 
     number: int
     path: Path
+    network: Network
     title: str | None = None
     sections: tuple[str, ...] | None = None
+    seed: int = 0
 
 
 Item = LayerItem | NetworkItem
@@ -364,24 +387,59 @@ class _Reader:
             if "title" in raw
             else None
         )
+        if has_network:
+            return self.network_item(number, raw, title)
         sections = (
             self.names(f"{where}: sections", raw["sections"], section_names())
             if "sections" in raw
             else None
         )
-        if has_network:
-            extra = [k for k in raw if k not in _ITEM_KEYS]
-            if extra:
-                raise self.fail(
-                    f"{where}: {extra[0]}",
-                    "a network item takes network, title and sections; its layers are in "
-                    "its own file",
-                )
-            path = raw["network"]
-            if not isinstance(path, str) or not path.strip():
-                raise self.fail(f"{where}: network", f"{quoted(path)}: expected a file name")
-            return NetworkItem(number, self.source.parent / path, title, sections)
         return self.layer_item(number, raw, title, sections)
+
+    def network_item(self, number: int, raw: dict[str, Any], title: str | None) -> NetworkItem:
+        """``network = "FILE.toml"`` (relative to the handout file), read and checked now,
+        so that a bad network file is refused before anything is derived."""
+        import os
+
+        from ..network.file import build, read_toml
+
+        where = f"item {number}"
+        extra = [k for k in raw if k not in _NETWORK_KEYS]
+        if extra:
+            raise self.fail(
+                f"{where}: {extra[0]}",
+                "a network item takes network, title, sections and seed; its layers are in "
+                "its own file",
+            )
+        sections = (
+            self.names(f"{where}: sections", raw["sections"], NETWORK_SECTIONS)
+            if "sections" in raw
+            else None
+        )
+        seed = raw.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 10**9:
+            raise self.fail(
+                f"{where}: seed", f"{quoted(seed)}: expected a non-negative integer, such as 0"
+            )
+        path = raw["network"]
+        if (
+            not isinstance(path, str)
+            or not path.strip().endswith(".toml")
+            or any(not ch.isprintable() for ch in path)
+        ):
+            raise self.fail(
+                f"{where}: network",
+                f"{quoted(path)}: expected the name of a network file ending in .toml, such "
+                "as '../networks/tiny_lenet.toml'",
+            )
+        joined = self.source.parent / path
+        # shown (in the sheet and its command) as a plain relative path: a/b/../c is a/c
+        shown = os.path.normpath(joined).replace(os.sep, "/")
+        try:
+            network = build(read_toml(joined), shown, seed=seed)
+        except SymderivError as exc:
+            raise self.fail(f"{where}: network", str(exc)) from None
+        return NetworkItem(number, joined, network, title, sections, seed)
 
     def layer_item(
         self,

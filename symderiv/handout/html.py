@@ -226,7 +226,9 @@ class _Converter:
             text,
         )
         text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-        text = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", text)
+        # CommonMark's `*`: intraword emphasis is allowed (`的*损失*（`: no space around
+        # Chinese), so only a space inside the delimiters or a doubled `*` stops it
+        text = re.sub(r"(?<!\*)\*(?![\s*])([^*]+?)(?<![\s*])\*(?!\*)", r"<em>\1</em>", text)
         text = text.replace("\\\n", "<br>\n")
         while "\x01" in text:
             text = re.sub(r"\x01(\d+)\x01", lambda m: saved[int(m[1])], text)

@@ -10,11 +10,13 @@ execution counts, so the file is the same on every run.
 from __future__ import annotations
 
 import json
+import pprint
 import re
 from typing import Any
 
 from ..layers import KINDS
 from ..marker import MARKER, package_version
+from ..network.render import _plain
 from ..render.messages import text
 from .assemble import Handout, Part
 from .formats import environment, part_sections, shift_headings
@@ -76,9 +78,36 @@ def _cell(kind: str, source: str, number: int) -> dict[str, Any]:
     return cell
 
 
+def network_call(part: Part) -> str:
+    """The Python that builds the part's network from the contents of its file (so the
+    notebook needs no file beside it): ``symderiv.network({...}, seed=0)``."""
+    from ..network.spec import Network
+
+    net = part.layer
+    assert isinstance(net, Network)
+    contents = pprint.pformat(_plain(dict(net.document)), width=88, sort_dicts=False)
+    indented = contents.replace("\n", "\n    ")
+    return f"net = symderiv.network(\n    {indented},\n    seed={net.seed},\n)"
+
+
+def _network_cells(part: Part, lang: str, add: Any) -> None:
+    add("markdown", text("handout.notebook_derive_network", lang))
+    add("code", f"{network_call(part)}\nd = net.derive()\nprint(d)")
+    add("markdown", text("handout.notebook_inspect_network", lang))
+    add(
+        "code",
+        "for c in d.checks:\n"
+        '    print(f"dE/d{c.name}: {c.proved} of {c.checked} elements proved '
+        '({c.decided_by})")',
+    )
+
+
 def _example(part: Part) -> str:
     """Code that shows one gradient element's exact terms (the first with several)."""
+    from ..core.model import Derivation
+
     d = part.derivation
+    assert isinstance(d, Derivation)
     for g in d.gradients:
         if g.polynomial and len(g.terms) > 1:
             return f"d.gradient({g.tensor!r}, {tuple(g.index)!r}).terms"
@@ -112,6 +141,9 @@ def render_ipynb(handout: Handout, env: Any = None) -> str:
     for part in handout.parts:
         sections = shift_headings("\n".join(part_sections(env, part, "md")))
         add("markdown", to_jupyter_markdown(f"## {md_text(part.heading)}\n\n{sections}").strip())
+        if part.is_network:
+            _network_cells(part, lang, add)
+            continue
         add("markdown", text("handout.notebook_derive", lang))
         add("code", f"layer = {api_call(part)}\nd = layer.derive()\nprint(d)")
         add("markdown", text("handout.notebook_inspect", lang))

@@ -48,9 +48,11 @@ def _term_rows(terms: list[str]) -> tuple[list[list[tuple[int, str]]], int]:
 
 
 def _element_frame(part: Part, letter: str, lang: str) -> dict[str, Any] | None:
+    from ..core.model import Derivation
     from ..render.sheet import SheetView
 
     d = part.derivation
+    assert isinstance(d, Derivation)
     view = SheetView(d)
     elements = [g for g in d.gradients_of(letter) if g.expr != 0]
     if not elements:
@@ -75,11 +77,64 @@ def _element_frame(part: Part, letter: str, lang: str) -> dict[str, Any] | None:
     }
 
 
-def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
-    """The frames of one item, in order."""
-    from ..render.sheet import SheetView
+MAX_RULES = 4  # equations of one frame of a network's rules, uncovered one at a time
+
+
+def _rules_frames(title: str, rules: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """``lhs = rhs`` lines in frames of at most MAX_RULES, each uncovered after the last."""
+    return [
+        {"kind": "rules", "title": title, "rules": rules[k : k + MAX_RULES]}
+        for k in range(0, len(rules), MAX_RULES)
+    ]
+
+
+def network_frames(part: Part, lang: str) -> list[dict[str, Any]]:
+    """The frames of a whole network: its forward rules, the delta at the loss, the
+    backward pass's delta recursion and the parameters' gradients (each layer kind's own
+    closed forms, in the sheet's notation), then the verdict."""
+    from ..network.model import NetworkDerivation
+    from ..network.sheet import _definition, _loss_section, _rule_line, _View
 
     d = part.derivation
+    assert isinstance(d, NetworkDerivation)
+    v = _View(d)
+    forward = [
+        dict(zip(("lhs", "rhs"), _definition(v, op), strict=True)) for op in d.network.plan()
+    ]
+    loss = _loss_section(v)
+    deltas: list[dict[str, str]] = []
+    gradients: list[dict[str, str]] = []
+    for step in d.backward.steps:
+        if step.op.stage is None:  # where a residual block's two paths add
+            continue
+        for rule in step.rules:
+            if rule.claim is None:
+                continue
+            (deltas if rule.of == "A" else gradients).append(_rule_line(v, step.op, rule))
+    frames = _rules_frames(text("handout.slides_net_forward", lang), forward)
+    frames += _rules_frames(text("handout.slides_net_loss", lang), list(loss["rules"]))
+    frames += _rules_frames(text("handout.slides_net_backward", lang), deltas)
+    frames += _rules_frames(text("handout.slides_net_gradients", lang), gradients)
+    verdict = "handout.slides_net_verified" if part.verified else "handout.slides_not_verified"
+    frames.append(
+        {
+            "kind": "verdict",
+            "title": text("handout.slides_verdict", lang),
+            "text": text(verdict, lang),
+        }
+    )
+    return frames
+
+
+def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
+    """The frames of one item, in order."""
+    from ..core.model import Derivation
+    from ..render.sheet import SheetView
+
+    if part.is_network:
+        return network_frames(part, lang)
+    d = part.derivation
+    assert isinstance(d, Derivation)
     view = SheetView(d)
     sections = {s["kind"]: s for s in reversed(part.sheet["sections"])}
     frames: list[dict[str, Any]] = []

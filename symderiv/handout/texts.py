@@ -54,13 +54,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "slides_verified": "Every gradient was derived by the chain rule, every closed form "
         "of this layer proved exactly, and the numbers agree.",
         "slides_not_verified": "NOT VERIFIED: see the handout.",
+        "slides_net_forward": "The forward pass, layer by layer",
+        "slides_net_loss": "The delta at the output",
+        "slides_net_backward": "The backward pass: each layer passes its delta back",
+        "slides_net_gradients": "Each layer's parameter gradients, from its own delta",
+        "slides_net_verified": "Every parameter gradient of the delta recursion was proved "
+        "equal, element by element, to the derivative of the loss itself, and the numbers "
+        "agree.",
         "notebook_intro": "This notebook re-runs the derivations of the handout with "
         "symderiv's Python API (`pip install symderiv`).",
         "notebook_derive": "Derive, prove and cross-check the layer:",
         "notebook_inspect": "One gradient element as exact terms, and every closed form with "
         "its verdict:",
-        "network_missing": "network items need symderiv's networks "
-        "(`symderiv derive network FILE.toml`), which this version does not have",
+        "ex_net_expansion": "Write out ${lhs}$, an element of the delta that layer {layer} "
+        "passes back, as a sum of terms in the elements of ${delta}$ (and of the layer's "
+        "parameters and input, where it has them).",
+        "ex_net_closed_form": "Layer {layer} (`{kind}`) receives the delta ${delta}$ of its "
+        "output. Give the delta of its input:",
+        "notebook_derive_network": "Read the network's file, then derive, prove and "
+        "cross-check the whole backward pass:",
+        "notebook_inspect_network": "Every parameter gradient: the delta recursion against "
+        "the end-to-end derivative of the loss:",
         "stop": ".",
         "colon": ": ",
     },
@@ -99,12 +113,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "slides_verified": "每个梯度都由链式法则推导，这一层的每个闭式公式都经过精确证明，"
         "数值检验也一致。",
         "slides_not_verified": "未通过验证：见讲义。",
+        "slides_net_forward": "前向传播，逐层计算",
+        "slides_net_loss": "输出层的误差项",
+        "slides_net_backward": "反向传播：每一层把误差项传回前一层",
+        "slides_net_gradients": "每一层参数的梯度，由该层自己的误差项得出",
+        "slides_net_verified": "误差项递推给出的每个参数梯度都已逐元素精确证明"
+        "等于损失函数本身的导数，数值检验也一致。",
         "notebook_intro": "本笔记本用 symderiv 的 Python 接口重新运行讲义中的推导"
         "（`pip install symderiv`）。",
         "notebook_derive": "推导、证明并数值检验这一层：",
         "notebook_inspect": "一个梯度元素的精确各项，以及每个闭式公式及其结论：",
-        "network_missing": "网络条目需要 symderiv 的网络功能"
-        "（`symderiv derive network FILE.toml`），此版本尚未提供",
+        "ex_net_expansion": "第 {layer} 层把误差项传回前一层。把其中的元素 ${lhs}$ 写成 "
+        "${delta}$ 的元素（以及该层参数和输入的元素，如有）的乘积之和。",
+        "ex_net_closed_form": "第 {layer} 层（`{kind}`）得到其输出的误差项 ${delta}$。"
+        "写出其输入的误差项：",
+        "notebook_derive_network": "读取网络文件，推导、证明并数值检验整个反向传播：",
+        "notebook_inspect_network": "每个参数的梯度：误差项递推与损失函数端到端求导的比较：",
         "stop": "。",
         "colon": "：",
     },

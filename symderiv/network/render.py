@@ -310,7 +310,8 @@ def summary(d: NetworkDerivation) -> str:
     lines = [f"{d.network.label()}: {verdict}"]
     for c in d.checks:
         state = "proved" if c.holds else f"{c.proved}/{c.checked} proved"
-        lines.append(f"  dE/d{c.name}: {c.checked} elements, recursion = end to end: {state}")
+        elements = "1 element" if c.checked == 1 else f"{c.checked} elements"
+        lines.append(f"  dE/d{c.name}: {elements}, recursion = end to end: {state}")
     agree = "agree" if d.numeric.passed else "DISAGREE"
     lines.append(f"  numeric check (seed {d.numeric.seed}): {agree}")
     return "\n".join(lines)
