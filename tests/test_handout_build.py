@@ -138,6 +138,9 @@ def test_the_handout_pdf_carries_the_derivations(built):
     ):
         assert phrase in text
     assert text.count("∂E") > 4 + 1 + 16 + 16 + 6 + 2 + 3
+    # options print as typed in the handout's T1 fonts (two hyphens, not an en dash)
+    assert "(--ties first, PyTorch’s rule)" in text
+    assert "–ties" not in text
 
 
 def test_the_exercises_have_boxes_and_the_key_has_the_answers(built):

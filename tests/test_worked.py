@@ -24,7 +24,7 @@ TINY = {"A": [1, 2, 3], "K": [1, -1], "b": 2, "D": [1, 1]}
 TINY_SECTION = r"""\symderivneed{7\baselineskip}
 \section{Worked numbers}
 \begin{sloppypar}
-The same derivation with numbers, to check by hand: the integers of \texttt{tiny.json} (\texttt{--values}),
+The same derivation with numbers, to check by hand: the integers of \texttt{tiny.json} (\texttt{-{}-values}),
 substituted into the derived elements above, term by term, in exact arithmetic.
 \end{sloppypar}
 \[ A = \begin{bmatrix} 1 & 2 & 3 \end{bmatrix},\quad K = \begin{bmatrix} 1 & -1 \end{bmatrix},\quad b = 2,\quad D = \begin{bmatrix} 1 & 1 \end{bmatrix} \]

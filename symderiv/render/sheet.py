@@ -77,9 +77,11 @@ def tex_escape(text: object) -> str:
 
 
 def tex_code(text: object) -> str:
-    """Escape text for ``\\texttt``: a straight quote stays straight, so code copied
+    """Escape text for ``\\texttt``: a straight quote stays straight and ``--`` two
+    hyphens (T1 fonts join them into an en dash, ``-{}-`` keeps them apart), so code copied
     from the PDF still runs."""
-    return "".join(_STRAIGHT_QUOTE if ch == "'" else _TEX_SPECIALS.get(ch, ch) for ch in str(text))
+    escaped = (_STRAIGHT_QUOTE if ch == "'" else _TEX_SPECIALS.get(ch, ch) for ch in str(text))
+    return re.sub(r"-(?=-)", "-{}", "".join(escaped))
 
 
 _TEX_UNICODE = {
