@@ -132,8 +132,8 @@ def test_references_cite_the_sources(classic):
     (refs,) = _section(classic, "references")
     text = " ".join(refs["entries"])
     for source in (
-        "000_5b48bb9668148738.txt",
-        "001_c79401278e41df6f.txt",
+        "“CNN: derivatives of the kernel and the bias” (a blog post in\nChinese, 8 July 2016",
+        "“Classic convolutional networks: ResNet”",
         "Bouvrie. *Notes on Convolutional Neural Networks.* MIT, 2006",
         "Dumoulin and F. Visin. *A guide to convolution arithmetic for deep learning.*",
         "torch.nn.Conv2d",

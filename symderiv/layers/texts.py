@@ -47,7 +47,10 @@ register(
             "zh": "由链式法则，$\\partial E/\\partial x = \\sum_{u} D_{u}\\, "
             "\\partial Z_{u}/\\partial x$，对含有 $x$ 的\n输出求和；下面每个导数都由 SymPy 从前向表达式算出。",
         },
-        "story.what.linear": {"en": "the weights, the bias and the input", "zh": "权重、偏置和输入"},
+        "story.what.linear": {
+            "en": "the weights, the bias and the input",
+            "zh": "权重、偏置和输入",
+        },
         "story.what.subsample": {
             "en": "the two biases and the input",
             "zh": "两个偏置和输入",
@@ -283,11 +286,18 @@ register(
             "数值检验也一致。",
         },
         "ref.seeds_dense": {
-            "en": "Lecture notes (in Chinese), in `../shared/seeds/`: `002_eef32237e2018532.txt` "
-            "(the fully-connected\nlayer, the sensitivity $\\delta = \\partial E/\\partial b$) "
-            "and `001_c79401278e41df6f.txt` (the matrix differential,\nJacobian layout).",
-            "zh": "中文讲义，见 `../shared/seeds/` 中的 `002_eef32237e2018532.txt` （全连接层，\n"
-            "灵敏度 $\\delta = \\partial E/\\partial b$）与 `001_c79401278e41df6f.txt` （矩阵微分，\n雅可比布局）。",
+            "en": "Lecture notes in Chinese: "
+            "“Weight updates in a convolutional\nnetwork” (a blog post in Chinese, untitled; named here after its first sentence)"
+            ": the fully-connected layer, the\nsensitivity $\\delta = \\partial E/\\partial b$; and "
+            "“Classic convolutional networks: ResNet”\n(a blog post in Chinese deriving the convolutional network's formulas)"
+            ": the matrix differential, Jacobian layout.",
+            "zh": "中文讲义："
+            "《卷积神经网络中的权值更新》（博客文章；原文无标题，"
+            "取其首句）"
+            "：全连接层，灵敏度 $\\delta = \\partial E/\\partial b$；"
+            "《经典卷积神经网络-ResNet：卷积神经网络公式推导，"
+            "以及经典的ResNet残差网络》（博客文章）"
+            "：矩阵微分，雅可比布局。",
         },
     }
 )
@@ -506,10 +516,13 @@ register(
             "zh": "输入梯度排成它构成的矩阵：",
         },
         "ref.seeds_activation": {
-            "en": "Lecture notes (in Chinese), in `../shared/seeds/`: `001_c79401278e41df6f.txt` "
-            "(the activation $\\sigma$\nand the factor $\\sigma'$ it puts into every delta).",
-            "zh": "中文讲义，见 `../shared/seeds/` 中的 `001_c79401278e41df6f.txt` （激活函数 $\\sigma$\n"
-            "及它在每个残差中带来的因子 $\\sigma'$）。",
+            "en": "Lecture notes in Chinese: "
+            "“Classic convolutional networks: ResNet”\n(a blog post in Chinese deriving the convolutional network's formulas)"
+            ": the activation $\\sigma$ and the factor\n$\\sigma'$ it puts into every delta.",
+            "zh": "中文讲义："
+            "《经典卷积神经网络-ResNet：卷积神经网络公式推导，"
+            "以及经典的ResNet残差网络》（博客文章）"
+            "：激活函数 $\\sigma$ 及它在每个残差中带来的因子 $\\sigma'$。",
         },
     }
 )
@@ -596,7 +609,10 @@ register(
             "involves only its own row.",
             "zh": "有一个批次时，$E$ 是各样本损失之和，每个样本的梯度只涉及它自己的那一行。",
         },
-        "loss.forward": {"en": "The loss, built as one expression:", "zh": "损失，构造为一个表达式："},
+        "loss.forward": {
+            "en": "The loss, built as one expression:",
+            "zh": "损失，构造为一个表达式：",
+        },
         "loss.chain": {
             "en": "SymPy differentiates $E$ directly, $\\partial E/\\partial y_{c}$, for every "
             "element:",
@@ -670,10 +686,13 @@ register(
             "zh": "上面的梯度由链式法则推导，讲义的闭式公式\n被精确证明与之相等，数值检验也一致。",
         },
         "ref.seeds_loss": {
-            "en": "Lecture notes (in Chinese), in `../shared/seeds/`: `002_eef32237e2018532.txt` "
-            "(the squared-error loss\nand the sensitivity of the last layer).",
-            "zh": "中文讲义，见 `../shared/seeds/` 中的 `002_eef32237e2018532.txt` （平方误差损失\n"
-            "与最后一层的灵敏度）。",
+            "en": "Lecture notes in Chinese: "
+            "“Weight updates in a convolutional\nnetwork” (a blog post in Chinese, untitled; named here after its first sentence)"
+            ": the squared-error loss and the\nsensitivity of the last layer.",
+            "zh": "中文讲义："
+            "《卷积神经网络中的权值更新》（博客文章；原文无标题，"
+            "取其首句）"
+            "：平方误差损失与最后一层的灵敏度。",
         },
     }
 )
@@ -823,11 +842,14 @@ register(
             "zh": "上面每个梯度都由链式法则推导，讲义的闭式公式\n都被精确证明与之相等，数值检验也一致。",
         },
         "ref.seeds_subsample": {
-            "en": "Lecture notes (in Chinese), in `../shared/seeds/`: `002_eef32237e2018532.txt` "
-            "(the sampling layer: $\\operatorname{down}$,\nthe multiplicative and additive "
-            "biases, the delta up-sampled to the layer below).",
-            "zh": "中文讲义，见 `../shared/seeds/` 中的 `002_eef32237e2018532.txt` （采样层："
-            "$\\operatorname{down}$、\n乘性与加性偏置、上采样到下一层的残差）。",
+            "en": "Lecture notes in Chinese: "
+            "“Weight updates in a convolutional\nnetwork” (a blog post in Chinese, untitled; named here after its first sentence)"
+            ": the sampling layer,\n$\\operatorname{down}$, the multiplicative and additive biases, the delta up-sampled to\nthe layer below.",
+            "zh": "中文讲义："
+            "《卷积神经网络中的权值更新》（博客文章；原文无标题，"
+            "取其首句）"
+            "：采样层，$\\operatorname{down}$、乘性与加性偏置、"
+            "上采样到下一层的残差。",
         },
         "ref.bouvrie_sub": {
             "en": "J. Bouvrie. *Notes on Convolutional Neural Networks.* MIT, 2006: the sections "

@@ -347,11 +347,15 @@ register(
         # references
         "references.heading": {"en": "References", "zh": "参考文献"},
         "ref.seeds_conv": {
-            "en": "Lecture notes (in Chinese) on the convolution layer, in `../shared/seeds/`: "
-            "`000_5b48bb9668148738.txt`\n(bias and kernel, the $4 \\times 4$ example by hand) "
-            "and `001_c79401278e41df6f.txt` (the padded delta, rot180).",
-            "zh": "关于卷积层的中文讲义，见 `../shared/seeds/`：`000_5b48bb9668148738.txt`\n"
-            "（偏置与卷积核，手算的 $4 \\times 4$ 例子）与 `001_c79401278e41df6f.txt`（补零的残差、rot180）。",
+            "en": "Lecture notes in Chinese: “CNN: derivatives of the kernel and the bias” (a blog "
+            "post in\nChinese, 8 July 2016, after zhongkeli's posts on CSDN): the convolution "
+            "layer's bias and kernel,\nthe $4 \\times 4$ example by hand; and “Classic "
+            "convolutional networks: ResNet” (a blog post in\nChinese deriving the convolutional "
+            "network's formulas): the padded delta, rot180.",
+            "zh": "中文讲义：《CNN 卷积神经网络——kernel、偏置值导数》（博客文章，2016-07-08，"
+            "承接 zhongkeli 在 CSDN 的文章）：卷积层的偏置与卷积核，手算的 $4 \\times 4$ 例子；"
+            "《经典卷积神经网络-ResNet：卷积神经网络公式推导，以及经典的ResNet残差网络》"
+            "（博客文章）：补零的残差、rot180。",
         },
         "ref.bouvrie": {
             "en": "J. Bouvrie. *Notes on Convolutional Neural Networks.* MIT, 2006.",
@@ -752,11 +756,13 @@ register(
             "$\\operatorname{crop}_{a,b}$ 去掉前面 $a$ 个、后面 $b$ 个元素。",
         },
         "conv.classic_remark": {
-            "en": "The classic lecture notes (`000_5b48bb9668148738.txt`) state this formula "
+            "en": "The classic lecture notes (“CNN: derivatives of the kernel and the bias”) state "
+            "this formula "
             "beside a correlation-style\nexpansion (they call the output $B$: "
             "$B_{00} = A_{00}K_{00} + A_{01}K_{01} + \\dots$); it belongs to the convolution\n"
             "convention.",
-            "zh": "经典讲义（`000_5b48bb9668148738.txt`）在一个互相关形式的展开式旁边给出了这个公式\n"
+            "zh": "经典讲义（《CNN 卷积神经网络——kernel、偏置值导数》）在一个互相关形式的展开式旁边"
+            "给出了这个公式\n"
             "（输出记作 $B$：$B_{00} = A_{00}K_{00} + A_{01}K_{01} + \\dots$）；它属于卷积约定。",
         },
         "conv.verdict": {

@@ -468,11 +468,13 @@ register(
         "pool.col.would": {"en": "{other} would give", "zh": "{other} 会给出"},
         # references
         "ref.seeds_pool": {
-            "en": "Lecture notes (in Chinese) on the sampling layer, in `../shared/seeds/`: "
-            "`002_eef32237e2018532.txt`\n(mean pooling divides the delta by the window size; max "
-            "pooling passes it back to the recorded\nmaximum).",
-            "zh": "关于采样层的中文讲义，见 `../shared/seeds/` 中的 `002_eef32237e2018532.txt` \n"
-            "（平均池化把残差除以窗口大小；最大池化把残差传回记下的最大值位置）。",
+            "en": "Lecture notes in Chinese: “Weight updates in a convolutional\nnetwork” (a blog "
+            "post in Chinese, untitled; named here after its first sentence), on the\nsampling "
+            "layer: mean pooling divides the delta by the window size; max pooling passes it\n"
+            "back to the recorded maximum.",
+            "zh": "中文讲义：《卷积神经网络中的权值更新》（博客文章；原文无标题，"
+            "取其首句），"
+            "关于采样层：平均池化把残差除以窗口大小；最大池化把残差传回记下的最大值位置。",
         },
     }
 )
