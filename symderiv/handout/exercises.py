@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import sympy
 
 from ..render.messages import text
@@ -127,6 +128,14 @@ class _Maker:
                 return list(s["forms"])
         return []
 
+    def legend(self) -> str | None:
+        """The closed forms' notation (``pad``, ``ins``, ``⋆``, ``route``…), for a question
+        that shows them without the sheet beside it."""
+        for s in self.sheet["sections"]:
+            if s["kind"] == "closed_forms" and s.get("legend"):
+                return str(s["legend"])
+        return None
+
     # -- the kinds -------------------------------------------------------------
     def terms(self) -> dict[str, Any] | None:
         for letter in self.wrt():
@@ -192,9 +201,12 @@ class _Maker:
             g = max(elements, key=lambda e: len(e.terms) if e.polynomial else 1)
             eq = self.view.equation(g)
             name = self.view.sym(g.tensor, g.index) if g.index else g.tensor
+            one_term = g.polynomial and len(g.terms) == 1
             return {
                 "prompt": text(
-                    "handout.ex_expansion", self.language, lhs=rf"\partial E/\partial {name}"
+                    "handout.ex_expansion_one" if one_term else "handout.ex_expansion",
+                    self.language,
+                    lhs=rf"\partial E/\partial {name}",
                 ),
                 "question": (eq["lhs"], (_wide_box(20),)),
                 "answer": "",
@@ -213,14 +225,11 @@ class _Maker:
             if form["checked"] == 1:
                 return text("handout.ans_holds_one", self.language)
             return text("handout.ans_holds", self.language, checked=form["checked"])
-        if form["failures"] == 0:
-            return text("handout.ans_undecided", self.language)
-        return text(
-            "handout.ans_fails", self.language, failures=form["failures"], checked=form["checked"]
-        )
+        return fails_verdict(form, self.language)
 
     def choice(self, avoid: str | None) -> dict[str, Any] | None:
-        forms = self.forms()
+        # the matrix differential's M is defined only in its own section
+        forms = [f for f in self.forms() if f["stated_in"] != "matrix differential"]
         letters = list(dict.fromkeys(f["of"] for f in forms))
         letters.sort(key=lambda x: x == avoid)
         for letter in letters:
@@ -230,10 +239,12 @@ class _Maker:
             group.sort(key=lambda f: zlib.crc32(f["latex"].encode()))  # mixed, reproducibly
             choices = tuple(_rhs(f["latex"]) for f in group)
             lhs = rf"\partial E/\partial {self.view.p.name(letter, ())}"
+            prompt = text(
+                "handout.ex_choice", self.language, lhs=lhs, convention=self._convention()
+            )
+            legend = self.legend()
             return {
-                "prompt": text(
-                    "handout.ex_choice", self.language, lhs=lhs, convention=self._convention()
-                ),
+                "prompt": prompt if legend is None else f"{prompt}\n{legend}",
                 "question": None,
                 "choices": choices,
                 "holds": tuple(bool(f["holds"]) for f in group),
@@ -256,8 +267,44 @@ class _Maker:
                 "question": (lhs, (_wide_box(14),)),
                 "answer": "",
                 "answer_math": (lhs, (rhs,)),
+                "of": f["of"],
             }
         return None
+
+
+def fails_verdict(form: dict[str, Any], language: str) -> str:
+    """Why a closed form that was not proved does not hold: the reason it could not be
+    evaluated (shapes that do not fit), else at how many elements it differs."""
+    if form["failures"] == 0:
+        return text("handout.ans_undecided", language)
+    failure = form.get("failure")
+    reason = failure.get("reason") if isinstance(failure, dict) else None
+    if reason:
+        from ..render.reasons import reason_text
+
+        shown = reason_text(str(reason), language)
+        shown = shown[:1].lower() + shown[1:]  # after "does not hold:"
+        return text("handout.ans_fails_reason", language, reason=shown)
+    return text("handout.ans_fails", language, failures=form["failures"], checked=form["checked"])
+
+
+def _given(view: SheetView, language: str) -> str | None:
+    """What a question about max pooling needs that the symbols do not say: the values of
+    A that set the switches, and the rule for a tied window."""
+    layer = view.d.layer
+    if not hasattr(layer, "a_values") or not hasattr(layer, "ties"):
+        return None
+    values = np.asarray(layer.a_values)
+    while values.ndim > 2 and values.shape[0] == 1:
+        values = values[0]
+    if values.ndim != 2:
+        return None
+    rows = r" \\ ".join(" & ".join(str(v) for v in row) for row in values.tolist())
+    matrix = rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
+    rule = text(
+        {"first": "handout.ties_first", "split": "handout.ties_split"}[layer.ties], language
+    )
+    return text("handout.ex_given_values", language, matrix=matrix, rule=rule)
 
 
 def _split(latex: str) -> tuple[str, str]:
@@ -299,16 +346,20 @@ def make_exercises(
             chosen = found["of"] if found else None
         elif kind == "closed_form":
             found = maker.closed_form(chosen)
+            # a closed form of the letter the choice asked about is among its answers
+            if found is not None and chosen is not None and found["of"] == chosen:
+                found = None
         else:
             found = getattr(maker, kind)()
         if found is not None:
             made.append((kind, found))
+    given = _given(view, language)
     return tuple(
         Exercise(
             number=start + i,
             part=part,
             kind=kind,
-            prompt=found["prompt"],
+            prompt=found["prompt"] if given is None else f"{given}\n{found['prompt']}",
             question=found["question"],
             choices=found.get("choices", ()),
             holds=found.get("holds", ()),

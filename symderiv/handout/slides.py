@@ -17,7 +17,7 @@ from ..render.messages import text
 from ..render.printing import term_width
 from ..render.sheet import MAX_COLUMNS
 from .assemble import Handout, Part
-from .exercises import _split
+from .exercises import _split, fails_verdict
 from .formats import environment, render
 
 __all__ = ["render_slides", "slide_frames"]
@@ -180,11 +180,17 @@ def slide_frames(part: Part, lang: str) -> list[dict[str, Any]]:
                 {
                     "kind": "matrix",
                     "title": text("handout.slides_padded", lang),
-                    "lhs": view.p.name("D", m.delta_map) + r"_{\text{padded}}",
+                    # the story's name for it: D̃, the delta with k − 1 zeros on every side
+                    "lhs": r"\tilde{" + view.p.name("D", m.delta_map) + "}",
                     "matrix": view.p.matrix(m.rows),
                 }
             )
-    forms = sections.get("closed_forms", {}).get("forms", [])
+    # the matrix differential's M is defined only in the handout's own section on it
+    forms = [
+        f
+        for f in sections.get("closed_forms", {}).get("forms", [])
+        if f["stated_in"] != "matrix differential"
+    ]
     for letter in dict.fromkeys(f["of"] for f in forms):
         group = [f for f in forms if f["of"] == letter]
         group.sort(key=lambda f: zlib.crc32(f["latex"].encode()))  # as in the exercises
@@ -221,9 +227,7 @@ def _verdict(form: dict[str, Any], lang: str) -> str:
         if form["checked"] == 1:
             return text("handout.ans_holds_one", lang)
         return text("handout.ans_holds", lang, checked=form["checked"])
-    if form["failures"] == 0:
-        return text("handout.ans_undecided", lang)
-    return text("handout.ans_fails", lang, failures=form["failures"], checked=form["checked"])
+    return fails_verdict(form, lang)
 
 
 def render_slides(handout: Handout, env: Any = None) -> str:
