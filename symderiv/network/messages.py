@@ -457,6 +457,11 @@ register(
             "\n（由各层类型自己的逐元素循环参考实现组合而成）比较：最大相对差 {error}"
             "（容差 {tolerance}）；\n数值**{verdict}**。",
         },
+        "network.numeric.verdict_summary": {
+            "en": "every parameter gradient proved equal to SymPy's end-to-end derivative, and "
+            "the numbers agree.",
+            "zh": "每个参数梯度都已证明等于 SymPy 的端到端导数，数值检验也一致。",
+        },
         "network.numeric.verdict": {
             "en": "every parameter gradient of the delta recursion was proved equal, element "
             "by element,\nto SymPy's derivative of the loss, and the numbers agree.",

@@ -714,7 +714,7 @@ def _numeric_section(v: _View) -> dict[str, Any]:
         "rows": [],
         "passed": n.passed,
         "numbers": _("network.numeric.numbers", verdict=agree),
-        "verdict": _("network.numeric.verdict"),
+        "verdict": _("network.numeric.verdict_summary" if v.summary else "network.numeric.verdict"),
     }
     if v.summary:  # one line: the largest difference of them all
         errors = [n.loss, *(e for _name, e in n.deltas)]
