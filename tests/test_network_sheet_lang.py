@@ -326,6 +326,14 @@ def test_the_figure_section_and_its_svg_file(tiny):
     assert "输入" in zh
 
 
+def test_worked_numbers_are_a_layers_not_a_networks(tiny):
+    from symderiv.worked.values import from_typed
+
+    worked = from_typed(symderiv.conv2d(), "1", None)
+    with pytest.raises(symderiv.SpecError, match=r"^worked numbers: a network's sheet has none"):
+        build(tiny, RenderOptions(worked=worked))
+
+
 def test_the_handouts_entry_points(tiny):
     """What the handout calls: build() with any options gives sections whose kinds have
     both templates, and figure_files() names the files the Markdown links to."""

@@ -813,8 +813,16 @@ def build(d: NetworkDerivation, options: RenderOptions | None = None) -> dict[st
 
     The sections are data for ``templates/sections/<kind>.{tex,md}.j2`` (kinds
     ``network_table``, ``figure``, ``network_layer``, ``story``, ``network_numeric``);
-    ``tikz`` says whether the figure needs ``\\usepackage{tikz}``."""
+    ``tikz`` says whether the figure needs ``\\usepackage{tikz}``.  Worked numbers
+    (``options.worked``) are a layer's: a ``SpecError`` says so."""
     options = options or RenderOptions()
+    if options.worked is not None:
+        from ..exceptions import SpecError
+
+        raise SpecError(
+            "worked numbers: a network's sheet has none (its sample point is --seed); "
+            "leave them out"
+        )
     v = _View(d, options)
     sections = [_network_section(v)]
     figure = figure_section(d, options)
