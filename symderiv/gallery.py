@@ -113,8 +113,11 @@ def gallery_files(spec: Layer | Network, folder: Path, *, pdf: bool = True) -> d
     }
     if pdf:
         files[stem.with_suffix(".pdf")] = compile_pdf(tex).pdf
-    if isinstance(spec, Network):  # a network's sheet has no figures
-        return files
+    if isinstance(spec, Network):  # the figure of its layers, which its .md links to
+        from .network.render import figure_files
+
+        svgs = figure_files(d)  # type: ignore[arg-type]  # a network's derivation
+        return files | {folder / name: data for name, data in svgs.items()}
     for name, data in companion_files(d).items():  # type: ignore[arg-type]  # its .md's SVGs
         files[folder / name] = data
     return files
@@ -126,6 +129,10 @@ def gallery_names(spec: Layer | Network) -> list[str]:
     names = [f"{stem}.{suffix}" for suffix in ("tex", "md", "json", "pdf")]
     if isinstance(spec, Layer) and default_figures(spec):
         names += [figure_file(stem, name) for name in figure_names(spec)]
+    if isinstance(spec, Network):
+        from .network.figure import FIGURE
+
+        names.append(figure_file(stem, FIGURE))
     return names
 
 

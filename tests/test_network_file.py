@@ -108,10 +108,11 @@ def test_a_missing_file_and_the_command_lines_own_mistakes(tmp_path, monkeypatch
         (["derive", "network", "nowhere.toml"], "nowhere.toml: cannot read it (No such file or directory)"),
         (["derive", "network"], "derive network: give the network's file, such as `symderiv derive network examples/networks/tiny_lenet.toml`"),
         (["derive", "conv2d", "net.toml"], "'net.toml': only `symderiv derive network FILE.toml` takes a file; conv2d takes its options"),
-        (["derive", "network", "net.toml", "--kernel", "3"], "--kernel '3': derive network reads every layer's options from net.toml; it takes --seed, --format, --output, --force and --max-terms"),
+        (["derive", "network", "net.toml", "--kernel", "3"], "--kernel '3': derive network reads every layer's options from net.toml; it takes --seed, --format, --output, --force, --max-terms, --lang, --detail, --fragment and --figures/--no-figures"),
         (["derive", "network", "net.toml", "--seed", "-1"], "--seed '-1': expected a non-negative integer, such as 0"),
-        (["derive", "network", "net.toml", "--lang", "zh"], "--lang 'zh': a network's sheet is in English, in full detail, a whole document, without figures; leave the option out"),
-        (["derive", "network", "net.toml", "--fragment"], "--fragment: a network's sheet is in English, in full detail, a whole document, without figures; leave the option out"),
+        (["derive", "network", "net.toml", "--lang", "fr"], "--lang 'fr': expected one of en, zh"),
+        (["derive", "network", "net.toml", "--detail", "brief"], "--detail 'brief': expected one of full, summary"),
+        (["derive", "network", "net.toml", "--lang", ""], "--lang '': empty; give a value or leave the option out"),
     ]
     for args, message in cases:
         result = runner.invoke(cli, args)

@@ -390,7 +390,7 @@ def test_markdown_math_renders_with_katex_in_both_languages(spec):
 def _gallery_kinds() -> list[symderiv.Layer]:
     from symderiv.gallery import GALLERY
 
-    # the layer kinds' sheets (a network's sheet is English and full detail only, so far)
+    # the layer kinds' sheets (the networks' are checked in test_network_sheet_lang.py)
     layers = [spec for spec in GALLERY if isinstance(spec, symderiv.Layer)]
     return [spec for spec in layers if not spec.kind.startswith("conv")]
 

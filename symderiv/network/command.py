@@ -1,9 +1,11 @@
 """``symderiv derive network FILE.toml``: the command line's route to a whole network.
 
-It takes the usual ``--format``, ``--output``, ``--force`` and ``--max-terms``, and
+It takes the usual ``--format``, ``--output``, ``--force``, ``--max-terms``, ``--lang``,
+``--detail``, ``--fragment`` and ``--figures/--no-figures`` (as a layer's sheet does), and
 ``--seed`` (the sample point that fixes ReLU and max-pooling switches); every layer's
-options come from the file.  Bad input is one line on stderr and exit status 2, before
-anything is written; a network that is not verified exits with status 1.
+options come from the file.  The figure's SVG file is written beside the Markdown sheet,
+all or none with the other files.  Bad input is one line on stderr and exit status 2,
+before anything is written; a network that is not verified exits with status 1.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..exceptions import SpecError, quoted
+
+if TYPE_CHECKING:
+    from ..render.options import RenderOptions
 
 __all__ = ["derive_network"]
 
@@ -26,8 +33,10 @@ def _write(
     targets: Mapping[str, Path] | None,
     folder: Path | None,
     force: bool,
+    extra: Mapping[Path, bytes] | None = None,
 ) -> None:
-    """Every format to its target (all or none), or the one format to standard output."""
+    """Every format to its target and the ``extra`` files (the Markdown's figure), all or
+    none, or the one format to standard output."""
     from ..exceptions import OutputError
     from ..output import write_files, write_stdout
 
@@ -39,8 +48,56 @@ def _write(
             folder.mkdir(exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the folder {str(folder)!r}: {exc.strerror}") from None
-    for path in write_files({targets[f]: rendered[f] for f in fmts}, force=force):
+    files = {targets[f]: rendered[f] for f in fmts}
+    files.update(extra or {})
+    for path in write_files(files, force=force):
         click.echo(f"symderiv: wrote {path}", err=True)
+
+
+def _rendering(rendering: Mapping[str, tuple[object, object]]) -> RenderOptions:
+    """--lang, --detail, --fragment and --figures, as typed (value, default), checked."""
+    from ..cli import _given, _render_options
+    from ..render.options import RenderOptions
+
+    lang, _ = rendering.get("--lang", ("en", "en"))
+    detail, _ = rendering.get("--detail", ("full", "full"))
+    fragment, _ = rendering.get("--fragment", (False, False))
+    figures, _ = rendering.get("--figures", (None, None))
+    _given("--lang", str(lang))
+    _given("--detail", str(detail))
+    checked = _render_options(str(lang), str(detail), bool(fragment))
+    return RenderOptions(
+        lang=checked.lang,
+        detail=checked.detail,
+        fragment=checked.fragment,
+        figures=figures if isinstance(figures, bool) else None,
+    )
+
+
+def _md_figure(
+    options: RenderOptions, targets: Mapping[str, Path] | None, fmts: Sequence[str]
+) -> dict[str, Path]:
+    """The SVG file to write beside the Markdown sheet, by name (none without a figure or
+    a Markdown sheet).  Markdown on standard output cannot link to a file: it goes without
+    its figure, and ``--figures`` asked for there is an error."""
+    from ..cli import _check_length
+    from ..figures.sheet import figure_file
+    from .figure import FIGURE, wanted
+
+    if "md" not in fmts or not wanted(options):
+        return {}
+    if targets is None:
+        if options.figures:
+            raise SpecError(
+                "--figures with --format md --output '-': the Markdown sheet's figure is an "
+                "SVG file written beside it; name a file or folder with --output, or pass "
+                "--no-figures"
+            )
+        return {}
+    folder, stem = targets["md"].parent, targets["md"].stem
+    name = figure_file(stem, FIGURE)
+    _check_length(folder / name, "--output", None)
+    return {name: folder / name}
 
 
 def _seed(text: str) -> int:
@@ -80,15 +137,10 @@ def derive_network(
         if option != "--seed":
             raise SpecError(
                 f"{option} {quoted(text)}: derive network reads every layer's options from "
-                f"{file}; it takes --seed, --format, --output, --force and --max-terms"
+                f"{file}; it takes --seed, --format, --output, --force, --max-terms, --lang, "
+                "--detail, --fragment and --figures/--no-figures"
             )
-    for option, (value, default) in rendering.items():
-        if value != default:
-            shown = "" if isinstance(value, bool) else f" {quoted(value)}"
-            raise SpecError(
-                f"{option}{shown}: a network's sheet is in English, in full detail, a whole "
-                "document, without figures; leave the option out"
-            )
+    options = _rendering(rendering)
     if claims or claims_for:
         raise SpecError(
             "--claim/--for: derive network proves the delta recursion of every layer; check a "
@@ -103,11 +155,14 @@ def derive_network(
     limit = count_text(max_terms, "--max-terms")
     net = network(file, seed=seed)
     targets, folder = _targets(output, fmts, net.label())
+    md_figure = _md_figure(options, targets, fmts)
     if "pdf" in fmts:
-        from ..latex import latex_available
+        from ..latex import engine_for, latex_available
 
-        if not latex_available():
-            raise SpecError("--format pdf: pdflatex was not found on PATH; install TeX Live")
+        engine = engine_for(options.lang)
+        if not latex_available(engine):
+            need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
+            raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
     if targets is None and fmts == ["pdf"] and sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     from ..output import check_targets
@@ -115,21 +170,34 @@ def derive_network(
 
     check_size(net, limit)  # before the files are looked at and the work is done
     if targets is not None:  # before the work
-        check_targets(targets.values(), force=force, folder_exists=folder is None)
+        check_targets(
+            [*targets.values(), *md_figure.values()], force=force, folder_exists=folder is None
+        )
     derivation = net.derive(max_terms=limit, progress=True)
+    stem = targets["md"].stem if targets is not None and "md" in targets else None
+    # Markdown without its SVG file beside it (on standard output) has no figure
+    md_options = replace(options, stem=stem, figures=options.figures if md_figure else False)
     rendered = {}
     for fmt in fmts:
         if fmt == "tex":
-            rendered[fmt] = derivation.to_latex().encode()
+            rendered[fmt] = derivation.to_latex(options).encode()
         elif fmt == "md":
-            rendered[fmt] = derivation.to_markdown().encode()
+            rendered[fmt] = derivation.to_markdown(md_options).encode()
         elif fmt == "json":
             rendered[fmt] = derivation.to_json().encode()
         else:
-            from ..latex import compile_pdf
+            from ..latex import compile_pdf, engine_for
 
-            rendered[fmt] = compile_pdf(derivation.to_latex(), progress=True).pdf
-    _write(rendered, fmts, targets, folder, force)
+            whole = replace(options, fragment=False)  # the PDF is always a whole document
+            tex = derivation.to_latex(whole)
+            rendered[fmt] = compile_pdf(tex, progress=True, engine=engine_for(options.lang)).pdf
+    extra: dict[Path, bytes] = {}
+    if md_figure:  # the SVG file the Markdown sheet links to, written all or none with it
+        from .render import figure_files
+
+        svgs = figure_files(derivation, stem, md_options)
+        extra = {path: svgs[name] for name, path in md_figure.items()}
+    _write(rendered, fmts, targets, folder, force, extra)
     verdict = "verified" if derivation.verified else "NOT VERIFIED"
     click.echo(f"symderiv: {net.label()}: {verdict}", err=True)
     if not derivation.verified:

@@ -19,7 +19,7 @@ from .model import NetworkDerivation, delta_name
 from .numeric import Evaluator, point
 from .spec import Block, Stage, label_of
 
-__all__ = ["json_document", "render_json", "render_md", "render_tex", "summary"]
+__all__ = ["figure_files", "json_document", "render_json", "render_md", "render_tex", "summary"]
 
 
 def _context(d: NetworkDerivation, options: RenderOptions | None) -> dict[str, Any]:
@@ -44,8 +44,21 @@ def render_tex(d: NetworkDerivation, options: RenderOptions | None = None) -> st
 
 
 def render_md(d: NetworkDerivation, options: RenderOptions | None = None) -> str:
-    """The GitHub Markdown sheet."""
+    """The GitHub Markdown sheet; its figure is a link to the SVG file
+    :func:`figure_files` renders (``options.stem``.network.svg)."""
     return environment().get_template("sheet.md.j2").render(**_context(d, options))
+
+
+def figure_files(
+    d: NetworkDerivation, stem: str | None = None, options: RenderOptions | None = None
+) -> dict[str, bytes]:
+    """The SVG files the Markdown sheet ``STEM.md`` links to, by file name: the figure
+    of the network's layers, ``STEM.network.svg`` (default stem: the network's label),
+    in ``options``' language; none when the sheet ``options`` asks for has no figure
+    (by default a full-detail whole document has it).  Write them beside the ``.md``."""
+    from .figure import figure_files as files
+
+    return files(d, stem, options)
 
 
 def _counted(printer: _Str, texts: int) -> None:

@@ -1,7 +1,12 @@
-"""What a network's sheet says: the shapes of every layer, the forward pass, the sample
-point's switches, then one section per layer walking backwards with the delta recursion
-in the notes' notation and the layer's numbers filled in, every proof verdict, and the
-numeric cross-check.  Sections are data for the templates in ``templates/sections/``."""
+"""What a network's sheet says: the shapes of every layer (and a figure of them), the
+forward pass, the sample point's switches, the delta recursion in index form, then one
+section per layer walking backwards with the recursion's rule in the notes' notation and
+the layer's numbers filled in, every proof verdict, and the numeric cross-check.
+
+Every fixed text comes from the message table (:mod:`.messages`), in the language of the
+:class:`~symderiv.render.options.RenderOptions`; in summary detail each rule shows one
+element, the end-to-end examples are left out and the numeric check is one line.
+Sections are data for the templates in ``templates/sections/``."""
 
 from __future__ import annotations
 
@@ -14,15 +19,19 @@ import sympy
 from ..core import work
 from ..core.symbols import element_name
 from ..formulas.nodes import Var
+from ..render.messages import text, translator
 from ..render.options import RenderOptions
 from ..render.printing import split_rows, term_width
 from ..render.sheet import FIRST_ROW_BUDGET, ROW_BUDGET, tex_escape
+from . import messages as _messages  # noqa: F401  (registers the network's messages)
 from .backward import Rule, StageBackward
+from .figure import figure_section, wanted
 from .file import literal
 from .model import NetworkDerivation, ParamCheck, delta_name
 from .printing import Names, sigmas
 from .prove import tree_size
 from .spec import Block, Network, Op, Stage, label_of, shape_text
+from .story import story_section
 
 if TYPE_CHECKING:
     from .values import Switch
@@ -31,18 +40,29 @@ __all__ = ["SHOWN", "build"]
 
 SHOWN = 3
 """Elements of each rule shown with the layer's numbers filled in (the JSON has all)."""
+SHOWN_SUMMARY = 1
+"""The same in summary detail: one example element per rule."""
 _LHS_PLAIN = term_width("K_{01}")  # the left-hand side the row budgets were calibrated with
 _EXAMPLE_ROWS = 6  # an end-to-end example longer than this is counted, not printed
 
 _WORDS = {
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "relu": "ReLU",
-    "leaky_relu": "leaky ReLU",
-    "identity": "identity",
-    "flatten": "flatten",
-    "linear": "fully connected",
-    "subsample2d": "subsampling",
+    "sigmoid": "network.words.sigmoid",
+    "tanh": "network.words.tanh",
+    "relu": "network.words.relu",
+    "leaky_relu": "network.words.leaky_relu",
+    "identity": "network.words.identity",
+    "flatten": "network.words.flatten",
+    "linear": "network.words.linear",
+    "subsample2d": "network.words.subsample2d",
+}
+_PREFIXES = (
+    ("conv", "network.words.conv"),
+    ("avg_pool", "network.words.avg_pool"),
+    ("max_pool", "network.words.max_pool"),
+)
+_LOSSES = {
+    "squared_error": "network.loss.squared_error",
+    "softmax_cross_entropy": "network.loss.softmax_cross_entropy",
 }
 _F = {
     "sigmoid": r"\sigma",
@@ -52,43 +72,64 @@ _F = {
     "identity": r"\operatorname{id}",
 }
 _SUMS = {
-    "K": "for every map pair $(o, c)$, summed over the batch",
-    "b": "summed over the batch and every position",
-    "beta": "for every map, summed over the batch",
-    "W": "summed over the batch, $x$ and $\\delta$ of each sample as columns",
-    "A": "for every input map, summed over the output maps it feeds",
+    "K": "network.sums.K",
+    "b": "network.sums.b",
+    "beta": "network.sums.beta",
+    "W": "network.sums.W",
+    "A": "network.sums.A",
 }
 
 
-def _words(kind: str) -> str:
-    """The kind in words (plain text: headings become PDF bookmarks)."""
-    for prefix, words in (("conv", "convolution"), ("avg_pool", "mean pooling")):
+_CONVENTIONS = {"correlation": "conv.correlation", "convolution": "conv.convolution"}
+
+
+def _words_id(kind: str) -> str | None:
+    for prefix, msg_id in _PREFIXES:
         if kind.startswith(prefix):
-            return words
-    if kind.startswith("max_pool"):
-        return "max pooling"
-    return _WORDS.get(kind, kind)
+            return msg_id
+    return _WORDS.get(kind)
 
 
-def _shown(total: int) -> str:
-    if total == 1:
-        return "its one element"
-    if total == 2:
-        return "both elements"
-    if total <= SHOWN:
-        return f"all {total} elements"
-    return f"the first {SHOWN} of {total} elements"
+def _words(kind: str, lang: str = "en") -> str:
+    """The kind in words (plain text: headings become PDF bookmarks)."""
+    msg_id = _words_id(kind)
+    return kind if msg_id is None else text(msg_id, lang)
+
+
+def _loss_words(kind: str, lang: str) -> str:
+    msg_id = _LOSSES.get(kind)
+    return kind.replace("_", " ") if msg_id is None else text(msg_id, lang)
 
 
 class _View:
-    """The derivation, its names and its printer."""
+    """The derivation, its names, its printer, and the options it is rendered with."""
 
-    def __init__(self, d: NetworkDerivation) -> None:
+    def __init__(self, d: NetworkDerivation, options: RenderOptions) -> None:
         self.d = d
         self.net: Network = d.network
         self.names = Names(self.net)
         self.p = self.names.printer()
         self._fold: dict[sympy.Basic, sympy.Expr] | None = None
+        self.options = options
+        self.lang = options.lang
+        self.summary = options.summary
+        #: a message of the table in the sheet's language
+        self._ = translator(options.lang)
+        self.limit = SHOWN_SUMMARY if options.summary else SHOWN
+
+    def words(self, kind: str) -> str:
+        return _words(kind, self.lang)
+
+    def shown(self, total: int) -> str:
+        """How many of ``total`` elements a rule shows, in words."""
+        _ = self._
+        if total == 1:
+            return _("network.shown.one")
+        if total == 2 and self.limit >= 2:
+            return _("network.shown.both")
+        if total <= self.limit:
+            return _("network.shown.all", n=total)
+        return _("network.shown.first", shown=self.limit, n=total)
 
     def node(self, node: str) -> str:
         return self.names.node(node)
@@ -142,12 +183,12 @@ def _options(options: tuple[tuple[str, Any], ...]) -> str:
 
 
 def _row(v: _View, stage: Stage, indent: bool, note: str = "") -> dict[str, Any]:
-    kind = f"{_words(stage.kind)} (`{stage.kind}`)" if stage.kind != _words(stage.kind) else (
-        stage.kind
-    )
+    kind = v.words(stage.kind)
+    if stage.kind != _words(stage.kind):  # the code name, unless the English words are it
+        kind = v._("network.table.kind_code", words=kind, kind=stage.kind)
     return {
         "layer": stage.label,
-        "kind": kind + (f", {note}" if note else ""),
+        "kind": v._("network.table.kind_note", kind=kind, note=note) if note else kind,
         "options": _options(stage.options),
         "output": f"${v.node(stage.number)}$ {shape_text(stage.out_shape)}",
         "params": ", ".join(f"${v.name(p.name)}$ {shape_text(p.shape)}" for p in stage.params),
@@ -161,55 +202,68 @@ def _plain_row(layer: str, kind: str, output: str, params: str = "", **kw: Any) 
 
 
 def _network_section(v: _View) -> dict[str, Any]:
-    net = v.net
-    rows = [_plain_row("0", "input", f"$x$ {shape_text(net.input)}")]
-    blocks = False
+    net, _ = v.net, v._
+    rows = [_plain_row("0", _("network.table.input"), f"$x$ {shape_text(net.input)}")]
+    blocks_seen: list[Block] = []
     for step in net.steps:
         if not isinstance(step, Block):
             rows.append(_row(v, step, False))
             continue
-        blocks = True
-        row = _plain_row(step.label, "residual block", "")
+        blocks_seen.append(step)
+        row = _plain_row(step.label, _("network.table.block"), "")
         row["options"] = _options(step.options)
         rows.append(row)
         rows += [_row(v, s, True) for s in step.branch]
         if step.projection is not None:
-            rows.append(_row(v, step.projection, True, "projection shortcut"))
+            rows.append(_row(v, step.projection, True, _("network.table.projection")))
         rows.append(
             _plain_row(
                 label_of(step.sum_number),
-                "sum of the two paths",
+                _("network.table.sum"),
                 f"${v.node(step.sum_number)}$ {shape_text(step.out_shape)}",
                 indent=True,
             )
         )
         if step.post is not None:
-            rows.append(_row(v, step.post, True, "after the sum"))
+            rows.append(_row(v, step.post, True, _("network.table.post")))
+    loss = _loss_words(net.loss.kind, v.lang)
     rows.append(
-        _plain_row("", "loss: " + net.loss.kind.replace("_", " "), "$E$",
-                   f"target $t$ {shape_text(net.output)}")
+        _plain_row("", _("network.table.loss", loss=loss), "$E$",
+                   _("network.table.target", shape=shape_text(net.output)))
     )
     total = sum(prod(p.shape) for p in net.parameters())
     convs = any(s.kind.startswith("conv") for s in net.stages())
+    convention = _(_CONVENTIONS[net.convention]) if net.convention in _CONVENTIONS else (
+        net.convention
+    )
+    blocks = ""
+    if blocks_seen:  # the labels explained on a block of this network (one with a projection)
+        block = next((b for b in blocks_seen if b.projection is not None), blocks_seen[0])
+        projection = ""
+        if block.projection is not None:
+            projection = _("network.notation.projection", b=block.label)
+        blocks = _("network.notation.block", b=block.label, projection=projection)
     intro = [
-        f"`{net.source}`: input $x$ of shape {shape_text(net.input)}, "
-        f"{len(list(net.stages()))} layers, {len(net.parameters())} parameter tensors "
-        f"({total} elements), loss {net.loss.kind.replace('_', ' ')}"
-        + (f", convolutions in the {net.convention} convention" if convs else "")
-        + ".",
-        "Notation: a superscript in square brackets is a layer, $K^{[1]}$"
-        + (
-            " (in residual block 3, $[3.1]$ is its branch's\nlayer 1, $[3s]$ its projection "
-            "shortcut, $[3+]$ where its two paths add)"
-            if blocks
-            else ""
-        )
-        + "; the subscript lists an element's zero-based\nindices along every axis longer "
-        "than 1 (PyTorch's layout). $z^{[l]}$ is layer $l$'s output ($z^{[0]} = x$) and\n"
-        "$\\delta^{[l]} = \\partial E/\\partial z^{[l]}$ its delta: for a layer followed by "
-        "its activation, the notes' sensitivity.",
+        _(
+            "network.intro",
+            source=net.source,
+            shape=shape_text(net.input),
+            layers=len(list(net.stages())),
+            tensors=len(net.parameters()),
+            elements=total,
+            loss=loss,
+            convs=_("network.intro.convs", convention=convention) if convs else "",
+        ),
+        _("network.notation", blocks=blocks),
     ]
-    return {"kind": "network_table", "heading": "The network", "intro": intro, "rows": rows}
+    return {
+        "kind": "network_table",
+        "heading": _("network.table.heading"),
+        "intro": intro,
+        "rows": rows,
+        # the kind, options and parameters columns (wider on a summary's wider page)
+        "widths": ["4.2cm", "4.2cm", "3.6cm"] if v.summary else ["3.6cm", "3.6cm", "3.6cm"],
+    }
 
 
 def _definition(v: _View, op: Op) -> tuple[str, str]:
@@ -255,38 +309,29 @@ def _forward_section(v: _View) -> dict[str, Any]:
         loss = rf"\frac{{1}}{{2}} \sum_{{c}} \left({last}_{{c}} - t_{{c}}\right)^{{2}}"
     rules.append({"lhs": "E", "rhs": loss})
     equations = []
-    for op in v.net.plan():
+    for op in v.net.plan() if not v.summary else ():
         definition = v.d.forward.definitions[op.output]
         index = (0,) * definition.ndim
         eq = v.equation(v.element(f"z{op.output}", index), definition[index])
         if eq is not None:
             equations.append(eq)
-    size = tree_size(v.d.forward.loss, "network render")
-    return {
+    section = {
         "kind": "network_layer",
-        "heading": "Forward pass",
-        "intro": [
-            "Each layer's output is built by its layer kind's own forward pass (the one its "
-            "single-layer sheet derives),\non the previous output: "
-            rf"$z^{{[0]}} = x$, and $y = {last}$ is the network's output."
-        ],
+        "heading": v._("network.forward.heading"),
+        "intro": [v._("network.forward.intro", last=last)],
         "rules": rules,
-        "groups": [
-            {
-                "intro": "The first element of each layer's output, with the layer's numbers "
-                "filled in (switches fixed):",
-                "equations": equations,
-            },
-            {
-                "intro": f"Written out in $x$, $t$ and the parameters, the loss $E$ is one "
-                f"expression of {size:,} nodes (SymPy's expression\ntree): its derivative "
-                "with respect to each parameter element is the end-to-end route the recursion "
-                "is\nproved against.",
-                "equations": [],
-            },
-        ],
+        "groups": [],
         "verdicts": [],
     }
+    if v.summary:  # the rules alone, two to a line
+        section["rules"] = _packed(rules)
+        return section
+    size = tree_size(v.d.forward.loss, "network render")
+    section["groups"] = [
+        {"intro": v._("network.forward.first"), "equations": equations},
+        {"intro": v._("network.forward.size", size=f"{size:,}"), "equations": []},
+    ]
+    return section
 
 
 def _switches_section(v: _View) -> dict[str, Any] | None:
@@ -294,18 +339,11 @@ def _switches_section(v: _View) -> dict[str, Any] | None:
         return None
     return {
         "kind": "network_layer",
-        "heading": "The sample point and its switches",
+        "heading": v._("network.switches.heading"),
         "intro": [
-            "ReLU and max pooling are not differentiable everywhere. symderiv fixes their "
-            "switches (the sign of each ReLU\ninput, the cell of each window that holds its "
-            f"maximum) at a sample point drawn from seed {v.net.seed} (`--seed`), the\nsame "
-            "point as the numeric check's. On the open region around it where every switch "
-            "keeps its value the\nnetwork is smooth, and there every formula and proof below "
-            "is exact; PyTorch's autograd computes the same\nderivative there. A switch within "
-            "$10^{-9}$ of its kink is refused (another seed gives another point); a\nwindow "
-            "whose maximum several cells hold with one and the same expression (ReLU outputs "
-            "switched off,\nall 0) takes the first, as PyTorch does, which changes no "
-            "derivative."
+            v._("network.switches.summary", seed=v.net.seed)
+            if v.summary
+            else v._("network.switches.intro", seed=v.net.seed)
         ],
         "rules": [],
         "groups": [],
@@ -349,7 +387,7 @@ def _elements(v: _View, op: Op, rule: Rule) -> list[dict[str, Any]]:
     """The first elements of a rule, with the layer's numbers filled in."""
     out = []
     for flat, index in enumerate(np.ndindex(rule.named.shape)):
-        if flat == SHOWN:
+        if flat == v.limit:
             break
         if rule.of == "A":
             lhs = v.element(delta_name(op.inputs[0]), index)
@@ -362,34 +400,59 @@ def _elements(v: _View, op: Op, rule: Rule) -> list[dict[str, Any]]:
 
 
 def _verdict(v: _View, check: ParamCheck) -> str:
+    _ = v._
     name = v.name(check.name)
     low, high = check.terms
-    size = f"{low:,}" if low == high else f"{low:,} to {high:,}"
-    what = "its one element" if check.checked == 1 else f"all {check.checked} elements"
+    size = f"{low:,}" if low == high else _("network.verdict.range", low=f"{low:,}",
+                                            high=f"{high:,}")
     if check.holds:
+        what = (
+            _("network.verdict.one")
+            if check.checked == 1
+            else _("network.verdict.all", n=check.checked)
+        )
         how = (
-            "the very same expression"
+            _("network.verdict.identical")
             if check.decided_by == "identical"
-            else "equal canonical forms after expansion"
+            else _("network.verdict.canonical")
         )
-        return (
-            rf"$\partial E/\partial {name}$: **proved** for {what}: the recursion's value "
-            f"equals SymPy's end-to-end\nderivative of $E$ ({how}); the end-to-end "
-            f"expressions have {size} nodes."
-        )
-    parts = [f"{check.proved} of {check.checked} elements proved"]
+        return _("network.verdict.proved", name=name, what=what, how=how, size=size)
+    parts = [_("network.verdict.proved_of", proved=check.proved, checked=check.checked)]
     if check.refuted:
-        parts.append(f"{check.refuted} refuted")
+        parts.append(_("network.verdict.refuted", n=check.refuted))
     if check.undecided:
-        parts.append(f"{check.undecided} undecided")
+        parts.append(_("network.verdict.undecided", n=check.undecided))
     first = ",".join(map(str, check.first_open or ()))
     numeric = next(
         (max(a, b) for n, a, b in v.d.numeric.gradients if n == check.name), float("nan")
     )
-    return (
-        rf"$\partial E/\partial {name}$: **NOT proved**: {', '.join(parts)} (first: "
-        f"`{check.name}[{first}]`); the two\nroutes agree numerically to {numeric:.1e}."
+    return _(
+        "network.verdict.open",
+        name=name,
+        parts=_("network.verdict.sep").join(parts),
+        first=f"{check.name}[{first}]",
+        numeric=f"{numeric:.1e}",
     )
+
+
+def _summary_verdicts(v: _View, stage: Stage) -> list[str]:
+    """The summary's verdicts of a layer: the proved gradients together in one line, each
+    one not proved on a line of its own (as in full detail)."""
+    _ = v._
+    checks = [v.d.check(p.name) for p in stage.params]
+    items = [
+        _(
+            "network.verdict.item",
+            name=v.name(c.name),
+            what=_("network.verdict.one") if c.checked == 1 else _("network.verdict.all",
+                                                                     n=c.checked),
+        )
+        for c in checks
+        if c.holds
+    ]
+    joined = _("network.verdict.sep").join(items)
+    out = [_("network.verdict.summary", items=joined)] if items else []
+    return out + [_verdict(v, c) for c in checks if not c.holds]
 
 
 def _example(v: _View, name: str, shape: tuple[int, ...]) -> dict[str, Any] | None:
@@ -405,17 +468,11 @@ def _example(v: _View, name: str, shape: tuple[int, ...]) -> dict[str, Any] | No
 
 def _switch_note(v: _View, switch: Switch, op: Op) -> str:
     inp = v.node(op.inputs[0])
+    margin = f"{switch.margin:.3g}"
     if switch.kind in ("relu", "leaky_relu"):
         on = int(switch.pattern.sum())
-        return (
-            f"At the sample point {on} of the {switch.pattern.size} inputs ${inp}$ are "
-            f"positive (the nearest to 0 is {switch.margin:.3g}\naway): there the ReLU passes "
-            "its delta, elsewhere none."
-        )
-    return (
-        f"At the sample point each window's maximum is one cell of ${inp}$ (ahead of the "
-        f"window's next value by\nat least {switch.margin:.3g}); each delta goes to that cell."
-    )
+        return v._("network.switch.relu", on=on, n=switch.pattern.size, inp=inp, margin=margin)
+    return v._("network.switch.max", inp=inp, margin=margin)
 
 
 def _sum_section(v: _View, op: Op) -> dict[str, Any]:
@@ -423,13 +480,9 @@ def _sum_section(v: _View, op: Op) -> dict[str, Any]:
     out = v.delta(op.output)
     return {
         "kind": "network_layer",
-        "heading": f"Layer {label_of(op.output)}: where the two paths add",
+        "heading": v._("network.sum.heading", label=label_of(op.output)),
         "intro": [
-            f"The block adds its two paths, ${v.node(op.output)} = {v.node(a)} + "
-            f"{v.node(b)}$, so the sum's delta reaches both\nunchanged. Where the two paths "
-            "left the same node, their deltas are added there:\n"
-            r"$\partial E/\partial x = \partial E/\partial y + J_F^{\mathsf{T}}\, "
-            r"\partial E/\partial y$ for $y = F(x) + x$."
+            v._("network.sum.intro", out=v.node(op.output), a=v.node(a), b=v.node(b))
         ],
         "rules": [{"lhs": v.delta(a), "rhs": out}, {"lhs": v.delta(b), "rhs": out}],
         "groups": [],
@@ -447,15 +500,14 @@ def _joins(v: _View, op: Op) -> str | None:
     parts = []
     for other in others:
         if other.stage is None:
-            parts.append(f"${v.delta(other.output)}$ through the identity shortcut")
+            parts.append(v._("network.joins.identity", delta=v.delta(other.output)))
         else:
-            parts.append(f"layer {other.stage.label}'s part (in its own section)")
-    return (
-        f"${v.node(node)}$ also feeds the block's other path, so its delta "
-        f"${v.delta(node)}$ is this layer's part above plus\n"
-        + " and ".join(parts)
-        + r": $\partial E/\partial x = J_F^{\mathsf{T}}\, \partial E/\partial y + "
-        r"\partial E/\partial y$ for $y = F(x) + x$."
+            parts.append(v._("network.joins.layer", label=other.stage.label))
+    return v._(
+        "network.joins",
+        node=v.node(node),
+        delta=v.delta(node),
+        parts=v._("network.joins.and").join(parts),
     )
 
 
@@ -465,50 +517,66 @@ def _stage_section(v: _View, step: StageBackward) -> dict[str, Any]:
         return _sum_section(v, op)
     stage = op.stage
     incoming = v.delta(op.output)
-    heading = f"Layer {stage.label}: {_words(stage.kind)}"
+    _ = v._
+    heading = _("network.layer.heading", label=stage.label, words=v.words(stage.kind))
     if stage.layer is None:
+        reshape = {
+            "lhs": v.delta(op.inputs[0]),
+            "rhs": rf"\operatorname{{reshape}}\left({incoming}\right)",
+        }
+        shape = shape_text(stage.in_shape)
+        if v.summary:  # the rule in the sentence
+            return {
+                "kind": "network_layer",
+                "heading": heading,
+                "intro": [_("network.flatten.summary", shape=shape, **reshape)],
+                "rules": [],
+                "groups": [],
+                "verdicts": [],
+            }
         return {
             "kind": "network_layer",
             "heading": heading,
-            "intro": [
-                "Flattening only renumbers the elements (row-major, as `torch.flatten(x, 1)`), "
-                f"so the delta is reshaped\nback to {shape_text(stage.in_shape)}:"
-            ],
-            "rules": [
-                {
-                    "lhs": v.delta(op.inputs[0]),
-                    "rhs": rf"\operatorname{{reshape}}\left({incoming}\right)",
-                }
-            ],
+            "intro": [_("network.flatten.intro", shape=shape)],
+            "rules": [reshape],
             "groups": [],
             "verdicts": [],
         }
-    intro = [
-        f"`{stage.kind}`. The delta of its output, ${incoming}$, is known. The layer kind's "
-        "own closed forms (each proved on\nits single-layer sheet) give "
-        + ("its parameters' gradients and " if stage.params else "")
-        + "the delta of its input:"
-    ]
+    if v.summary:
+        intro = [_("network.layer.intro_summary", kind=stage.kind, delta=incoming)]
+    else:
+        intro = [
+            _(
+                "network.layer.intro",
+                kind=stage.kind,
+                delta=incoming,
+                params=_("network.layer.params") if stage.params else "",
+            )
+        ]
     switch = next((s for s in v.d.sample.switches if s.stage == stage.number), None)
     if switch is not None:
         intro.append(_switch_note(v, switch, op))
     rules = [_rule_line(v, op, rule) for rule in step.rules]
     groups = []
-    for rule in step.rules:
+    if v.summary:  # each rule with its first element, in one display
+        rules = _with_examples(
+            [(line, _elements(v, op, rule)) for rule, line in zip(step.rules, rules, strict=True)]
+        )
+    for rule in step.rules if not v.summary else ():
         if rule.of == "A":
-            what = f"The delta passed back, ${v.delta(op.inputs[0])}$"
+            what = _("network.group.delta", delta=v.delta(op.inputs[0]))
         else:
-            what = f"$\\partial E/\\partial {v.name(rule.target)}$"
+            what = _("network.group.gradient", name=v.name(rule.target))
         if rule.of == "A" and stage.kind == "linear":
-            note = " (for every sample, $x$ and $\\delta$ as columns)"
+            note = _("network.sums.columns")
         elif rule.of != "A" or stage.kind.startswith("conv"):
-            note = f" ({_SUMS[rule.of]})" if rule.of in _SUMS else ""
+            note = _(_SUMS[rule.of]) if rule.of in _SUMS else ""
         else:
             note = ""
         groups.append(
             {
-                "intro": f"{what}{note}, with the layer's numbers filled in, "
-                f"{_shown(rule.named.size)}:",
+                "intro": _("network.group.filled", what=what, note=note,
+                           shown=v.shown(rule.named.size)),
                 "equations": _elements(v, op, rule),
             }
         )
@@ -516,21 +584,18 @@ def _stage_section(v: _View, step: StageBackward) -> dict[str, Any]:
     if joined is not None:
         groups.append({"intro": joined, "equations": []})
     verdicts = []
-    for p in stage.params:
+    if v.summary:  # no end-to-end examples; the proved gradients in one line
+        verdicts = _summary_verdicts(v, stage)
+    for p in stage.params if not v.summary else ():
         verdict = _verdict(v, v.d.check(p.name))
         example = _example(v, p.name, p.shape)
         if example is None:
-            verdict += (
-                " The first element's is too long to print here; every element's is in the "
-                "JSON (`gradients`)."
-            )
+            verdict += _("network.example.too_long")
         verdicts.append(verdict)
         if example is not None:
             groups.append(
                 {
-                    "intro": f"For example the end-to-end derivative of the first element of "
-                    f"${v.name(p.name)}$ as SymPy gives it, with\neach forward value "
-                    "written as its $z$ ($\\sigma$ is the sigmoid):",
+                    "intro": _("network.example", name=v.name(p.name)),
                     "equations": [example],
                 }
             )
@@ -544,6 +609,63 @@ def _stage_section(v: _View, step: StageBackward) -> dict[str, Any]:
     }
 
 
+def _width(rule: dict[str, str]) -> float:
+    return term_width(rule["lhs"]) + term_width(rule["rhs"]) + _PACK_GAP
+
+
+def _with_examples(
+    pairs: list[tuple[dict[str, str], list[dict[str, Any]]]],
+) -> list[dict[str, str]]:
+    """Each rule with its example elements, as the lines of one display: the example
+    beside its rule when every example of the display is one row and every line fits
+    the width, else below it."""
+    beside = all(len(examples) <= 1 for _, examples in pairs) and all(
+        len(e["rows"]) == 1 for _, examples in pairs for e in examples
+    )
+    if beside:
+        first = max(_width(rule) for rule, _ in pairs)
+        second = max((_width(_as_rule(e)) for _, ex in pairs for e in ex), default=0.0)
+        beside = first + second <= _PACK_BUDGET
+    lines = []
+    for rule, examples in pairs:
+        if beside and examples:
+            example = _as_rule(examples[0])
+            lines.append(
+                {"lhs": rule["lhs"], "rhs": f"{rule['rhs']} & {example['lhs']} &= {example['rhs']}"}
+            )
+        else:
+            lines += [rule, *map(_as_rule, examples)]
+    return lines
+
+
+def _as_rule(equation: dict[str, Any]) -> dict[str, str]:
+    """An equation split into rows as one line of a ``rules`` display."""
+    return {"lhs": equation["lhs"], "rhs": " \\\\\n  &\\quad ".join(equation["rows"])}
+
+
+_PACK_BUDGET = 58.0  # term widths of the rules side by side on one display line
+_PACK_GAP = 4.0  # the room between two column pairs, and an equals sign
+_PACK_MOST = 3
+
+
+def _packed(rules: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Short rules side by side, up to three to a display line (further column pairs of
+    the same display), as many as fit its width; the columns line up down the display."""
+    widths = [term_width(r["lhs"]) + term_width(r["rhs"]) + _PACK_GAP for r in rules]
+    per_line = _PACK_MOST
+    while per_line > 1 and any(
+        sum(widths[k : k + per_line]) > _PACK_BUDGET for k in range(0, len(rules), per_line)
+    ):
+        per_line -= 1
+    out = []
+    for k in range(0, len(rules), per_line):
+        first = dict(rules[k])
+        for other in rules[k + 1 : k + per_line]:
+            first["rhs"] += f" & {other['lhs']} &= {other['rhs']}"
+        out.append(first)
+    return out
+
+
 def _loss_section(v: _View) -> dict[str, Any]:
     net = v.net
     rule = v.d.backward.loss_rule
@@ -551,41 +673,60 @@ def _loss_section(v: _View) -> dict[str, Any]:
     last = v.node(net.last)
     if net.loss.cross_entropy:
         rhs = rf"\operatorname{{softmax}}\left({last}\right) - t"
-        note = (
-            ", given that each target is a probability\ndistribution, $\\sum_c t_{c} = 1$ "
-            "(the proofs substitute it into both sides; the end-to-end derivative itself\n"
-            "holds for any $t$)."
-        )
+        note = v._("network.loss.cross_entropy")
     else:
         rhs = rule.claim.formula.latex({"y": "{" + last + "}", "t": "t"})
-        note = " ($E = \\frac{1}{2}\\sum (y - t)^2$, so no factor 2)."
+        note = v._("network.loss.squared")
     equations = []
     for flat, index in enumerate(np.ndindex(rule.named.shape)):
-        if flat == SHOWN:
+        if flat == v.limit:
             break
         eq = v.equation(v.element(delta_name(net.last), index), rule.named[index])
         if eq is not None:
             equations.append(eq)
+    rules = [{"lhs": v.delta(net.last), "rhs": rhs}]
+    groups = [
+        {
+            "intro": v._("network.loss.filled", shown=v.shown(rule.named.size)),
+            "equations": equations,
+        }
+    ]
+    intro = [v._("network.loss.intro", last=last, note=note)]
+    if v.summary:  # the rule with its first element
+        rules = _with_examples([(rules[0], equations)])
+        groups = []
     return {
         "kind": "network_layer",
-        "heading": "The loss: the delta at the output",
-        "intro": [
-            f"The backward pass starts at the loss: the delta of the output, $\\partial E/"
-            f"\\partial {last}$, is the loss's\nown closed form" + note
-        ],
-        "rules": [{"lhs": v.delta(net.last), "rhs": rhs}],
-        "groups": [
-            {
-                "intro": f"With the numbers filled in, {_shown(rule.named.size)}:",
-                "equations": equations,
-            }
-        ],
+        "heading": v._("network.loss.heading"),
+        "intro": intro,
+        "rules": rules,
+        "groups": groups,
         "verdicts": [],
     }
 
 
 def _numeric_section(v: _View) -> dict[str, Any]:
-    n = v.d.numeric
+    n, _ = v.d.numeric, v._
+    agree = _("numeric.agree") if n.passed else _("numeric.disagree")
+    section: dict[str, Any] = {
+        "kind": "network_numeric",
+        "heading": _("numeric.heading"),
+        "rows": [],
+        "passed": n.passed,
+        "numbers": _("network.numeric.numbers", verdict=agree),
+        "verdict": _("network.numeric.verdict_summary" if v.summary else "network.numeric.verdict"),
+    }
+    if v.summary:  # one line: the largest difference of them all
+        errors = [n.loss, *(e for _name, e in n.deltas)]
+        errors += [e for _name, a, b in n.gradients for e in (a, b)]
+        section["intro"] = _(
+            "network.numeric.line",
+            seed=n.seed,
+            error=f"{max(errors):.1e}",
+            tolerance=f"{n.tolerance:.0e}",
+            verdict=agree,
+        )
+        return section
     rows = [{"what": "$E$", "recursion": f"{n.loss:.1e}", "end_to_end": ""}]
     delta_nodes = {delta_name(node): node for node in v.d.backward.deltas}
     for name, err in n.deltas:
@@ -604,51 +745,108 @@ def _numeric_section(v: _View) -> dict[str, Any]:
                 "end_to_end": f"{b:.1e}",
             }
         )
-    target = "uniform in $[0, 1)$"
+    target = _("network.numeric.uniform")
     if v.net.loss.cross_entropy:
-        target = "a probability distribution per sample"
+        target = _("network.numeric.distribution")
+    section["intro"] = _(
+        "network.numeric.intro", seed=n.seed, target=target, tolerance=f"{n.tolerance:.0e}"
+    )
+    section["rows"] = rows
+    return section
+
+
+def _backward_section(v: _View, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary's backward pass: the loss's and every layer's section as one step each
+    (its heading run in), under one heading."""
     return {
-        "kind": "network_numeric",
-        "heading": "Numeric cross-check",
-        "intro": (
-            f"The derived expressions evaluated in float64 at the sample point (seed {n.seed}: "
-            f"$x$ and every parameter\nuniform in $[-1, 1)$, $t$ {target}), against a numpy "
-            "reference that composes the layer kinds' own\nplain-loop references; largest "
-            "$|\\text{derived} - \\text{reference}| / \\max(1, |\\text{reference}|)$ "
-            f"(tolerance {n.tolerance:.0e}):"
-        ),
-        "rows": rows,
-        "passed": n.passed,
-        "verdict": (
-            "every parameter gradient of the delta recursion was proved equal, element by "
-            "element,\nto SymPy's derivative of the loss, and the numbers agree."
-        ),
+        "kind": "network_backward",
+        "heading": v._("network.backward.heading"),
+        "intro": v._("network.backward.intro"),
+        "steps": [
+            {
+                "title": v._("network.backward.title", title=s["heading"]),
+                "intro": s["intro"],
+                "rules": s["rules"],
+                "groups": s["groups"],
+                "verdicts": s["verdicts"],
+            }
+            for s in steps
+        ],
     }
+
+
+def _sensitivity(v: _View) -> tuple[str, str, str] | None:
+    """The first activation that follows a layer with parameters: that layer's label and
+    the activation's rule, which gives the notes' sensitivity of that layer."""
+    makers = {op.output: op for op in v.net.plan()}
+    for step in reversed(v.d.backward.steps):  # in forward order
+        op = step.op
+        if op.stage is None or op.stage.kind not in _F or not step.rules:
+            continue
+        before = makers.get(op.inputs[0])
+        if before is None or before.stage is None or not before.stage.params:
+            continue
+        line = _rule_line(v, op, step.rules[0])
+        return before.stage.label, line["lhs"], line["rhs"]
+    return None
+
+
+def _command(d: NetworkDerivation, options: RenderOptions) -> str:
+    """The command line that regenerates this sheet (``--fragment`` is the skeleton's)."""
+    out = d.network.command()
+    if options.lang != "en":
+        out += f" --lang {options.lang}"
+    if options.detail != "full":
+        out += f" --detail {options.detail}"
+    if options.figures is not None and options.figures != wanted(
+        RenderOptions(detail=options.detail, fragment=options.fragment)
+    ):
+        out += " --figures" if options.figures else " --no-figures"
+    return out
 
 
 def build(d: NetworkDerivation, options: RenderOptions | None = None) -> dict[str, Any]:
     """Title, command and sections of the sheet, in ``options``' language and detail
-    (so far English and full detail only: a ``SpecError`` says so for any other)."""
+    (``options.figures``: the figure of the layers, by default in a whole document in
+    full detail; ``options.stem``: the Markdown file's stem, which names the SVG file
+    its figure links to, default the network's label).
+
+    The sections are data for ``templates/sections/<kind>.{tex,md}.j2`` (kinds
+    ``network_table``, ``figure``, ``network_layer``, ``story``, ``network_numeric``);
+    ``tikz`` says whether the figure needs ``\\usepackage{tikz}``.  Worked numbers
+    (``options.worked``) are a layer's: a ``SpecError`` says so."""
     options = options or RenderOptions()
-    if options.lang != "en" or options.detail != "full":
+    if options.worked is not None:
         from ..exceptions import SpecError
 
         raise SpecError(
-            f"a network's sheet in lang {options.lang!r}, detail {options.detail!r}: "
-            "only lang 'en', detail 'full' so far"
+            "worked numbers: a network's sheet has none (its sample point is --seed); "
+            "leave them out"
         )
-    v = _View(d)
-    sections = [_network_section(v), _forward_section(v)]
+    v = _View(d, options)
+    sections = [_network_section(v)]
+    figure = figure_section(d, options)
+    if figure is not None:
+        sections.append(figure)
+    sections.append(_forward_section(v))
     switches = _switches_section(v)
     if switches is not None:
         sections.append(switches)
-    sections.append(_loss_section(v))
-    sections += [_stage_section(v, step) for step in d.backward.steps]
+    blocks = any(isinstance(step, Block) for step in d.network.steps)
+    sections.append(
+        story_section(v._, label_of(d.network.last), _sensitivity(v), blocks)
+    )
+    backward = [_loss_section(v), *(_stage_section(v, step) for step in d.backward.steps)]
+    if options.summary:  # one section, each step a paragraph
+        sections.append(_backward_section(v, backward))
+    else:
+        sections += backward
     sections.append(_numeric_section(v))
-    title = f"Network: {d.network.name}"
+    title = v._("network.title", name=d.network.name)
     return {
         "title": tex_escape(title),
         "title_text": title,
-        "command": d.network.command(),
+        "command": _command(d, options),
         "sections": sections,
+        "tikz": figure is not None,
     }
