@@ -722,7 +722,7 @@ def test_the_zh_given_values_name_the_tie_rule():
         "zh",
     )
     assert (
-        "；若一个窗口的最大值不唯一，其残差传给所有最大值，平均分配（`--ties split`）。\n"
+        "；若一个窗口的最大值不唯一，其误差项传给所有最大值，平均分配（`--ties split`）。\n"
         in first.prompt
     )
 

@@ -145,11 +145,11 @@ def figure_files(part: Part) -> dict[str, bytes]:
 
     d = part.derivation
     if not isinstance(d, Derivation):
-        try:
-            from ..network.render import figure_files as network_figures  # type: ignore[attr-defined]
-        except ImportError:  # network sheets without figures
-            return {}
-        return dict(network_figures(d, part.stem))
+        from ..network.render import figure_files as network_figures
+        from ..render.options import RenderOptions
+
+        options = RenderOptions(lang=part.lang, detail=part.detail, stem=part.stem)
+        return dict(network_figures(d, part.stem, options))
     from ..figures.sheet import companion_files
 
     return dict(companion_files(d, stem=part.stem))
@@ -157,12 +157,8 @@ def figure_files(part: Part) -> dict[str, bytes]:
 
 def network_section_id(section: dict[str, Any]) -> str:
     """The name a handout file uses for a section of a network's sheet
-    (:data:`~symderiv.handout.file.NETWORK_SECTIONS`): the sheet's own ``id`` where it
-    gives one, else by its kind (a layer of the backward pass is ``backward``)."""
-    if "id" in section:
-        return str(section["id"])
-    kind = str(section["kind"])
-    return {"network_table": "network", "network_numeric": "numeric"}.get(kind, "backward")
+    (:data:`~symderiv.handout.file.NETWORK_SECTIONS`): the ``id`` the sheet gives it."""
+    return str(section["id"])
 
 
 def _network_part(

@@ -217,7 +217,11 @@ class _Maker:
     def _convention(self) -> str:
         convention = getattr(self.d.layer, "convention", None)
         if convention:
-            return text("handout.convention_named", self.language, name=convention)
+            from ..layers.conv.sheet import convention_name
+            from ..render.messages import translator
+
+            name = convention_name(convention, translator(self.language))
+            return text("handout.convention_named", self.language, name=name)
         return text("handout.convention_layer", self.language)
 
     def _verdict(self, form: dict[str, Any]) -> str:

@@ -41,9 +41,10 @@ _MAX_ROWS = 3  # an element written out in an answer: at most this many display 
 class _NetworkMaker:
     def __init__(self, d: NetworkDerivation, language: str) -> None:
         from ..network.sheet import _View
+        from ..render.options import RenderOptions
 
         self.d = d
-        self.v = _View(d)
+        self.v = _View(d, RenderOptions(lang=language))
         self.language = language
 
     def _steps(self) -> list[StageBackward]:

@@ -94,10 +94,11 @@ def network_frames(part: Part, lang: str) -> list[dict[str, Any]]:
     closed forms, in the sheet's notation), then the verdict."""
     from ..network.model import NetworkDerivation
     from ..network.sheet import _definition, _loss_section, _rule_line, _View
+    from ..render.options import RenderOptions
 
     d = part.derivation
     assert isinstance(d, NetworkDerivation)
-    v = _View(d)
+    v = _View(d, RenderOptions(lang=lang))
     forward = [
         dict(zip(("lhs", "rhs"), _definition(v, op), strict=True)) for op in d.network.plan()
     ]

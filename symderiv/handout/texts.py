@@ -103,7 +103,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ex_expansion": "把 ${lhs}$ 写成乘积之和。",
         "ex_choice": "对这一层（{convention}），下列哪些公式给出 ${lhs}$？勾选所有成立的公式。",
         "ex_closed_form": "补全闭式公式：",
-        "convention_named": "{name} 约定",
+        "convention_named": "{name}约定",
         "convention_layer": "按上文的定义",
         "ans_holds": "成立：在全部 {checked} 个元素上证明与推导相等",
         "ans_holds_one": "成立：在唯一的元素上证明与推导相等",
@@ -111,7 +111,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ans_undecided": "未判定：不声称成立",
         "ans_fails_reason": "不成立：{reason}",
         "ex_expansion_one": "用这一层的元素写出 ${lhs}$。",
-        "ex_given_values": "设 $A = {matrix}$；若一个窗口的最大值不唯一，其残差传给{rule}。",
+        "ex_given_values": "设 $A = {matrix}$；若一个窗口的最大值不唯一，其误差项传给{rule}。",
         "ties_first": "按行优先顺序的第一个最大值（PyTorch 的规则，`--ties first`）",
         "ties_split": "所有最大值，平均分配（`--ties split`）",
         "summary_more": "……以及 {count} 个同样形式的元素（完整版列出全部）。",
@@ -119,28 +119,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "slides_forward": "前向传播",
         "slides_term_by_term": "逐项展开 {lhs}",
         "slides_more_terms": "共 {count} 项；讲义列出了每一项。",
-        "slides_padded": "补零后的残差",
+        "slides_padded": "补零后的误差项",
         "slides_which": "哪个公式成立？",
         "slides_verdict": "结论",
         "slides_verified": "每个梯度都由链式法则推导；这一层成立的每个公式都被精确证明与之相等，"
         "列出的每个常见错误都在某个元素上被否定，数值检验也一致。",
         "slides_not_verified": "未通过验证：见讲义。",
         "slides_net_forward": "前向传播，逐层计算",
-        "slides_net_loss": "输出层的残差",
-        "slides_net_backward": "反向传播：每一层把残差传回前一层",
-        "slides_net_gradients": "每一层参数的梯度，由该层自己的残差得出",
-        "slides_net_verified": "残差递推给出的每个参数梯度都已逐元素精确证明"
+        "slides_net_loss": "输出层的误差项",
+        "slides_net_backward": "反向传播：每一层把误差项传回前一层",
+        "slides_net_gradients": "每一层参数的梯度，由该层自己的误差项得出",
+        "slides_net_verified": "误差项递推给出的每个参数梯度都已逐元素精确证明"
         "等于损失函数本身的导数，数值检验也一致。",
         "notebook_intro": "本笔记本用 symderiv 的 Python 接口重新运行讲义中的推导"
         "（`pip install symderiv`）。",
         "notebook_derive": "推导、证明并数值检验这一层：",
         "notebook_inspect": "一个梯度元素的精确各项，以及每个闭式公式及其结论：",
-        "ex_net_expansion": "第 {layer} 层把残差传回前一层。把其中的元素 ${lhs}$ 写成 "
+        "ex_net_expansion": "第 {layer} 层把误差项传回前一层。把其中的元素 ${lhs}$ 写成 "
         "${delta}$ 的元素（以及该层参数和输入的元素，如有）的乘积之和。",
-        "ex_net_closed_form": "第 {layer} 层（`{kind}`）得到其输出的残差 ${delta}$。"
-        "写出其输入的残差：",
+        "ex_net_closed_form": "第 {layer} 层（`{kind}`）得到其输出的误差项 ${delta}$。"
+        "写出其输入的误差项：",
         "notebook_derive_network": "读取网络文件，推导、证明并数值检验整个反向传播：",
-        "notebook_inspect_network": "每个参数的梯度：残差递推与损失函数端到端求导的比较：",
+        "notebook_inspect_network": "每个参数的梯度：误差项递推与损失函数端到端求导的比较：",
         "stop": "。",
         "colon": "：",
     },

@@ -123,19 +123,19 @@ register(
             "$\\partial Z_{k}/\\partial W_{ji}$ is {a} when $k = j$\nand $0$ otherwise, so one "
             "term of the sum is left, the delta of that output times the input:",
             "zh": "**权重。** {w} 只出现在输出 {z} 中，乘以 {a}：当 $k = j$ 时 "
-            "$\\partial Z_{k}/\\partial W_{ji}$ 等于 {a}，\n否则为 $0$，所以求和只剩一项，即该输出的残差乘以输入：",
+            "$\\partial Z_{k}/\\partial W_{ji}$ 等于 {a}，\n否则为 $0$，所以求和只剩一项，即该输出的误差项乘以输入：",
         },
         "dense.story.outer": {
             "en": "Entry $(j, i)$ of a column times a row is the product of entry $j$ and entry "
             "$i$: the gradient is the\nouter product of the delta column with the input row, "
             "the notes' $\\delta x^{\\mathsf{T}}$:",
-            "zh": "列向量乘以行向量的第 $(j, i)$ 个元素，就是第 $j$ 个与第 $i$ 个元素之积：梯度是残差列向量\n"
+            "zh": "列向量乘以行向量的第 $(j, i)$ 个元素，就是第 $j$ 个与第 $i$ 个元素之积：梯度是误差项列向量\n"
             "与输入行向量的外积，即讲义的 $\\delta x^{\\mathsf{T}}$：",
         },
         "dense.story.bias": {
             "en": "**Bias.** {b} appears in output {z} alone, with coefficient 1: its gradient "
             "is that output's delta,\nso the bias gradient is the sensitivity itself:",
-            "zh": "**偏置。** {b} 只以系数 1 出现在输出 {z} 中：它的梯度就是该输出的残差，\n"
+            "zh": "**偏置。** {b} 只以系数 1 出现在输出 {z} 中：它的梯度就是该输出的误差项，\n"
             "所以偏置梯度就是灵敏度本身：",
         },
         "dense.story.input": {
@@ -143,12 +143,12 @@ register(
             "$j$ runs down column $i$\nof $W$, so it is row $i$ of the transpose times the "
             "delta:",
             "zh": "**输入。** {a} 出现在每个输出 {z} 中，乘以 {w}；对 $j$ 的求和沿 $W$ 的第 $i$ 列进行，\n"
-            "所以它是转置矩阵的第 $i$ 行乘以残差：",
+            "所以它是转置矩阵的第 $i$ 行乘以误差项：",
         },
         "dense.story.input_after": {
             "en": "The transpose $W^{\\mathsf{T}}$ carries the delta back to the layer below "
             "(and the notes' next step\nmultiplies it by $f'$ of that layer, element by element):",
-            "zh": "转置 $W^{\\mathsf{T}}$ 把残差传回下一层（讲义的下一步再逐元素乘以\n该层的 $f'$）：",
+            "zh": "转置 $W^{\\mathsf{T}}$ 把误差项传回前一层（讲义的下一步再逐元素乘以\n该层的 $f'$）：",
         },
         "dense.contributions": {
             "en": "Which input each weight multiplies, to produce which output element:",
@@ -157,12 +157,12 @@ register(
         "dense.bias_one": {
             "en": "Every output $j$ contains $b_{j}$ with coefficient 1, so the bias gradient is "
             "the delta itself:",
-            "zh": "每个输出 $j$ 都以系数 1 含有 $b_{j}$，所以偏置梯度就是残差本身：",
+            "zh": "每个输出 $j$ 都以系数 1 含有 $b_{j}$，所以偏置梯度就是误差项本身：",
         },
         "dense.bias_batch": {
             "en": "Every output $j$ contains $b_{j}$ with coefficient 1, so the bias gradient is "
             "the delta, summed over the batch:",
-            "zh": "每个输出 $j$ 都以系数 1 含有 $b_{j}$，所以偏置梯度是残差对批次的和：",
+            "zh": "每个输出 $j$ 都以系数 1 含有 $b_{j}$，所以偏置梯度是误差项对批次的和：",
         },
         "dense.weight_matrix": {
             "en": "The weight gradient as the matrix it forms, entry $(j, i)$ for $W_{ji}$:",
@@ -187,12 +187,12 @@ register(
         },
         "dense.diff.here": {
             "en": "Here $x$ is the {n} inputs and $\\delta$ its {m} deltas, as columns.",
-            "zh": "这里 $x$ 是 {n} 个输入，$\\delta$ 是它的 {m} 个残差，都写成列向量。",
+            "zh": "这里 $x$ 是 {n} 个输入，$\\delta$ 是它的 {m} 个误差项，都写成列向量。",
         },
         "dense.diff.here_batch": {
             "en": "Here ${x}$ is each sample's {n} inputs and ${delta}$ its {m} deltas, as "
             "columns.",
-            "zh": "这里 ${x}$ 是每个样本的 {n} 个输入，${delta}$ 是它的 {m} 个残差，都写成列向量。",
+            "zh": "这里 ${x}$ 是每个样本的 {n} 个输入，${delta}$ 是它的 {m} 个误差项，都写成列向量。",
         },
         "dense.diff.vary": {
             "en": "Vary $W$ alone ($x$ and $b$ held fixed): $\\mathrm{d}u = \\mathrm{d}W\\, x$ "
@@ -268,7 +268,7 @@ register(
         "dense.heading.a_notes": {
             "en": "$\\partial E/\\partial x$, passed back to the layer below: "
             "$W^{\\mathsf{T}}\\delta$.",
-            "zh": "$\\partial E/\\partial x$，传回下一层：$W^{\\mathsf{T}}\\delta$。",
+            "zh": "$\\partial E/\\partial x$，传回前一层：$W^{\\mathsf{T}}\\delta$。",
         },
         "dense.mistake.transposed": {
             "en": "$x \\delta^{\\mathsf{T}}$, the transpose of the weight gradient",
@@ -371,24 +371,24 @@ register(
             "$a = 0$ too, as PyTorch\nchooses; see the derivative below). The delta passes "
             "where the unit was active and stops elsewhere:",
             "zh": "导数是一个阶跃：输入为正处为 1，其余为 0（在 $a = 0$ 处也为 0，与 PyTorch 的选择相同；\n"
-            "见下面的导数）。单元激活处残差通过，其余处被截断：",
+            "见下面的导数）。单元激活处误差项通过，其余处被截断：",
         },
         "act.story.form.leaky_relu": {
             "en": "The derivative is a step: 1 where the input is positive, the slope $\\alpha$ "
             "elsewhere (at $a = 0$\ntoo, as PyTorch chooses). The delta passes whole where the "
             "unit was active and scaled by $\\alpha$\nelsewhere:",
             "zh": "导数是一个阶跃：输入为正处为 1，其余为斜率 $\\alpha$（在 $a = 0$ 处也是，\n"
-            "与 PyTorch 的选择相同）。单元激活处残差完整通过，其余处乘以 $\\alpha$：",
+            "与 PyTorch 的选择相同）。单元激活处误差项完整通过，其余处乘以 $\\alpha$：",
         },
         "act.story.form.identity": {
             "en": "The derivative is 1 everywhere: the delta passes through unchanged (a linear "
             "output layer):",
-            "zh": "导数处处为 1：残差原样通过（线性输出层）：",
+            "zh": "导数处处为 1：误差项原样通过（线性输出层）：",
         },
         "act.story.form.activation": {
             "en": "For any differentiable $f$ the gradient is the delta times $f'$ at the input, "
             "element by element:",
-            "zh": "对任何可微的 $f$，梯度都是残差逐元素乘以 $f'$ 在输入处的值：",
+            "zh": "对任何可微的 $f$，梯度都是误差项逐元素乘以 $f'$ 在输入处的值：",
         },
         "act.story.delta": {
             "en": "Placed after a layer $\\ell-1$ whose output is $Z^{[\\ell-1]}$, this layer's "
@@ -397,7 +397,7 @@ register(
             "$D^{[\\ell-1]} = \\partial E/\\partial A \\odot f'(Z^{[\\ell-1]})$, with their "
             "$\\partial E/\\partial A$ being this sheet's $D$:",
             "zh": "放在输出为 $Z^{[\\ell-1]}$ 的第 $\\ell-1$ 层之后时，本层的输入是 $A = Z^{[\\ell-1]}$，\n"
-            "它的 $\\partial E/\\partial A$ 就是那一层的残差。其他讲义把这一步写成\n"
+            "它的 $\\partial E/\\partial A$ 就是那一层的误差项。其他讲义把这一步写成\n"
             "$D^{[\\ell-1]} = \\partial E/\\partial A \\odot f'(Z^{[\\ell-1]})$，"
             "那里的 $\\partial E/\\partial A$ 就是本讲义的 $D$：",
         },
@@ -425,7 +425,7 @@ register(
             "$0$); SymPy's derivative of $\\max(0, a)$,\na Heaviside step, would give "
             "$\\tfrac{1}{2}$ there.",
             "zh": "在 $a = 0$ 处 $\\operatorname{relu}$ 不可导，SymPy 对 `Piecewise` 求导得 $0$：\n"
-            "这也是 PyTorch 的选择（它的反向传播在 $0$ 处不传残差）；而 SymPy 对 $\\max(0, a)$ 求导\n"
+            "这也是 PyTorch 的选择（它的反向传播在 $0$ 处不传误差项）；而 SymPy 对 $\\max(0, a)$ 求导\n"
             "得到的 Heaviside 阶跃在那里会给出 $\\tfrac{1}{2}$。",
         },
         "act.zero.leaky_relu": {
@@ -461,7 +461,7 @@ register(
         "act.mistake.relu": {
             "en": "$\\partial E/\\partial A = D$, the delta passed back ungated (as if "
             "$\\operatorname{relu}' = 1$)",
-            "zh": "$\\partial E/\\partial A = D$，残差未经门控就传回（仿佛 "
+            "zh": "$\\partial E/\\partial A = D$，误差项未经门控就传回（仿佛 "
             "$\\operatorname{relu}' = 1$）",
         },
         "act.mistake.leaky_relu": {
@@ -522,7 +522,7 @@ register(
             "zh": "中文讲义："
             "《经典卷积神经网络-ResNet：卷积神经网络公式推导，"
             "以及经典的ResNet残差网络》（博客文章）"
-            "：激活函数 $\\sigma$ 及它在每个残差中带来的因子 $\\sigma'$。",
+            "：激活函数 $\\sigma$ 及它在每个误差项中带来的因子 $\\sigma'$。",
         },
     }
 )
@@ -559,7 +559,7 @@ register(
             "en": "$y$ is the prediction (the output of the last layer) and $t$ the target; the "
             "gradient $\\partial E/\\partial y$\nis the delta the loss hands to the last layer.",
             "zh": "$y$ 是预测（最后一层的输出），$t$ 是目标；梯度 $\\partial E/\\partial y$\n"
-            "就是损失交给最后一层的残差。",
+            "就是损失交给最后一层的误差项。",
         },
         "loss.matrices": {
             "en": "The prediction and the target as rows{per}:",
@@ -600,7 +600,7 @@ register(
             "en": "This gradient is the delta the loss hands down: for the last layer, whose "
             "output $Z$ is $y$,\n$D = \\partial E/\\partial Z = \\partial E/\\partial y$ (the "
             "notes' $\\delta^{L}$; an output activation multiplies in its $f'$\non its own sheet).",
-            "zh": "这个梯度就是损失向下传递的残差：对输出 $Z$ 就是 $y$ 的最后一层，\n"
+            "zh": "这个梯度就是损失向下传递的误差项：对输出 $Z$ 就是 $y$ 的最后一层，\n"
             "$D = \\partial E/\\partial Z = \\partial E/\\partial y$（讲义中的 $\\delta^{L}$；"
             "输出层的激活函数\n在它自己的讲义中再乘上它的 $f'$）。",
         },
@@ -728,13 +728,13 @@ register(
         "sub.story.bias": {
             "en": "**Additive bias.** {b} enters every output of its map with coefficient 1, so "
             "its gradient sums the deltas:",
-            "zh": "**加性偏置。** {b} 以系数 1 出现在其特征图的每个输出中，所以它的梯度是残差之和：",
+            "zh": "**加性偏置。** {b} 以系数 1 出现在其特征图的每个输出中，所以它的梯度是误差项之和：",
         },
         "sub.story.beta": {
             "en": "**Multiplicative bias.** {beta} multiplies the block sum "
             "{down} in output {z},\nso its gradient weights each block sum by its delta:",
             "zh": "**乘性偏置。** {beta} 在输出 {z} 中乘以分块和 {down}，\n"
-            "所以它的梯度用各自的残差给每个分块和加权：",
+            "所以它的梯度用各自的误差项给每个分块和加权：",
         },
         "sub.story.input": {
             "en": "**Input.** {a} lies in exactly one block, the one at {uv}, where it is "
@@ -745,7 +745,7 @@ register(
             "en": "Repeating every delta over its block is the notes' up-sampling "
             "$\\operatorname{up}(D) = D \\otimes \\mathbf{1}$ (the Kronecker\nproduct with a "
             "block of ones); unlike mean pooling nothing is divided:",
-            "zh": "把每个残差在其块上重复，就是讲义中的上采样 "
+            "zh": "把每个误差项在其块上重复，就是讲义中的上采样 "
             "$\\operatorname{up}(D) = D \\otimes \\mathbf{1}$（与全一块的\nKronecker 积）；"
             "与平均池化不同，这里不做除法：",
         },
@@ -755,7 +755,7 @@ register(
             "$\\delta_j^\\ell = \\beta_j^{\\ell+1} (f'(u_j^\\ell) \\circ "
             "\\operatorname{up}(\\delta_j^{\\ell+1}))$, with their $u_j^\\ell$ being "
             "$Z^{[\\ell-1]}$ here:",
-            "zh": "若 $A$ 是下面卷积层的激活 $A = f(Z^{[\\ell-1]})$，那一层的残差就是\n"
+            "zh": "若 $A$ 是下面卷积层的激活 $A = f(Z^{[\\ell-1]})$，那一层的误差项就是\n"
             "这个梯度逐元素乘以 $f'$：即讲义的 "
             "$\\delta_j^\\ell = \\beta_j^{\\ell+1} (f'(u_j^\\ell) \\circ "
             "\\operatorname{up}(\\delta_j^{\\ell+1}))$，讲义的 $u_j^\\ell$ 就是这里的 "
@@ -779,7 +779,7 @@ register(
             "en": "Every output{of} contains {b} with coefficient 1, so its gradient is the sum "
             "of\n{whose} deltas{batch} (the notes' "
             "$\\partial E/\\partial b_j = \\sum_{u,v} (\\delta_j)_{uv}$):",
-            "zh": "每个输出{of}都以系数 1 含有 {b}，所以它的梯度是{whose}残差之和{batch}\n"
+            "zh": "每个输出{of}都以系数 1 含有 {b}，所以它的梯度是{whose}误差项之和{batch}\n"
             "（讲义的 $\\partial E/\\partial b_j = \\sum_{u,v} (\\delta_j)_{uv}$）：",
         },
         "sub.of_map": {"en": " of map $j$", "zh": "（特征图 $j$ 的）"},
@@ -791,7 +791,7 @@ register(
             "block sum by its delta{batch} (the notes' "
             "$\\partial E/\\partial \\beta_j = \\sum_{u,v} (\\delta_j \\circ d_j)_{uv}$ with\n"
             "$d_j = \\operatorname{down}(x_j^{\\ell-1})$):",
-            "zh": "每个输出{of}都含有 {beta} 乘以它的分块和，所以 {dbeta} 用各自的残差\n"
+            "zh": "每个输出{of}都含有 {beta} 乘以它的分块和，所以 {dbeta} 用各自的误差项\n"
             "给每个分块和加权{batch}（讲义的 "
             "$\\partial E/\\partial \\beta_j = \\sum_{u,v} (\\delta_j \\circ d_j)_{uv}$，其中\n"
             "$d_j = \\operatorname{down}(x_j^{\\ell-1})$）：",
@@ -799,14 +799,14 @@ register(
         "sub.input": {
             "en": "Each input element lies in exactly one block, so its gradient is that block's "
             "delta times {beta};\nthe elements one by one{matrix}",
-            "zh": "每个输入元素恰好落在一个块中，所以它的梯度是该块的残差乘以 {beta}；\n"
+            "zh": "每个输入元素恰好落在一个块中，所以它的梯度是该块的误差项乘以 {beta}；\n"
             "逐个列出各元素{matrix}",
         },
         "sub.input.list": {"en": ":", "zh": "："},
         "sub.input.only_matrix": {
             "en": "Each input element lies in exactly one block, so its gradient is that block's "
             "delta times {beta};\neach map's gradient as the matrix it forms:",
-            "zh": "每个输入元素恰好落在一个块中，所以它的梯度是该块的残差乘以 {beta}；\n"
+            "zh": "每个输入元素恰好落在一个块中，所以它的梯度是该块的误差项乘以 {beta}；\n"
             "每个特征图的梯度排成它构成的矩阵：",
         },
         "sub.closed_intro": {
@@ -829,7 +829,7 @@ register(
         },
         "sub.mistake.no_beta": {
             "en": "up-samples the delta without $\\beta$",
-            "zh": "对残差上采样却没有乘 $\\beta$",
+            "zh": "对误差项上采样却没有乘 $\\beta$",
         },
         "sub.mistake.divides": {
             "en": "divides by {n}, as mean pooling does ($\\operatorname{down}$ sums, it does "
@@ -849,7 +849,7 @@ register(
             "《卷积神经网络中的权值更新》（博客文章；原文无标题，"
             "取其首句）"
             "：采样层，$\\operatorname{down}$、乘性与加性偏置、"
-            "上采样到下一层的残差。",
+            "上采样到前一层的误差项。",
         },
         "ref.bouvrie_sub": {
             "en": "J. Bouvrie. *Notes on Convolutional Neural Networks.* MIT, 2006: the sections "

@@ -812,7 +812,9 @@ def build(d: NetworkDerivation, options: RenderOptions | None = None) -> dict[st
     its figure links to, default the network's label).
 
     The sections are data for ``templates/sections/<kind>.{tex,md}.j2`` (kinds
-    ``network_table``, ``figure``, ``network_layer``, ``story``, ``network_numeric``);
+    ``network_table``, ``figure``, ``network_layer``, ``story``, ``network_backward``,
+    ``network_numeric``), each with the ``id`` a handout file names it by (network,
+    figure, forward, switches, story, loss, backward, numeric);
     ``tikz`` says whether the figure needs ``\\usepackage{tikz}``.  Worked numbers
     (``options.worked``) are a layer's: a ``SpecError`` says so."""
     options = options or RenderOptions()
@@ -824,24 +826,25 @@ def build(d: NetworkDerivation, options: RenderOptions | None = None) -> dict[st
             "leave them out"
         )
     v = _View(d, options)
-    sections = [_network_section(v)]
+    # each section's "id" is the name a handout file's `sections` uses for it
+    sections = [{**_network_section(v), "id": "network"}]
     figure = figure_section(d, options)
     if figure is not None:
-        sections.append(figure)
-    sections.append(_forward_section(v))
+        sections.append({**figure, "id": "figure"})
+    sections.append({**_forward_section(v), "id": "forward"})
     switches = _switches_section(v)
     if switches is not None:
-        sections.append(switches)
+        sections.append({**switches, "id": "switches"})
     blocks = any(isinstance(step, Block) for step in d.network.steps)
-    sections.append(
-        story_section(v._, label_of(d.network.last), _sensitivity(v), blocks)
-    )
-    backward = [_loss_section(v), *(_stage_section(v, step) for step in d.backward.steps)]
+    story = story_section(v._, label_of(d.network.last), _sensitivity(v), blocks)
+    sections.append({**story, "id": "story"})
+    loss = {**_loss_section(v), "id": "loss"}
+    backward = [loss, *({**_stage_section(v, s), "id": "backward"} for s in d.backward.steps)]
     if options.summary:  # one section, each step a paragraph
-        sections.append(_backward_section(v, backward))
+        sections.append({**_backward_section(v, backward), "id": "backward"})
     else:
         sections += backward
-    sections.append(_numeric_section(v))
+    sections.append({**_numeric_section(v), "id": "numeric"})
     title = v._("network.title", name=d.network.name)
     return {
         "title": tex_escape(title),

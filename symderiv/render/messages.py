@@ -182,18 +182,18 @@ register(
             "en": "$D = \\partial E/\\partial Z$ is the *delta* (sensitivity) of the output $Z$, "
             "handed down by the layer above: $D_{u} = \\partial E/\\partial Z_{u}$ for every "
             "output element.",
-            "zh": "$D = \\partial E/\\partial Z$ 是输出 $Z$ 的*残差*（灵敏度），由上一层传下来："
+            "zh": "$D = \\partial E/\\partial Z$ 是输出 $Z$ 的*误差项*（灵敏度），由上一层传下来："
             "对每个输出元素 $D_{u} = \\partial E/\\partial Z_{u}$。",
         },
         "notation.no_delta": {
             "en": "A loss is the last layer: its output is $E$ itself, so there is no delta "
             "above it; $E$ is differentiated directly.",
-            "zh": "损失是最后一层：它的输出就是 $E$ 本身，上面没有残差；直接对 $E$ 求导。",
+            "zh": "损失是最后一层：它的输出就是 $E$ 本身，上面没有误差项；直接对 $E$ 求导。",
         },
         "notation.indices": {
-            "en": "Subscripts give positions, counted from 0{commas}. Capital letters are "
-            "whole tensors, and no two names differ only by case.",
-            "zh": "下标表示位置，从 0 开始计数{commas}。大写字母表示整个张量，任何两个名字都不只以大小写区分。",
+            "en": "Subscripts give positions, counted from 0{commas}; a letter without "
+            "subscripts is the whole tensor.",
+            "zh": "下标表示位置，从 0 开始计数{commas}；不带下标的字母表示整个张量。",
         },
         "notation.commas": {
             "en": " (with commas between the indices)",
@@ -243,7 +243,7 @@ register(
         "role.output": {"en": "output", "zh": "输出"},
         "role.kernel": {"en": "kernel", "zh": "卷积核"},
         "role.bias": {"en": "bias", "zh": "偏置"},
-        "role.delta": {"en": "delta", "zh": "残差"},
+        "role.delta": {"en": "delta", "zh": "误差项"},
         "role.weight": {"en": "weight", "zh": "权重"},
         "role.prediction": {"en": "prediction", "zh": "预测"},
         "role.target": {"en": "target", "zh": "目标"},
@@ -276,7 +276,7 @@ register(
         },
         "exhibit.regrouping": {
             "en": "Regrouped by delta element, each term is a patch of the input:",
-            "zh": "按残差元素重新分组，每一项是输入的一个小块：",
+            "zh": "按误差项元素重新分组，每一项是输入的一个小块：",
         },
         "exhibit.patches_too_wide": {
             "en": "(The patches of {name} are too wide to print here; the expansions above "
@@ -286,7 +286,7 @@ register(
         "exhibit.activation_delta": {
             "en": "When $A$ is the activation of the layer below, $A = f(Z^{[\\ell-1]})$, that "
             "layer's delta follows element by element:",
-            "zh": "若 $A$ 是下一层（前一层）的激活 $A = f(Z^{[\\ell-1]})$，该层的残差逐元素得到：",
+            "zh": "若 $A$ 是下一层（前一层）的激活 $A = f(Z^{[\\ell-1]})$，该层的误差项逐元素得到：",
         },
         "switches.same": {"en": "(same)", "zh": "（相同）"},
         # closed forms and verdicts
@@ -298,7 +298,7 @@ register(
         "verdict.holds": {"en": "holds", "zh": "成立"},
         "verdict.holds_at": {
             "en": "; proved equal to the derivation at",
-            "zh": "：已证明在以下元素上与推导相等：",
+            "zh": "：已证明与推导相等，涉及",
         },
         "verdict.at": {"en": " at", "zh": "，在"},
         "verdict.its_one": {"en": "its one element", "zh": "它唯一的元素"},
@@ -355,7 +355,7 @@ register(
             "zh": "中文讲义：《CNN 卷积神经网络——kernel、偏置值导数》（博客文章，2016-07-08，"
             "承接 zhongkeli 在 CSDN 的文章）：卷积层的偏置与卷积核，手算的 $4 \\times 4$ 例子；"
             "《经典卷积神经网络-ResNet：卷积神经网络公式推导，以及经典的ResNet残差网络》"
-            "（博客文章）：补零的残差、rot180。",
+            "（博客文章）：补零的误差项、rot180。",
         },
         "ref.bouvrie": {
             "en": "J. Bouvrie. *Notes on Convolutional Neural Networks.* MIT, 2006.",
@@ -447,7 +447,7 @@ register(
         "conv.story.bias": {
             "en": "**Bias.** $b$ enters every output with coefficient 1, so its gradient is the "
             "sum of the deltas:",
-            "zh": "**偏置。** $b$ 以系数 1 出现在每个输出中，所以它的梯度是所有残差之和：",
+            "zh": "**偏置。** $b$ 以系数 1 出现在每个输出中，所以它的梯度是所有误差项之和：",
         },
         "conv.story.input": {
             "en": "**Input.** {a} enters every output whose window covers it, multiplied there by "
@@ -483,7 +483,7 @@ register(
             "zh": "现在 $D$ 的下标随 $p$ *反向*变化：这是 $D$ 与 $K$ 的真正卷积，相对于前向的互相关，\n"
             "卷积核被翻转了。把 $D$ 在范围之外取零，等同于在它四周各补 $k-1$ 个零（下面的 "
             "$\\tilde{D}$）；\n这就是 MATLAB 的 *full* 卷积（$K$ 与 $D$ 有任何重叠的所有位置，"
-            "共 $H_o + k - 1 = H$ 个）。\n翻转后的卷积核 $\\operatorname{rot180}(K)$ 在补零的残差上"
+            "共 $H_o + k - 1 = H$ 个）。\n翻转后的卷积核 $\\operatorname{rot180}(K)$ 在补零的误差项上"
             "滑动，就得到输入梯度：",
         },
         "conv.story.input_full_flipped": {
@@ -493,7 +493,7 @@ register(
             "is the *full* convolution with $\\operatorname{rot180}(K)$\n(*full*: every position "
             "where $K$ and $D$ overlap at all):",
             "zh": "前向传播翻转了卷积核，反向传播又把它翻转回来：这里 $D$ 的下标随 $p$ *正向*变化，\n"
-            "是补零残差 $\\tilde{D}$（四周各补 $k-1$ 个零）与 $K$ 本身的互相关，\n用 MATLAB 的"
+            "是补零误差项 $\\tilde{D}$（四周各补 $k-1$ 个零）与 $K$ 本身的互相关，\n用 MATLAB 的"
             "说法就是与 $\\operatorname{rot180}(K)$ 的 *full* 卷积\n（*full*：$K$ 与 $D$ 有任何"
             "重叠的所有位置）：",
         },
@@ -503,7 +503,7 @@ register(
             "kernel's reach), correlate with the dilated\nkernel (flipped in the correlation "
             "convention: the index of $D$ runs backwards in $p$), and crop\nthe layer's padding "
             "$P$:",
-            "zh": "这是 $D$ 的转置卷积：在相邻残差之间插入 $s-1$ 个零（步幅），\n四周补 $d(k-1)$ 个零"
+            "zh": "这是 $D$ 的转置卷积：在相邻误差项之间插入 $s-1$ 个零（步幅），\n四周补 $d(k-1)$ 个零"
             "（膨胀后卷积核的覆盖范围），与膨胀后的卷积核做互相关\n（在互相关约定下要翻转：$D$ 的"
             "下标随 $p$ 反向变化），最后裁掉层的填充 $P$：",
         },
@@ -627,24 +627,24 @@ register(
         "conv.unwritten.one": {
             "en": "Output {axis} {at} receives no product: $Z = b$ there, and the deltas there "
             "reach neither $A$ nor $K$.",
-            "zh": "输出的第 {at} {axis}没有收到任何乘积：那里 $Z = b$，那里的残差既不传到 $A$ 也不传到 $K$。",
+            "zh": "输出的第 {at} {axis}没有收到任何乘积：那里 $Z = b$，那里的误差项既不传到 $A$ 也不传到 $K$。",
         },
         "conv.unwritten.many": {
             "en": "Output {axis} {at} receive no product: $Z = b$ there, and the deltas there "
             "reach neither $A$ nor $K$.",
-            "zh": "输出的第 {at} {axis}没有收到任何乘积：那里 $Z = b$，那里的残差既不传到 $A$ 也不传到 $K$。",
+            "zh": "输出的第 {at} {axis}没有收到任何乘积：那里 $Z = b$，那里的误差项既不传到 $A$ 也不传到 $K$。",
         },
         "conv.delta.as_is": {
             "en": "The input-gradient formula reads the delta as it is:",
-            "zh": "输入梯度公式按原样读取残差：",
+            "zh": "输入梯度公式按原样读取误差项：",
         },
         "conv.delta.bordered": {
             "en": "The input-gradient formula reads the delta bordered by the layer's padding:",
-            "zh": "输入梯度公式读取以层的填充补边后的残差：",
+            "zh": "输入梯度公式读取以层的填充补边后的误差项：",
         },
         "conv.delta.reads": {
             "en": "The input-gradient formula reads the delta {parts}:",
-            "zh": "输入梯度公式读取的残差是{parts}：",
+            "zh": "输入梯度公式读取的误差项是{parts}：",
         },
         "conv.delta.sep": {"en": ", ", "zh": "，"},
         "conv.delta.inserted": {
@@ -700,12 +700,12 @@ register(
         "conv.bias_one": {
             "en": "Every output contains $b$ with coefficient 1, so the bias gradient is the\n"
             "sum of the deltas",
-            "zh": "每个输出都以系数 1 含有 $b$，所以偏置梯度是\n所有残差之和",
+            "zh": "每个输出都以系数 1 含有 $b$，所以偏置梯度是\n所有误差项之和",
         },
         "conv.bias_many": {
             "en": "Every output of map $m$ contains $b^{(m)}$ with coefficient 1, so the bias "
             "gradient is the\nsum of that map's deltas",
-            "zh": "特征图 $m$ 的每个输出都以系数 1 含有 $b^{(m)}$，所以偏置梯度是\n该特征图所有残差之和",
+            "zh": "特征图 $m$ 的每个输出都以系数 1 含有 $b^{(m)}$，所以偏置梯度是\n该特征图所有误差项之和",
         },
         "conv.bias_batch": {"en": " over the whole batch", "zh": "（对整个批次）"},
         "conv.input.matrix": {
@@ -717,7 +717,7 @@ register(
             "en": "The closed form reads the padded delta $\\tilde{D}$ through the kernel, "
             "flipped as the story above says;\nthe kernel slides over $\\tilde{D}$ one position "
             "per input element:",
-            "zh": "闭式公式通过卷积核读取补零后的残差 $\\tilde{D}$，卷积核按上面推导所说的方式翻转；\n"
+            "zh": "闭式公式通过卷积核读取补零后的误差项 $\\tilde{D}$，卷积核按上面推导所说的方式翻转；\n"
             "卷积核在 $\\tilde{D}$ 上滑动，每个输入元素对应一个位置：",
         },
         "conv.window.example": {

@@ -35,7 +35,7 @@ register(
             "en": "The windows overlap (the stride is smaller than the window): an input element "
             "can lie in several windows and then collects a delta from each.",
             "zh": "窗口相互重叠（步幅小于窗口）：一个输入元素可能落在多个窗口中，"
-            "于是从每个窗口各收到一个残差。",
+            "于是从每个窗口各收到一个误差项。",
         },
         "pool.note.gaps": {
             "en": "The windows leave gaps (the stride is larger than the window).",
@@ -107,7 +107,7 @@ register(
             "en": "Repeating every delta over its window's block is the notes' up-sampling, "
             "$\\operatorname{up}(D) = D \\otimes \\mathbf{1}_{k}$\n(the Kronecker product with a "
             "block of ones); the mean divides it by the window size{padded}:",
-            "zh": "把每个残差在其窗口对应的块上重复，就是讲义中的上采样 "
+            "zh": "把每个误差项在其窗口对应的块上重复，就是讲义中的上采样 "
             "$\\operatorname{up}(D) = D \\otimes \\mathbf{1}_{k}$\n（与全一块的 Kronecker 积）；"
             "平均池化再把它除以窗口大小{padded}：",
         },
@@ -122,7 +122,7 @@ register(
             "with $s-1$ zeros inserted\nbetween neighbouring entries and zero outside its range "
             "($\\hat{D}_{su} = D_{u}$); then each offset gives one term:",
             "zh": "由 {cond} 解出输出的下标得 {solved}：只有使它成为输出范围内整数的偏移才对应一个窗口。\n"
-            "记 $\\hat{D}$ 为在残差相邻元素之间插入 $s-1$ 个零、并在其范围之外取零得到的张量\n"
+            "记 $\\hat{D}$ 为在误差项相邻元素之间插入 $s-1$ 个零、并在其范围之外取零得到的张量\n"
             "（$\\hat{D}_{su} = D_{u}$）；于是每个偏移给出一项：",
         },
         "pool.story.avg_general_s1": {
@@ -137,8 +137,8 @@ register(
             "for input cells no window reads), slide the\nblock of ones over it{crop} and divide "
             "by the window size. A block of ones is the same when flipped,\nso nothing is "
             "rotated:",
-            "zh": "这就是卷积层中补零残差的图景，只是卷积核换成了全一块 $\\mathbf{1}_{k}$：\n"
-            "在残差四周补 $k-1$ 个零（末尾为没有窗口读取的输入格再多补一些），让全一块在上面滑动{crop}，\n"
+            "zh": "这就是卷积层中补零误差项的图景，只是卷积核换成了全一块 $\\mathbf{1}_{k}$：\n"
+            "在误差项四周补 $k-1$ 个零（末尾为没有窗口读取的输入格再多补一些），让全一块在上面滑动{crop}，\n"
             "再除以窗口大小。全一块翻转后不变，所以不需要旋转：",
         },
         "pool.story.crop": {
@@ -174,17 +174,17 @@ register(
             "every other input of\nthe window gets nothing from it: the notes' rule, record where "
             "the maximum was in the forward pass\nand pass the delta back there. An input sums "
             "the deltas of the windows it wins:",
-            "zh": "所以每个残差整个传给取到其窗口最大值的输入，窗口中的其他输入从它那里什么也得不到：\n"
-            "这就是讲义的规则——前向传播时记下最大值的位置，反向传播时把残差传回那里。\n"
-            "一个输入把它胜出的各窗口的残差相加：",
+            "zh": "所以每个误差项整个传给取到其窗口最大值的输入，窗口中的其他输入从它那里什么也得不到：\n"
+            "这就是讲义的规则——前向传播时记下最大值的位置，反向传播时把误差项传回那里。\n"
+            "一个输入把它胜出的各窗口的误差项相加：",
         },
         "pool.story.max_route_split": {
             "en": "So each delta is shared equally among the inputs that hold its window's "
             "maximum (the notes' rule,\nrecord where the maximum was and pass the delta back "
             "there, with a tie split). An input sums its\nshares over the windows that contain "
             "it:",
-            "zh": "所以每个残差由取到其窗口最大值的各输入平分（讲义的规则：记下最大值的位置，\n"
-            "把残差传回那里，并列时平分）。一个输入把它在包含它的各窗口中分得的份额相加：",
+            "zh": "所以每个误差项由取到其窗口最大值的各输入平分（讲义的规则：记下最大值的位置，\n"
+            "把误差项传回那里，并列时平分）。一个输入把它在包含它的各窗口中分得的份额相加：",
         },
         # the element sections
         "pool.chain": {
@@ -223,13 +223,13 @@ register(
             "en": "With the switches set to their values above, the same chain rule routes each "
             "delta\nto the maximum of its window (SymPy substituted the switches after "
             "differentiating):",
-            "zh": "把开关取为上面的值，同样的链式法则把每个残差\n送到其窗口的最大值处"
+            "zh": "把开关取为上面的值，同样的链式法则把每个误差项\n送到其窗口的最大值处"
             "（SymPy 在求导之后才代入开关）：",
         },
         "pool.layout.tiles": {
             "en": "The notes' form up-samples the delta: every entry repeated over a block of "
             "the window's shape\n(the Kronecker product with a block of ones){padded}:",
-            "zh": "讲义的公式对残差上采样：每个元素在一个窗口形状的块上重复\n"
+            "zh": "讲义的公式对误差项上采样：每个元素在一个窗口形状的块上重复\n"
             "（与全一块的 Kronecker 积）{padded}：",
         },
         "pool.layout.tiles_padded": {
@@ -238,7 +238,7 @@ register(
         },
         "pool.layout.general": {
             "en": "The general form reads the delta {parts}:",
-            "zh": "一般公式读取的残差是{parts}：",
+            "zh": "一般公式读取的误差项是{parts}：",
         },
         "pool.layout.sep": {"en": ", ", "zh": "，"},
         "pool.layout.inserted": {
@@ -298,11 +298,11 @@ register(
         "pool.heading.general": {
             "en": "The general form: each element collects the deltas of every window "
             "containing it.",
-            "zh": "一般公式：每个元素收集包含它的所有窗口的残差。",
+            "zh": "一般公式：每个元素收集包含它的所有窗口的误差项。",
         },
         "pool.heading.routed": {
             "en": "Each delta routed to its window's maximum (ties: **{ties}**).",
-            "zh": "每个残差送到其窗口的最大值处（并列规则：**{ties}**）。",
+            "zh": "每个误差项送到其窗口的最大值处（并列规则：**{ties}**）。",
         },
         "pool.heading.other_rule": {
             "en": "The other tie rule, **{other}**, on these tied values.",
@@ -322,7 +322,7 @@ register(
         },
         "pool.mistake.sum_no_divide": {
             "en": "sums the deltas without dividing by {name}",
-            "zh": "只把残差相加而不除以 {name}",
+            "zh": "只把误差项相加而不除以 {name}",
         },
         "pool.mistake.no_switches": {
             "en": "$\\operatorname{up}(D)$ without switches",
@@ -405,14 +405,14 @@ register(
             "en": "Rule in force: **first** (`--ties first`, PyTorch's rule): a window's delta "
             "goes whole to the first\ncell that holds the maximum in row-major order (the order "
             "PyTorch scans a window).",
-            "zh": "采用的规则：**first**（`--ties first`，PyTorch 的规则）：窗口的残差整个交给\n"
+            "zh": "采用的规则：**first**（`--ties first`，PyTorch 的规则）：窗口的误差项整个交给\n"
             "按行优先顺序第一个取到最大值的格（PyTorch 扫描窗口的顺序）。",
         },
         "pool.switches.split": {
             "en": "Rule in force: **split** (`--ties split`): the cells that hold the maximum "
             "share the delta equally,\nas TensorFlow's `reduce_max` does and as SymPy's "
             "$\\operatorname{Heaviside}(0) = 1/2$ gives for two.",
-            "zh": "采用的规则：**split**（`--ties split`）：取到最大值的各格平分残差，\n"
+            "zh": "采用的规则：**split**（`--ties split`）：取到最大值的各格平分误差项，\n"
             "与 TensorFlow 的 `reduce_max` 相同，两格并列时也与 SymPy 的 "
             "$\\operatorname{Heaviside}(0) = 1/2$ 一致。",
         },
@@ -433,7 +433,7 @@ register(
         "pool.switches.untied": {
             "en": "No window holds its maximum more than once, so both tie rules route the "
             "deltas the same way.",
-            "zh": "没有哪个窗口的最大值出现不止一次，所以两种并列规则对残差的分配相同。",
+            "zh": "没有哪个窗口的最大值出现不止一次，所以两种并列规则对误差项的分配相同。",
         },
         "pool.switches.source": {
             "en": "The values of $A$ are {source}; the JSON sheet lists them under `values`, in "
@@ -459,7 +459,7 @@ register(
         "pool.switches.table": {
             "en": "Window by window: its maximum, the cells that hold it, and which input "
             "receives the window's delta:",
-            "zh": "逐个窗口列出：它的最大值、取到最大值的格，以及哪个输入收到该窗口的残差：",
+            "zh": "逐个窗口列出：它的最大值、取到最大值的格，以及哪个输入收到该窗口的误差项：",
         },
         "pool.col.output": {"en": "output", "zh": "输出"},
         "pool.col.maximum": {"en": "maximum", "zh": "最大值"},
@@ -474,7 +474,7 @@ register(
             "back to the recorded maximum.",
             "zh": "中文讲义：《卷积神经网络中的权值更新》（博客文章；原文无标题，"
             "取其首句），"
-            "关于采样层：平均池化把残差除以窗口大小；最大池化把残差传回记下的最大值位置。",
+            "关于采样层：平均池化把误差项除以窗口大小；最大池化把误差项传回记下的最大值位置。",
         },
     }
 )
