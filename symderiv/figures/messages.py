@@ -16,6 +16,37 @@ register(
             "zh": "上面各下标集合的图示，直接取自推导本身的数据：\n每个着色的格子都是前向传播或"
             "某个梯度中一项的因子。",
         },
+        "figures.caption": {"en": "**{lead}** {caption}", "zh": "**{lead}**{caption}"},
+        "figures.lead.forward": {
+            "en": "The forward pass above, drawn.",
+            "zh": "图：上面的前向传播。",
+        },
+        "figures.lead.layer": {"en": "The definition above, drawn.", "zh": "图：上面的定义。"},
+        "figures.lead.contributions": {
+            "en": "The contribution table above, drawn.",
+            "zh": "图：上面的贡献表。",
+        },
+        "figures.lead.kernel": {
+            "en": "The kernel gradient above, drawn.",
+            "zh": "图：上面的卷积核梯度。",
+        },
+        "figures.lead.padded": {
+            "en": "The padded delta above, drawn.",
+            "zh": "图：上面补零的误差项。",
+        },
+        "figures.lead.inserted": {
+            "en": "The zero-inserted, padded delta above, drawn.",
+            "zh": "图：上面插零并补零的误差项。",
+        },
+        "figures.lead.story": {"en": "The index form above, drawn.", "zh": "图：上面的指标形式。"},
+        "figures.lead.switches": {"en": "The switches above, drawn.", "zh": "图：上面的开关。"},
+        "figures.lead.sheet": {"en": "The derivation above, drawn.", "zh": "图：上面的推导。"},
+        "figures.drawn": {
+            "en": " Like every figure here, it is drawn from the derivation's own data: what it "
+            "shades is read off\nthe terms of the derived forward pass and gradients.",
+            "zh": "与这里的每幅图一样，它直接取自推导本身的数据：着色的内容读自推导出的\n"
+            "前向传播与梯度的各项。",
+        },
         "figures.maps": {
             "en": " The figures draw the first map of each tensor (batch 0, channel 0).",
             "zh": "图中只画出每个张量的第一张图（批次 0、通道 0）。",
