@@ -625,7 +625,7 @@ def test_the_tikz_compiles_in_the_sheet_without_errors_or_overfull_boxes(name, t
         leads[-1] = "The zero-inserted, padded delta above, drawn."
     where = [text.index(lead) for lead in leads]
     assert where == sorted(where)
-    assert "drawn from the derivation" in text
+    assert "Drawn from the derivation" in text
 
 
 @pytest.mark.latex

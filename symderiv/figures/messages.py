@@ -42,10 +42,9 @@ register(
         "figures.lead.switches": {"en": "The switches above, drawn.", "zh": "图：上面的开关。"},
         "figures.lead.sheet": {"en": "The derivation above, drawn.", "zh": "图：上面的推导。"},
         "figures.drawn": {
-            "en": " Like every figure here, it is drawn from the derivation's own data: what it "
-            "shades is read off\nthe terms of the derived forward pass and gradients.",
-            "zh": "与这里的每幅图一样，它直接取自推导本身的数据：着色的内容读自推导出的\n"
-            "前向传播与梯度的各项。",
+            "en": " Drawn from the derivation's own data: what is shaded is read off the terms "
+            "of the derived\nforward pass and gradients.",
+            "zh": "此图直接取自推导本身的数据：着色的内容读自推导出的前向传播与梯度的各项。",
         },
         "figures.maps": {
             "en": " The figures draw the first map of each tensor (batch 0, channel 0).",
