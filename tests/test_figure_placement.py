@@ -365,3 +365,15 @@ def test_a_figure_is_on_its_texts_page_or_the_next_and_no_heading_ends_a_page(
     for text, lead in PAGE_CASES[(name, lang)]:
         assert _page_of(pages, lead) - _page_of(pages, text) in (0, 1), (text, lead)
     assert_no_heading_ends_a_page(tex, build.pdf, tmp_path)
+
+
+# --------------------------------------------------------------------------- Chinese Markdown
+
+
+def test_a_line_break_between_chinese_characters_shows_no_space_in_markdown():
+    from symderiv.render.sheet import prose_md
+
+    assert prose_md("残差（红字），\n取自 $x$\nand\nso 中\nx") == "残差（红字），取自 $`x`$ and so 中 x"
+    md = derived("max_pool2d").to_markdown(lang="zh")
+    assert "深色格子接收其窗口的残差（红字），取自推导出的 $`\\partial E/\\partial A`$；" in md
+    assert "同样的链式法则把每个残差送到其窗口的最大值处" in md
