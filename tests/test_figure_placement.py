@@ -377,3 +377,23 @@ def test_a_line_break_between_chinese_characters_shows_no_space_in_markdown():
     md = derived("max_pool2d").to_markdown(lang="zh")
     assert "深色格子接收其窗口的残差（红字），取自推导出的 $`\\partial E/\\partial A`$；" in md
     assert "同样的链式法则把每个残差送到其窗口的最大值处" in md
+
+
+def test_a_figure_whose_text_is_not_shown_goes_before_the_closed_forms():
+    from symderiv.figures.sheet import placed_figures
+
+    view = SheetView(derived("conv2d"), RenderOptions())
+    kept = [s for s in view.layer.sheet(view)["sections"]
+            if s["kind"] in ("notation", "closed_forms", "verdict")]
+    placed = placed_figures(view, kept)
+    assert [(s["kind"], s.get("illustrates")) for s in placed] == [
+        ("notation", None),
+        ("figure", "sheet"),
+        ("figure", "sheet"),
+        ("figure", "sheet"),
+        ("closed_forms", None),
+        ("verdict", None),
+    ]
+    assert placed[1]["figures"][0]["caption"].startswith(
+        "**The derivation above, drawn.** Each panel shows the input $A$"
+    )

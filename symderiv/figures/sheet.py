@@ -276,8 +276,8 @@ def placed_figures(
             (fallback, "sheet"),
         )
         entry = _entry(fig, stem)
-        entry["caption"] = view._("figures.caption", lead=_lead(view, place[1]),
-                                  caption=fig.caption)
+        lead = _lead(view, place[1])
+        entry["caption"] = view._("figures.caption", lead=lead, caption=fig.caption)
         if k == 0:
             entry["caption"] += view._("figures.drawn")
         after.setdefault(place[0], []).append(
@@ -289,11 +289,9 @@ def placed_figures(
                 "figures": [entry],
             }
         )
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = list(after.get(-1, []))  # before every section (no sheet has)
     for i, section in enumerate(sections):
         out += [section, *after.get(i, [])]
-    if not sections:
-        out += after.get(-1, [])
     return out
 
 
