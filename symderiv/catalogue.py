@@ -9,6 +9,7 @@ one; where it fails, the first failing element is the counterexample.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -611,29 +612,62 @@ def render(
         }
         return _dump(doc) + "\n"
     if fmt == "text":
-        lines = []
-        for e in _view(results, "text")["entries"]:
-            lines.append(f"{e['key']}: {e['stated']}  [{e['source']}]")
-            lines.append(f"  read as dE/d{e['of']} = {e['formula']}")
-            for v in e["verdicts"]:
-                verdict = (
-                    "holds"
-                    if v["holds"]
-                    else "undecided (not claimed to hold)"
-                    if v["undecided"] and not v["failures"]
-                    else "does not hold"
-                )
-                where = f"{v['convention']} convention, " if v["convention"] else ""
-                given = f" (compared given {v['given']})" if v["given"] else ""
-                lines.append(f"  {where}{v['layer']}: {verdict}{given}")
-                c = v["counterexample"]
-                if c:
-                    lines.append(f"    first at {c['at']}: derived {c['derived']}")
-                    lines.append(f"    {' ' * len('first at ' + c['at'])}  formula {c['formula']}")
-                if v["diagnosis"]:
-                    lines.append(f"    diagnosis: {v['diagnosis']}")
-                elif v["reason"]:
-                    lines.append(f"    {v['reason']}")
-        return "\n".join(lines) + "\n"
+        return _text(results, lang)
     template = {"md": "catalogue.md.j2", "tex": "catalogue.tex.j2"}[fmt]
-    return environment().get_template(template).render(**_view(results, fmt), lang=lang)
+    return environment().get_template(template).render(
+        **_view(results, fmt), lang=lang, command=command(fmt, lang)
+    )
+
+
+def command(fmt: str, lang: str = "en") -> str:
+    """The command that regenerates the catalogue in ``fmt`` and ``lang``, as its comment
+    names it: the gallery's (English) ``symderiv gallery``, else ``symderiv catalogue``."""
+    if lang == "en":
+        return "symderiv gallery"
+    return f"symderiv catalogue --lang {lang} --format {fmt}"
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: two for a wide (Chinese) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _text(results: list[tuple[Entry, list[Verdict]]], lang: str) -> str:
+    """The catalogue as plain text for a terminal, its fixed words in ``lang``."""
+    from .render.messages import translator
+
+    _ = translator(lang)
+    conventions = {"correlation": _("conv.correlation"), "convolution": _("conv.convolution")}
+    lines = []
+    for e in _view(results, "text")["entries"]:
+        lines.append(f"{e['key']}: {e['stated']}  [{e['source']}]")
+        lines.append("  " + _("catalogue.text.read_as", of=e["of"], formula=e["formula"]))
+        for v in e["verdicts"]:
+            verdict = (
+                _("verdict.holds")
+                if v["holds"]
+                else _("catalogue.undecided") + _("catalogue.not_claimed")
+                if v["undecided"] and not v["failures"]
+                else _("verdict.fails")
+            )
+            where = (
+                _("catalogue.text.convention", convention=conventions[v["convention"]])
+                if v["convention"]
+                else ""
+            )
+            given = _("catalogue.text.given", given=v["given"]) if v["given"] else ""
+            line = _("catalogue.text.verdict", where=where, layer=v["layer"], verdict=verdict,
+                     given=given)
+            lines.append("  " + line)
+            c = v["counterexample"]
+            if c:
+                label = _("catalogue.text.first_at", at=c["at"])
+                lines.append("    " + label + _("catalogue.text.derived", derived=c["derived"]))
+                lines.append(
+                    "    " + " " * _width(label) + _("catalogue.text.formula", formula=c["formula"])
+                )
+            if v["diagnosis"]:
+                lines.append("    " + _("catalogue.text.diagnosis", diagnosis=v["diagnosis"]))
+            elif v["reason"]:
+                lines.append(f"    {v['reason']}")
+    return "\n".join(lines) + "\n"

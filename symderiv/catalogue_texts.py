@@ -45,5 +45,17 @@ register(
         "catalogue.col.holds_in": {"en": "holds in", "zh": "成立于"},
         "catalogue.the_layer": {"en": "the layer", "zh": "该层"},
         "catalogue.none": {"en": "none", "zh": "无"},
+        # the plain-text catalogue (`symderiv catalogue`, for a terminal)
+        "catalogue.text.read_as": {"en": "read as dE/d{of} = {formula}", "zh": "读作 dE/d{of} = {formula}"},
+        "catalogue.text.convention": {"en": "{convention} convention, ", "zh": "{convention}约定，"},
+        "catalogue.text.verdict": {
+            "en": "{where}{layer}: {verdict}{given}",
+            "zh": "{where}{layer}：{verdict}{given}",
+        },
+        "catalogue.text.given": {"en": " (compared given {given})", "zh": "（在条件 {given} 下比较）"},
+        "catalogue.text.first_at": {"en": "first at {at}: ", "zh": "第一处 {at}："},
+        "catalogue.text.derived": {"en": "derived {derived}", "zh": "推导 {derived}"},
+        "catalogue.text.formula": {"en": "formula {formula}", "zh": "公式 {formula}"},
+        "catalogue.text.diagnosis": {"en": "diagnosis: {diagnosis}", "zh": "诊断：{diagnosis}"},
     }
 )

@@ -791,20 +791,47 @@ def check(
     "fmt",
     default="text",
     show_default=True,
-    metavar="text|md|tex|json",
-    help="How to print the catalogue.",
+    metavar="text|md|tex|json|pdf",
+    help="How to print the catalogue (pdf: redirect standard output to a file).",
 )
-def catalogue(fmt: str) -> None:
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="en|zh",
+    help="The language of its fixed texts: en (PDF by pdflatex) or zh (Chinese; PDF by "
+    "xelatex with ctex). The identities, their sources and readings stay as written.",
+)
+def catalogue(fmt: str, lang: str) -> None:
     """Print the catalogue of published identities, each with its verdict.
 
     Every formula of the lecture notes and the standard published ones, stated as in the
     source, checked on a representative layer in its own convention and in the other one.
+
+    \b
+    symderiv catalogue --format md --lang zh
+    symderiv catalogue --format pdf --lang zh > catalogue-zh.pdf
     """
     from .catalogue import render
 
-    if fmt not in ("text", "md", "tex", "json"):
-        raise SpecError(f"--format {fmt!r}: expected text, md, tex or json")
-    write_stdout(render(fmt).encode())
+    _given("--format", fmt)
+    _given("--lang", lang)
+    if fmt not in ("text", "md", "tex", "json", "pdf"):
+        raise SpecError(f"--format {fmt!r}: expected text, md, tex, json or pdf")
+    if lang not in LANGUAGES:
+        raise SpecError(f"--lang {quoted(lang)}: expected one of {', '.join(LANGUAGES)}")
+    if fmt != "pdf":
+        write_stdout(render(fmt, lang=lang).encode())
+        return
+    from .latex import compile_pdf, engine_for, latex_available
+
+    engine = engine_for(lang)
+    if not latex_available(engine):
+        need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
+        raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
+    if sys.stdout is not None and sys.stdout.isatty():
+        raise SpecError("--format pdf: standard output is a terminal; redirect it to a file")
+    write_stdout(compile_pdf(render("tex", lang=lang), engine=engine).pdf)
 
 
 def _kinds_epilog() -> str:

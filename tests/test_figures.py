@@ -598,6 +598,14 @@ def _pdf_text(pdf: bytes, tmp_path) -> str:
     ).stdout
 
 
+LEADS = {
+    "windows": "The forward pass above, drawn.",
+    "kernel-cells": "The contribution table above, drawn.",
+    "padded-delta": "The padded delta above, drawn.",
+    "switches": "The switches above, drawn.",
+}
+
+
 @pytest.mark.latex
 @needs_latex
 @pytest.mark.parametrize("name", ["classic", "strided", "conv1d", "transposed", "avg", "max_first"])
@@ -610,9 +618,14 @@ def test_the_tikz_compiles_in_the_sheet_without_errors_or_overfull_boxes(name, t
     assert tex.count(r"\begin{tikzpicture}") == len(figure_names(d.layer))
     build = compile_pdf(tex)  # raises on any error or overfull box
     assert log_problems(build.log) == []
-    text = _pdf_text(build.pdf, tmp_path)
-    assert "Figures" in text
-    assert "drawn from the derivation" in " ".join(text.split())
+    text = " ".join(_pdf_text(build.pdf, tmp_path).split())
+    # each figure's caption opens with the words naming the text it follows
+    leads = [LEADS[n] for n in figure_names(d.layer)]
+    if name in ("strided", "conv1d"):  # a stride: the delta is zero-inserted too
+        leads[-1] = "The zero-inserted, padded delta above, drawn."
+    where = [text.index(lead) for lead in leads]
+    assert where == sorted(where)
+    assert "Drawn from the derivation" in text
 
 
 @pytest.mark.latex
@@ -762,8 +775,7 @@ def test_summaries_and_fragments_have_no_figures_unless_asked():
 def test_the_chinese_sheet_captions_its_figures_in_chinese():
     d = derived("classic")
     md = d.to_markdown(lang="zh")
-    assert "## 图示" in md
-    assert "每幅小图画出输入 $`A`$；着色的格子是图上方所标输出读取的元素" in md
+    assert "**图：上面的前向传播。**每幅小图画出输入 $`A`$；着色的格子是图上方所标输出读取的元素" in md
     svgs = companion_files(d, lang="zh")
     title = ET.fromstring(svgs[f"{d.layer.label()}.windows.svg"]).find(
         "{http://www.w3.org/2000/svg}title"
@@ -784,5 +796,5 @@ def test_the_chinese_sheet_with_figures_compiles_with_xelatex(tmp_path):
     d = derived("max_split")
     build = compile_pdf(d.to_latex(lang="zh"), engine="xelatex")
     text = " ".join(_pdf_text(build.pdf, tmp_path).split())
-    assert "图示" in text
-    assert "深色格子接收其窗口的误差项" in text.replace(" ", "")
+    assert "图：上面的开关。" in text
+    assert "深色格子接收其窗口的残差" in text.replace(" ", "")

@@ -122,11 +122,13 @@ def test_each_item_shows_its_sheets_sections_in_order():
         "layer",
         "story",
         "forward",
+        "figure",  # each figure directly after the text it illustrates
         "contributions",
         "figure",
         "gradients",
         "gradients",
         "gradients",
+        "figure",
         "closed_forms",
         "numeric",
         "verdict",

@@ -1,11 +1,14 @@
-"""The figures of a derivation sheet: which a layer gets, the ``figure`` section, and the
-SVG files a Markdown sheet links to.
+"""The figures of a derivation sheet: which a layer gets, where each goes, and the SVG
+files a Markdown sheet links to.
 
-The sheet builder calls :func:`add_figures`; the section it adds holds each figure
-twice, drawn from the same description: as a TikZ picture for the LaTeX sheet,
-and as the name of an SVG file for the Markdown sheet, which
-:func:`companion_files` renders (the command line writes them beside the ``.md``,
-all or none with the sheet).
+The sheet builder calls :func:`add_figures`, which puts each figure in a ``figure``
+section of its own directly after the section whose text it illustrates (the forward
+pass, the contribution table, the padded delta, the switches: see :data:`PLACES`),
+captioned with the words that name that text.  A figure section holds its figure
+twice, drawn from the same description: as a TikZ picture for the LaTeX sheet (set in
+place, never floated away from its text), and as the name of an SVG file for the
+Markdown sheet, which :func:`companion_files` renders (the command line writes them
+beside the ``.md``, all or none with the sheet).
 
 Default (``figures=None``): on for convolution and pooling layers with one or two
 spatial axes whose grids are small enough to read, that is when every grid drawn
@@ -31,11 +34,13 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_LENGTH",
     "MAX_SIDE",
+    "PLACES",
     "add_figures",
     "companion_files",
     "default_figures",
     "figure_file",
     "figure_names",
+    "placed_figures",
     "sheet_figures",
     "supports_figures",
 ]
@@ -197,30 +202,112 @@ def figure_section(d: Derivation, stem: str | None = None, lang: str = "en") -> 
     }
 
 
-_AFTER = ("contributions", "switches")
+PLACES: dict[str, tuple[str, ...]] = {
+    "windows": ("forward", "layer"),
+    "kernel-cells": ("contributions", "kernel", "story"),
+    "padded-delta": ("padded", "story"),
+    "switches": ("switches", "forward"),
+}
+"""Where each figure goes, by name: directly after the first section present (in the
+sheet's order of preference) that plays the role named: ``forward`` (the forward pass's
+element list), ``layer`` (the definition), ``contributions`` (the contribution table),
+``kernel`` (the kernel gradient's elements), ``padded`` (the section whose exhibits show
+the padded or zero-inserted delta: the input gradient; in a summary the worked
+instance), ``story`` (the index form), ``switches`` (max pooling's switches and delta
+routing).  A figure none of whose sections is present goes before the closed forms."""
+
+_LEADS = {
+    "forward": "figures.lead.forward",
+    "layer": "figures.lead.layer",
+    "contributions": "figures.lead.contributions",
+    "kernel": "figures.lead.kernel",
+    "padded": "figures.lead.padded",
+    "inserted": "figures.lead.inserted",
+    "story": "figures.lead.story",
+    "switches": "figures.lead.switches",
+    "sheet": "figures.lead.sheet",
+}
+"""The caption's first words, naming the text the figure illustrates (by its role)."""
+
+_PADDED_EXHIBITS = ("padded_delta", "window")
+
+
+def _roles(view: SheetView, section: dict[str, Any]) -> set[str]:
+    """The roles (see :data:`PLACES`) a sheet section plays."""
+    kind = section["kind"]
+    if kind in ("layer", "story", "contributions", "switches"):
+        return {kind}
+    if kind != "elements":
+        return set()
+    roles = set()
+    if any(x.get("kind") in _PADDED_EXHIBITS for x in section.get("after") or ()):
+        roles.add("padded")
+    lhs = {e["lhs"] for e in section.get("equations") or ()}
+    d = view.d
+    if lhs and lhs <= {view.lhs(e) for e in d.forward}:
+        roles.add("forward")
+    if lhs and lhs <= {view.lhs(g) for g in d.gradients_of("K")}:
+        roles.add("kernel")
+    return roles
+
+
+def _lead(view: SheetView, role: str) -> str:
+    """The caption's first words: what the figure draws, named as the text above names it."""
+    strided = role == "padded" and any(s > 1 for s in getattr(view.d.layer, "stride", ()))
+    return view._(_LEADS["inserted" if strided else role])
+
+
+def placed_figures(
+    view: SheetView, sections: list[dict[str, Any]], stem: str | None = None
+) -> list[dict[str, Any]]:
+    """``sections`` with each of the sheet's figures in a ``figure`` section of its own
+    (no heading: it continues the section it illustrates) directly after that section
+    (see :data:`PLACES`), its caption opening with the words that name that text; the
+    first figure's caption also says the figures are drawn from the derivation's data."""
+    d = view.d
+    stem = d.layer.label() if stem is None else stem
+    roles = [_roles(view, s) for s in sections]
+    kinds = [s["kind"] for s in sections]
+    fallback = kinds.index("closed_forms") - 1 if "closed_forms" in kinds else len(sections) - 1
+    after: dict[int, list[dict[str, Any]]] = {}
+    for k, fig in enumerate(sheet_figures(d, view.lang)):
+        place = next(
+            ((i, role) for role in PLACES[fig.name] for i, r in enumerate(roles) if role in r),
+            (fallback, "sheet"),
+        )
+        entry = _entry(fig, stem)
+        lead = _lead(view, place[1])
+        entry["caption"] = view._("figures.caption", lead=lead, caption=fig.caption)
+        if k == 0:
+            entry["caption"] += view._("figures.drawn")
+        after.setdefault(place[0], []).append(
+            {
+                "kind": "figure",
+                "heading": None,
+                "intro": None,
+                "illustrates": place[1],
+                "figures": [entry],
+            }
+        )
+    out: list[dict[str, Any]] = list(after.get(-1, []))  # before every section (no sheet has)
+    for i, section in enumerate(sections):
+        out += [section, *after.get(i, [])]
+    return out
 
 
 def add_figures(
     view: SheetView, content: dict[str, Any], figures: bool | None, stem: str | None = None
 ) -> None:
-    """Add the ``figure`` section to a sheet's content (after its contribution table or
-    switches, else after its forward pass; its SVG files named after ``stem``), and tell
-    the skeleton whether to load TikZ."""
+    """Put each of the sheet's figures directly after the section it illustrates (see
+    :func:`placed_figures`; its SVG files named after ``stem``), and tell the skeleton
+    whether to load TikZ."""
     d = view.d
     content["tikz"] = False
     if not wanted(d.layer, figures, view.summary, view.options.fragment):
         return
-    section = figure_section(d, stem, view.lang)
-    if not section["figures"]:
-        return
     sections: list[dict[str, Any]] = content["sections"]
-    kinds = [s["kind"] for s in sections]
-    anchors = [i for i, k in enumerate(kinds) if k in _AFTER]
-    if anchors:
-        at = anchors[-1] + 1
-    elif "elements" in kinds:
-        at = kinds.index("elements") + 1
-    else:
-        at = len(sections)
-    content["sections"] = [*sections[:at], section, *sections[at:]]
+    placed = placed_figures(view, sections, stem)
+    if len(placed) == len(sections):
+        return
+    content["sections"] = placed
     content["tikz"] = True

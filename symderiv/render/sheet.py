@@ -136,9 +136,14 @@ def prose_tex(text: str) -> str:
     return "".join(out)
 
 
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full width
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])\n(?=[{_CJK}])")
+
+
 def prose_md(text: str) -> str:
-    """Our prose markup as GitHub Markdown: math as ``$`x`$``, line breaks as spaces."""
-    return md_math(text).replace("\n", " ")
+    """Our prose markup as GitHub Markdown: math as ``$`x`$``, line breaks as spaces (none
+    between two Chinese characters, where a space would show, as LaTeX shows none)."""
+    return _CJK_BREAK.sub("", md_math(text)).replace("\n", " ")
 
 
 def size_text(values: Sequence[int], sep: str = r" \times ") -> str:

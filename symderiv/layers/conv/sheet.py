@@ -548,14 +548,15 @@ def conv_sheet(s: ConvSpec, view: SheetView) -> dict[str, Any]:
                 {"kind": "matrix_rows", "note": None, "notes": [],
                  "lines": [[{"lhs": r"\frac{\partial E}{\partial A}", "matrix": matrix}]]}
             )
-    if d.delta_maps and not summary:
-        input_after.append(
-            {"kind": "padded_delta", "note": delta_note(s, _), "entries": parts.delta_maps()}
-        )
+    padded = parts.delta_maps() if d.delta_maps and not summary else []
+    if padded:
+        input_after.append({"kind": "padded_delta", "note": delta_note(s, _), "entries": padded})
     window = _window(s, view)
     if window is not None and summary and len(d.delta_maps[0].rows) > SUMMARY_WINDOW_ROWS:
         window = None  # a summary leaves out a large padded delta (full detail shows it)
     if window is not None:
+        # the padded delta printed just above is not printed again beside the kernel
+        window["delta_shown"] = bool(padded) and padded[0]["matrix"] is not None
         input_after.append(window)
     delta_index = "".join(_IN[s.ndim]) if not commas else ",".join(_IN[s.ndim])
     if not summary:
