@@ -104,7 +104,7 @@ EN = {
     "max_pool2d": {
         "switches": (
             "Switches at these values",
-            "1 window of these values ties: the last column shows what \\texttt{--ties "
+            "1 window of these values ties: the last column shows what \\texttt{-{}-ties "
             "split} would route there\ninstead (the closed forms below refute it against this "
             "derivation).",
             r"\textbf{The switches above, drawn.} The values of $A$ with the pooling windows "
@@ -121,20 +121,20 @@ ZH_HEADINGS = {
 ZH_LEADS = {
     "windows": r"\textbf{图：上面的前向传播。}",
     "kernel-cells": r"\textbf{图：上面的贡献表。}",
-    "padded-delta": r"\textbf{图：上面补零的残差。}",
+    "padded-delta": r"\textbf{图：上面补零的误差项。}",
     "switches": r"\textbf{图：上面的开关。}",
 }
 ZH_CAPTIONS = {
     "windows": "每幅小图画出输入 $A$；着色的格子是图上方所标输出读取的元素",
     "pool": "输入 $A$ 上的池化窗口：每个框内是一个输出读取的格子，",
     "kernel-cells": "每幅小图对应一个卷积核元素（标在图上方）：着色的是它所乘的 $A$ 的元素，",
-    "padded-delta": "输入梯度所读取的残差：四周补零。",
-    "inserted": "输入梯度所读取的残差：元素之间插入零（步幅），并四周补零。",
-    "switches": "$A$ 的取值，框出池化窗口，右边是最大值 $Z$。深色格子接收其窗口的残差（红字），",
+    "padded-delta": "输入梯度所读取的误差项：四周补零。",
+    "inserted": "输入梯度所读取的误差项：元素之间插入零（步幅），并四周补零。",
+    "switches": "$A$ 的取值，框出池化窗口，右边是最大值 $Z$。深色格子接收其窗口的误差项（红字），",
 }
 # the last text before each figure in the Chinese sheet, where it is prose
 ZH_BEFORE = {
-    ("max_pool2d", "switches"): "这些数值中有 1 个窗口出现并列：最后一列给出 \\texttt{--ties split} "
+    ("max_pool2d", "switches"): "这些数值中有 1 个窗口出现并列：最后一列给出 \\texttt{-{}-ties split} "
     "会怎样分配",
 }
 
@@ -147,7 +147,7 @@ def expected(name: str, lang: str) -> dict[str, tuple[str, str, str]]:
         lead = ZH_LEADS[fig]
         key = fig
         if name == "conv1d" and fig == "padded-delta":
-            lead, key = r"\textbf{图：上面插零并补零的残差。}", "inserted"
+            lead, key = r"\textbf{图：上面插零并补零的误差项。}", "inserted"
         elif name == "avg_pool2d":
             key = "pool"
         out[fig] = (ZH_HEADINGS[heading], ZH_BEFORE.get((name, fig), before),
@@ -334,7 +334,7 @@ PAGE_CASES = {
     ],
     ("conv1d", "zh"): [
         ("每个输出元素，构造为表达式", "图：上面的前向传播。"),
-        ("输入梯度公式读取的残差是在相邻元素之间插入", "图：上面插零并补零的残差。"),
+        ("输入梯度公式读取的误差项是在相邻元素之间插入", "图：上面插零并补零的误差项。"),
     ],
     ("conv_transpose2d", "en"): [
         ("Every output element, built as an expression", "The forward pass above, drawn."),
@@ -375,8 +375,8 @@ def test_a_line_break_between_chinese_characters_shows_no_space_in_markdown():
 
     assert prose_md("残差（红字），\n取自 $x$\nand\nso 中\nx") == "残差（红字），取自 $`x`$ and so 中 x"
     md = derived("max_pool2d").to_markdown(lang="zh")
-    assert "深色格子接收其窗口的残差（红字），取自推导出的 $`\\partial E/\\partial A`$；" in md
-    assert "同样的链式法则把每个残差送到其窗口的最大值处" in md
+    assert "深色格子接收其窗口的误差项（红字），取自推导出的 $`\\partial E/\\partial A`$；" in md
+    assert "同样的链式法则把每个误差项送到其窗口的最大值处" in md
 
 
 def test_a_figure_whose_text_is_not_shown_goes_before_the_closed_forms():

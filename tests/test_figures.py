@@ -797,4 +797,4 @@ def test_the_chinese_sheet_with_figures_compiles_with_xelatex(tmp_path):
     build = compile_pdf(d.to_latex(lang="zh"), engine="xelatex")
     text = " ".join(_pdf_text(build.pdf, tmp_path).split())
     assert "图：上面的开关。" in text
-    assert "深色格子接收其窗口的残差" in text.replace(" ", "")
+    assert "深色格子接收其窗口的误差项" in text.replace(" ", "")

@@ -69,7 +69,9 @@ def test_the_network_part_shows_the_network_sheets_sections():
     headings = re.findall(r"^### (.*)$", part, re.MULTILINE)
     assert headings == [
         "The network",
+        "The layers at a glance",
         "Forward pass",
+        "The delta recursion in index form",
         "The loss: the delta at the output",
         "Layer 6: sigmoid",
         "Layer 5: fully connected",
@@ -251,6 +253,26 @@ def test_only_toml_files_are_read_as_networks(tmp_path, path):
     assert result.exit_code == 2
     assert "expected the name of a network file ending in .toml" in result.output
     assert "root:" not in result.output
+
+
+def test_a_network_items_sections_can_be_chosen_and_its_figure_is_its_own_file():
+    h = _handout(
+        'title = "T"\n[[item]]\nnetwork = "tiny_lenet.toml"\n'
+        'sections = ["figure", "story", "loss"]\n'
+    )
+    (part,) = h.parts
+    assert [s["id"] for s in part.sections] == ["figure", "story", "loss"]
+    md = render_md(h)
+    assert re.findall(r"^### (.*)$", md, re.MULTILINE)[:3] == [
+        "The layers at a glance",
+        "The delta recursion in index form",
+        "The loss: the delta at the output",
+    ]
+    from symderiv.handout.assemble import figure_files
+
+    assert re.findall(r"\]\(([^)]*\.svg)\)", md) == list(figure_files(part)) == [
+        "handout.item1.network.svg"
+    ]
 
 
 def test_the_markdown_links_to_exactly_the_figures_the_handout_writes():

@@ -143,7 +143,7 @@ def test_the_verdicts_in_both_languages_from_the_checks(tiny):
     ) in md_en
     assert (
         "- $`\\partial E/\\partial W^{[5]}`$：对全部 24 个元素**已证明**：递推的值等于 SymPy 对 "
-        "$`E`$ 的 端到端导数（展开后的标准形式相同）；端到端表达式有 "
+        "$`E`$ 的端到端导数（展开后的标准形式相同）；端到端表达式有 "
         f"{zh_size} 个节点。\n"
     ) in md_zh
     summary_en = tiny.to_markdown(RenderOptions(detail="summary"))

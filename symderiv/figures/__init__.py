@@ -21,7 +21,7 @@ from .model import Arrow, Box, Cell, Figure, Grid, Label, Outline, Text
 
 if TYPE_CHECKING:
     from .conv import kernel_cells, padded_delta, windows
-    from .network import network
+    from .network_figure import network
     from .pool import max_switches, pool_windows
     from .sheet import companion_files
     from .svg import render_svg
@@ -51,7 +51,7 @@ _LAZY = {
     "kernel_cells": ".conv",
     "padded_delta": ".conv",
     "windows": ".conv",
-    "network": ".network",
+    "network": ".network_figure",  # not ".network": the submodule would shadow the function
     "max_switches": ".pool",
     "pool_windows": ".pool",
     "companion_files": ".sheet",

@@ -32,11 +32,11 @@ register(
         },
         "figures.lead.padded": {
             "en": "The padded delta above, drawn.",
-            "zh": "图：上面补零的残差。",
+            "zh": "图：上面补零的误差项。",
         },
         "figures.lead.inserted": {
             "en": "The zero-inserted, padded delta above, drawn.",
-            "zh": "图：上面插零并补零的残差。",
+            "zh": "图：上面插零并补零的误差项。",
         },
         "figures.lead.story": {"en": "The index form above, drawn.", "zh": "图：上面的指标形式。"},
         "figures.lead.switches": {"en": "The switches above, drawn.", "zh": "图：上面的开关。"},
@@ -83,7 +83,7 @@ register(
             "the output the product reaches. $\\partial E/\\partial {k}$ is\nthe sum of these "
             "products, $A$ times $D$.",
             "zh": "每幅小图对应一个卷积核元素（标在图上方）：着色的是它所乘的 $A$ 的元素，\n"
-            "与贡献表所列相同，红字是该乘积所到达的输出的残差。$\\partial E/\\partial {k}$ "
+            "与贡献表所列相同，红字是该乘积所到达的输出的误差项。$\\partial E/\\partial {k}$ "
             "就是\n这些乘积（$A$ 乘 $D$）之和。",
         },
         "figures.kernel.alt": {
@@ -97,8 +97,8 @@ register(
             "dashed window is\n{kernel} (its elements in red) placed for the input element "
             "named above the panel; the shaded deltas\nare the ones its gradient multiplies."
             "{convention}",
-            "zh": "输入梯度所读取的残差：{stride}四周补零。虚线窗口是{kernel}（其元素为红字），"
-            "\n放在图上方所标输入元素的位置；着色的残差就是该梯度所乘的那些。{convention}",
+            "zh": "输入梯度所读取的误差项：{stride}四周补零。虚线窗口是{kernel}（其元素为红字），"
+            "\n放在图上方所标输入元素的位置；着色的误差项就是该梯度所乘的那些。{convention}",
         },
         "figures.padded.stride": {
             "en": "zeros inserted between its entries (the stride) and ",
@@ -113,7 +113,7 @@ register(
         },
         "figures.padded.alt": {
             "en": "The padded delta with the sliding kernel: {items}",
-            "zh": "补零的残差与滑动的卷积核：{items}",
+            "zh": "补零的误差项与滑动的卷积核：{items}",
         },
         "figures.pool.caption": {
             "en": "The pooling windows over the input $A${padding}: each outline holds the cells "
@@ -127,13 +127,13 @@ register(
             "en": "The values of $A$ with the pooling windows outlined, and the maxima $Z$ on "
             "the right. The darker cells\nreceive their window's delta (named in red), read off "
             "the derived $\\partial E/\\partial A${ties}.",
-            "zh": "$A$ 的取值，框出池化窗口，右边是最大值 $Z$。深色格子接收其窗口的残差（红字），"
+            "zh": "$A$ 的取值，框出池化窗口，右边是最大值 $Z$。深色格子接收其窗口的误差项（红字），"
             "\n取自推导出的 $\\partial E/\\partial A${ties}。",
         },
         "figures.max.ties": {
             "en": "; a cell framed in orange holds a tied\nmaximum that receives nothing under "
             "the first-maximum rule",
-            "zh": "；橙框的格子也是并列的最大值，\n但按“取第一个最大值”的规则不接收任何残差",
+            "zh": "；橙框的格子也是并列的最大值，\n但按“取第一个最大值”的规则不接收任何误差项",
         },
         "figures.max.alt": {"en": "Max pooling: {items}", "zh": "最大池化：{items}"},
         "figures.receives": {

@@ -3,7 +3,8 @@ table of :mod:`symderiv.render.messages` (ids ``network.*``).
 
 The Chinese follows the lecture notes in ``../shared/seeds/``: 卷积层, 池化, 全连接层,
 损失函数, 残差块 (a residual block), and for a layer's delta δ the notes' 误差项 (又称
-灵敏度), which leaves 残差 to residual blocks.  The mathematics is the same in both.
+灵敏度), which leaves 残差 to residual blocks; the layer sheets say 误差项 too.  The
+mathematics is the same in both.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ register(
             "的轴上\n从 0 开始的下标（PyTorch 的布局）。$z^{[l]}$ 是第 $l$ 层的输出"
             "（$z^{[0]} = x$），\n$\\delta^{[l]} = \\partial E/\\partial z^{[l]}$ 是它的"
             "误差项：对后接激活函数的层，它就是讲义中的灵敏度。\n单层讲义中同样的张量不带层号："
-            "输入 $A$ 即 $z^{[l-1]}$，输出 $Z$ 即 $z^{[l]}$，\n误差项（残差）$D$ 即 "
+            "输入 $A$ 即 $z^{[l-1]}$，输出 $Z$ 即 $z^{[l]}$，\n误差项 $D$ 即 "
             "$\\delta^{[l]}$。",
         },
         "network.notation.block": {
