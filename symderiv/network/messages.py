@@ -434,7 +434,7 @@ register(
             "|\\text{reference}|)$ (tolerance {tolerance}):",
             "zh": "在样本点上以 float64 计算推导出的表达式（种子 {seed}：$x$ 与每个参数\n在 "
             "$[-1, 1)$ 上均匀分布，$t$ {target}），与由各层类型自己的逐元素循环参考实现\n"
-            "组合而成的 numpy 参考实现比较；"
+            "组合而成的 numpy 参考实现比较。下表列出\n"
             "$|\\text{derived} - \\text{reference}| / \\max(1, |\\text{reference}|)$ "
             "的最大值（容差 {tolerance}）：",
         },
