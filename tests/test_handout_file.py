@@ -341,14 +341,18 @@ def test_the_readmes_handout_file_is_valid(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     handouts = readme[readme.index("## Handouts") :]
     block = re.findall(r"```toml\n(.*?)```", handouts, re.DOTALL)[0]
+    (tmp_path / "tiny_lenet.toml").write_text(TINY, encoding="utf-8")
     spec = read_handout(_write(tmp_path, block))
     assert spec.name == "week-5"
     assert spec.exercises == EXERCISE_KINDS
-    conv, pool = spec.items
+    conv, pool, net = spec.items
     assert isinstance(conv, LayerItem)
     assert isinstance(pool, LayerItem)
+    assert isinstance(net, NetworkItem)
     assert conv.layer.label() == "conv2d_4x4_k2x2_correlation"
     assert pool.layer.label() == "max_pool2d_4x4_k2x2_seed3_first"
+    assert net.network.label() == "network_tiny_lenet"
+    assert net.sections == ("network", "figure", "story", "loss", "backward")
 
 
 def test_texts_can_be_given_per_language(tmp_path):

@@ -788,3 +788,20 @@ def test_huge_layers_are_refused_before_anything_is_built():
     spec = symderiv.max_pool2d(input=(100_000, 100_000), kernel=2)
     with pytest.raises(SizeLimitError, match=r"the derivation would do [0-9,]+ steps of work"):
         spec.derive()
+
+
+def test_a_matrix_whose_cells_share_one_coefficient_prints_it_once():
+    """Mean pooling's ∂E/∂A is ¼ times the up-sampled delta: the ¼ stands in front of the
+    matrix (a fraction in every cell collides with the rows above and below)."""
+    import symderiv
+
+    tex = symderiv.avg_pool2d(input=(4, 4), kernel=2).derive().to_latex()
+    rows = [
+        r"D_{00} & D_{00} & D_{01} & D_{01}",
+        r"D_{00} & D_{00} & D_{01} & D_{01}",
+        r"D_{10} & D_{10} & D_{11} & D_{11}",
+        r"D_{10} & D_{10} & D_{11} & D_{11}",
+    ]
+    matrix = r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+    assert rf"\frac{{\partial E}}{{\partial A}} = \frac{{1}}{{4}}\, {matrix}" in tex
+    assert r"\frac{1}{4} D_{00} &" not in tex

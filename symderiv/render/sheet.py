@@ -11,6 +11,7 @@ LaTeX keeps and Markdown joins with a space.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from collections.abc import Sequence
@@ -164,6 +165,21 @@ def split_matrices(parts: list[tuple[str, float]], budget: float) -> list[str]:
         rows[-1].append(latex)
         used += width
     return [("+ " if i else "") + " + ".join(r) for i, r in enumerate(rows)]
+
+
+def _common_coefficient(grid: Sequence[Sequence[Element]]) -> sympy.Rational | None:
+    """The coefficient every element shares when each is one term (or zero) and the
+    coefficient is not ±1 (mean pooling's ¼), else None."""
+    coeffs: set[sympy.Rational] = set()
+    for row in grid:
+        for e in row:
+            if not e.polynomial or len(e.terms) > 1:
+                return None
+            coeffs.update(t.coeff for t in e.terms)
+    if len(coeffs) != 1:
+        return None
+    (c,) = coeffs
+    return None if c in (1, -1) else sympy.Rational(c)
 
 
 class SheetView:
@@ -438,6 +454,19 @@ class SheetView:
         columns = len(grid[0])
         if columns > MAX_COLUMNS:
             return None
+        common = _common_coefficient(grid)
+        if common is not None:  # ¼ D: one factor in front, not a fraction in every cell
+            scaled = [
+                [
+                    dataclasses.replace(
+                        e, terms=tuple(dataclasses.replace(t, coeff=1) for t in e.terms)
+                    )
+                    for e in row
+                ]
+                for row in grid
+            ]
+            inner = self.element_matrix(scaled, budget - term_width(self.p._print(common)))
+            return None if inner is None else rf"{self.p._print(common)}\, {inner}"
         cell_budget = budget / columns - 2.5
         rows_out = []
         tall = False
