@@ -11,6 +11,7 @@ from symderiv.cli import cli
 from symderiv.figures.sheet import figure_file, figure_names, wanted
 from symderiv.gallery import CATALOGUE_STEM, GALLERY, gallery_names, handout_specs
 from symderiv.handout.build import target_names
+from symderiv.handout.file import NetworkItem
 from symderiv.handout.html import find_katex
 
 from .conftest import ROOT, needs_latex
@@ -27,6 +28,11 @@ def _expected_names() -> list[str]:
             for item in handout.items:
                 sections = item.sections or handout.sections
                 shown = sections is None or "figure" in sections
+                if isinstance(item, NetworkItem):  # its layers' figure, in full detail
+                    drawn = item.sections is None or "figure" in item.sections
+                    if drawn and handout.detail == "full":
+                        names.append(f"{handout.name}.item{item.number}.network.svg")
+                    continue
                 if shown and wanted(item.layer, None, summary=handout.detail == "summary"):
                     stem = f"{handout.name}.item{item.number}"
                     names += [figure_file(stem, name) for name in figure_names(item.layer)]

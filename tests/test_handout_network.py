@@ -178,24 +178,66 @@ def test_the_closed_form_exercise_is_the_sigmoids_delta_and_its_answer_is_proved
 def test_the_networks_slides_uncover_the_recursion_layer_by_layer():
     h = _handout()
     frames = slide_frames(h.parts[1], "en")
-    kinds = [f["kind"] for f in frames]
-    assert kinds[-1] == "verdict"
-    rules = [r for f in frames if f["kind"] == "rules" for r in f["rules"]]
-    lhs = [r["lhs"] for r in rules]
-    # forward: one rule per layer, then the loss; then the delta at the output, the deltas
-    # walking backwards, and the gradients
-    assert lhs[:6] == [rf"z^{{[{k}]}}" if k != 1 else r"z^{[1]}_{o}" for k in range(1, 7)]
-    deltas = [x for x in lhs if x.startswith(r"\delta")]
-    assert deltas == [
-        r"\delta^{[6]}",
-        r"\delta^{[5]}",
-        r"\delta^{[4]}",
-        r"\delta^{[2]}",
-        r"\delta^{[1]}",
-        r"\delta^{[0]}",
+    assert [f["kind"] for f in frames] == ["layers", "rules", "rules", "rules", "rules", "verdict"]
+    layers = frames[0]["layers"]
+    assert [x["text"] for x in layers] == [
+        "0: input",
+        "1: convolution (`conv2d`)",
+        "2: sigmoid",
+        "3: mean pooling (`avg_pool2d`)",
+        "4: flatten",
+        "5: fully connected (`linear`)",
+        "6: sigmoid",
     ]
-    assert all(len(f["rules"]) <= 4 for f in frames if f["kind"] == "rules")
+    forward, loss, backward, gradients = (f["rules"] for f in frames[1:5])
+    assert [r["lhs"] for r in forward] == [
+        r"z^{[1]}_{o}",
+        r"z^{[2]}",
+        r"z^{[3]}",
+        r"z^{[4]}",
+        r"z^{[5]}",
+        r"z^{[6]}",
+    ]
+    # the loss itself, then the delta at the output: E = ½Σ(y − t)², so δ⁶ = z⁶ − t
+    assert [r["lhs"] for r in loss] == ["E", r"\delta^{[6]}"]
+    assert loss[1]["rhs"] == "{z^{[6]}} - t"
+    # every step of the recursion, the flatten's reshape included
+    assert [(r["lhs"], r["rhs"].split("\\left")[0]) for r in backward] == [
+        (r"\delta^{[5]}", r"{\delta^{[6]}} \odot \sigma'"),
+        (r"\delta^{[4]}", r"{W^{[5]}}^{\mathsf{T}}\, {\delta^{[5]}}"),
+        (r"\delta^{[3]}", r"\operatorname{reshape}"),
+        (r"\delta^{[2]}", r"\frac{1}{4}\, {\delta^{[3]}} \otimes \mathbf{1}_{2 \times 2}"),
+        (r"\delta^{[1]}", r"{\delta^{[2]}} \odot \sigma'"),
+        (r"\delta^{[0]}", r"\operatorname{conv2}"),
+    ]
+    assert [r["lhs"] for r in gradients] == [
+        r"\frac{\partial E}{\partial W^{[5]}}",
+        r"\frac{\partial E}{\partial b^{[5]}}",
+        r"\frac{\partial E}{\partial K^{[1]}}",
+        r"\frac{\partial E}{\partial b^{[1]}}",
+    ]
     assert frames[-1]["text"].startswith("Every parameter gradient of the delta recursion")
+
+
+def test_a_handouts_network_part_names_no_file_of_its_own():
+    """The sheet beside its files says where the network came from and where the JSON
+    lists every element; inside a handout neither exists for the reader."""
+    md = render_md(_handout())
+    part = md[md.index("## The tiny network") :]
+    assert "The input $`x`$ has shape (1, 1, 6, 6); 6 layers, 4 parameter tensors" in part
+    assert "tiny_lenet.toml" not in md
+    assert "JSON" not in part
+    assert "too long to print here." in part
+
+
+def test_the_exercise_sheet_shows_the_network_its_questions_are_about():
+    md = render_md(_handout(), "exercises")
+    part = md[md.index("## The tiny network") :]
+    headings = re.findall(r"^### (.*)$", part, re.MULTILINE)
+    assert headings == ["The network", "Forward pass", "Exercise 5", "Exercise 6", "Exercise 7"]
+    # the table says what layer 5 is, and the forward pass how it computes
+    assert "| 5 | fully connected (`linear`) | `out_features = 3` |" in part
+    assert "z^{[5]} &= W^{[5]}\\, z^{[4]} + b^{[5]} \\\\" in part
 
 
 def test_the_notebook_rebuilds_the_network_from_its_contents_and_runs():
@@ -230,7 +272,8 @@ def test_the_command_line_builds_a_network_handout(tmp_path):
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / "h.md").read_text(encoding="utf-8")
     assert "Network: A tiny LeNet" in md
-    assert f"`{tmp_path / 'nets' / 'tiny.toml'}`: input $`x`$ of shape" in md
+    assert "The input $`x`$ has shape (1, 1, 6, 6)" in md
+    assert "tiny.toml" not in md
 
 
 def test_a_network_over_the_size_limit_is_refused_with_the_number_before_any_work():
@@ -270,9 +313,11 @@ def test_a_network_items_sections_can_be_chosen_and_its_figure_is_its_own_file()
     ]
     from symderiv.handout.assemble import figure_files
 
-    assert re.findall(r"\]\(([^)]*\.svg)\)", md) == list(figure_files(part)) == [
-        "handout.item1.network.svg"
-    ]
+    assert (
+        re.findall(r"\]\(([^)]*\.svg)\)", md)
+        == list(figure_files(part))
+        == ["handout.item1.network.svg"]
+    )
 
 
 def test_the_markdown_links_to_exactly_the_figures_the_handout_writes():

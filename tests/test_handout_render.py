@@ -706,8 +706,8 @@ def test_max_pooling_questions_give_the_values_and_the_tie_rule():
     rows = r" \\ ".join(" & ".join(str(int(v)) for v in row) for row in values)
     given = (
         rf"Here $A = \begin{{bmatrix}} {rows} \end{{bmatrix}}$, and a window whose maximum is "
-        "tied sends its delta to the first of its maxima in row-major order (PyTorch's rule, "
-        "`--ties first`).\n"
+        "tied sends its delta to the first of its maxima in row-major order (PyTorch's "
+        "rule).\n"
     )
     assert [e.kind for e in exercises] == ["expansion", "choice"]
     assert all(e.prompt.startswith(given) for e in exercises)
@@ -724,7 +724,7 @@ def test_the_zh_given_values_name_the_tie_rule():
         "zh",
     )
     assert (
-        "；若一个窗口的最大值不唯一，其误差项传给所有最大值，平均分配（`--ties split`）。\n"
+        "；若一个窗口的最大值不唯一，其误差项传给所有最大值，平均分配。\n"
         in first.prompt
     )
 

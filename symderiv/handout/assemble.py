@@ -148,7 +148,7 @@ def figure_files(part: Part) -> dict[str, bytes]:
         from ..network.render import figure_files as network_figures
         from ..render.options import RenderOptions
 
-        options = RenderOptions(lang=part.lang, detail=part.detail, stem=part.stem)
+        options = RenderOptions(lang=part.lang, detail=part.detail, stem=part.stem, handout=True)
         return dict(network_figures(d, part.stem, options))
     from ..figures.sheet import companion_files
 
@@ -172,7 +172,9 @@ def _network_part(
 
     d = item.network.derive(max_terms=max_terms, progress=progress)
     stem = f"{spec.name}.item{item.number}"
-    sheet = build(d, RenderOptions(lang=spec.language, detail=spec.detail, stem=stem))
+    sheet = build(
+        d, RenderOptions(lang=spec.language, detail=spec.detail, stem=stem, handout=True)
+    )
     wanted = item.sections
     sections = []
     for section in sheet["sections"]:
@@ -232,7 +234,8 @@ def assemble(
         layer = item.layer
         d = layer.derive(max_terms=max_terms, progress=progress)
         stem = f"{spec.name}.item{item.number}"
-        view = _view(d, RenderOptions(lang=spec.language, detail=spec.detail, stem=stem))
+        options = RenderOptions(lang=spec.language, detail=spec.detail, stem=stem, handout=True)
+        view = _view(d, options)
         sheet = view.build()
         wanted = item.sections or spec.sections
         lhs = _lhs_tensors(view)

@@ -179,6 +179,12 @@ def _section_context(part: Part) -> dict[str, Any]:
     }
 
 
+def _context_ids(part: Part) -> tuple[str, ...]:
+    """The sections an exercise sheet shows before a part's exercises: what they ask
+    about, a layer's definition, or a network's layers and forward pass."""
+    return ("network", "forward") if part.is_network else ("layer",)
+
+
 def part_sections(env: SandboxedEnvironment, part: Part, fmt: str) -> list[str]:
     """The part's sections rendered by the section templates, each ending in a newline."""
     context = _section_context(part)
@@ -244,7 +250,7 @@ def render_tex(
         elif part.exercises or document == "exercises":
             # the exercises show the layer they are about
             context_sections = [
-                {**s, "cross_ref": False} for s in part.sections if s["id"] == "layer"
+                {**s, "cross_ref": False} for s in part.sections if s["id"] in _context_ids(part)
             ]
             if document == "exercises" and context_sections:
                 body = "\n".join(
@@ -307,7 +313,7 @@ def render_md(
                     **_section_context(part),
                 )
                 for s in part.sections
-                if s["id"] == "layer"
+                if s["id"] in _context_ids(part)
             ]
         else:
             sections = []

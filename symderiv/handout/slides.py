@@ -77,7 +77,7 @@ def _element_frame(part: Part, letter: str, lang: str) -> dict[str, Any] | None:
     }
 
 
-MAX_RULES = 4  # equations of one frame of a network's rules, uncovered one at a time
+MAX_RULES = 7  # equations of one frame of a network's rules, uncovered one at a time
 
 
 def _rules_frames(title: str, rules: list[dict[str, str]]) -> list[dict[str, Any]]:
@@ -89,31 +89,40 @@ def _rules_frames(title: str, rules: list[dict[str, str]]) -> list[dict[str, Any
 
 
 def network_frames(part: Part, lang: str) -> list[dict[str, Any]]:
-    """The frames of a whole network: its forward rules, the delta at the loss, the
-    backward pass's delta recursion and the parameters' gradients (each layer kind's own
-    closed forms, in the sheet's notation), then the verdict."""
+    """The frames of a whole network: its layers, its forward rules, the loss and the delta
+    at the output, the backward pass's delta recursion (every step, the flatten's reshape
+    and a residual sum's fan-out included) and the parameters' gradients, each layer kind's
+    own closed forms in the sheet's notation, then the verdict."""
     from ..network.model import NetworkDerivation
-    from ..network.sheet import _definition, _loss_section, _rule_line, _View
+    from ..network.sheet import (
+        _forward_section,
+        _loss_section,
+        _network_section,
+        _stage_section,
+        _View,
+    )
     from ..render.options import RenderOptions
 
     d = part.derivation
     assert isinstance(d, NetworkDerivation)
-    v = _View(d, RenderOptions(lang=lang))
-    forward = [
-        dict(zip(("lhs", "rhs"), _definition(v, op), strict=True)) for op in d.network.plan()
+    v = _View(d, RenderOptions(lang=lang, handout=True))
+    rows = _network_section(v)["rows"]
+    layers = [
+        {"text": f"{r['layer']}: {r['kind']}", "output": r["output"]} for r in rows if r["layer"]
     ]
-    loss = _loss_section(v)
+    *forward, loss = _forward_section(v)["rules"]  # the last rule is the loss E
     deltas: list[dict[str, str]] = []
     gradients: list[dict[str, str]] = []
     for step in d.backward.steps:
-        if step.op.stage is None:  # where a residual block's two paths add
-            continue
-        for rule in step.rules:
-            if rule.claim is None:
-                continue
-            (deltas if rule.of == "A" else gradients).append(_rule_line(v, step.op, rule))
-    frames = _rules_frames(text("handout.slides_net_forward", lang), forward)
-    frames += _rules_frames(text("handout.slides_net_loss", lang), list(loss["rules"]))
+        for rule in _stage_section(v, step)["rules"]:
+            (deltas if rule["lhs"].startswith(r"\delta") else gradients).append(rule)
+    frames: list[dict[str, Any]] = [
+        {"kind": "layers", "title": text("handout.slides_net_layers", lang), "layers": layers}
+    ]
+    frames += _rules_frames(text("handout.slides_net_forward", lang), list(forward))
+    frames += _rules_frames(
+        text("handout.slides_net_loss", lang), [loss, *_loss_section(v)["rules"]]
+    )
     frames += _rules_frames(text("handout.slides_net_backward", lang), deltas)
     frames += _rules_frames(text("handout.slides_net_gradients", lang), gradients)
     verdict = "handout.slides_net_verified" if part.verified else "handout.slides_not_verified"

@@ -46,8 +46,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ex_expansion_one": "Give ${lhs}$ in the layer's elements.",
         "ex_given_values": "Here $A = {matrix}$, and a window whose maximum is tied sends its "
         "delta to {rule}.",
-        "ties_first": "the first of its maxima in row-major order (PyTorch's rule, `--ties first`)",
-        "ties_split": "all of its maxima in equal shares (`--ties split`)",
+        "ties_first": "the first of its maxima in row-major order (PyTorch's rule)",
+        "ties_split": "all of its maxima in equal shares",
         "summary_more": "… and {count} more elements of the same form (the full version "
         "lists them all).",
         "slides_definition": "The layer",
@@ -61,8 +61,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "this layer that holds was proved equal to it exactly, every stated mistake was "
         "refuted at an element, and the numbers agree.",
         "slides_not_verified": "NOT VERIFIED: see the handout.",
+        "slides_net_layers": "The network's layers and their outputs",
         "slides_net_forward": "The forward pass, layer by layer",
-        "slides_net_loss": "The delta at the output",
+        "slides_net_loss": "The loss and the delta at the output",
         "slides_net_backward": "The backward pass: each layer passes its delta back",
         "slides_net_gradients": "Each layer's parameter gradients, from its own delta",
         "slides_net_verified": "Every parameter gradient of the delta recursion was proved "
@@ -112,8 +113,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ans_fails_reason": "不成立：{reason}",
         "ex_expansion_one": "用这一层的元素写出 ${lhs}$。",
         "ex_given_values": "设 $A = {matrix}$；若一个窗口的最大值不唯一，其误差项传给{rule}。",
-        "ties_first": "按行优先顺序的第一个最大值（PyTorch 的规则，`--ties first`）",
-        "ties_split": "所有最大值，平均分配（`--ties split`）",
+        "ties_first": "按行优先顺序的第一个最大值（PyTorch 的规则）",
+        "ties_split": "所有最大值，平均分配",
         "summary_more": "……以及 {count} 个同样形式的元素（完整版列出全部）。",
         "slides_definition": "这一层",
         "slides_forward": "前向传播",
@@ -125,8 +126,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "slides_verified": "每个梯度都由链式法则推导；这一层成立的每个公式都被精确证明与之相等，"
         "列出的每个常见错误都在某个元素上被否定，数值检验也一致。",
         "slides_not_verified": "未通过验证：见讲义。",
+        "slides_net_layers": "网络的各层及其输出",
         "slides_net_forward": "前向传播，逐层计算",
-        "slides_net_loss": "输出层的误差项",
+        "slides_net_loss": "损失函数与输出层的误差项",
         "slides_net_backward": "反向传播：每一层把误差项传回前一层",
         "slides_net_gradients": "每一层参数的梯度，由该层自己的误差项得出",
         "slides_net_verified": "误差项递推给出的每个参数梯度都已逐元素精确证明"

@@ -55,6 +55,12 @@ register(
             "zh": "`{source}`：输入 $x$ 的形状为 {shape}，共 {layers} 层、{tensors} "
             "个参数张量（{elements} 个元素），损失函数为{loss}{convs}。",
         },
+        "network.intro_handout": {
+            "en": "The input $x$ has shape {shape}; {layers} layers, {tensors} parameter tensors "
+            "({elements} elements), loss {loss}{convs}.",
+            "zh": "输入 $x$ 的形状为 {shape}，共 {layers} 层、{tensors} 个参数张量"
+            "（{elements} 个元素），损失函数为{loss}{convs}。",
+        },
         "network.intro.convs": {
             "en": ", convolutions in the {convention} convention",
             "zh": "，卷积层采用{convention}约定",
@@ -115,9 +121,8 @@ register(
             "输出得到：$z^{[0]} = x$，$y = {last}$ 是网络的输出。",
         },
         "network.forward.first": {
-            "en": "The first element of each layer's output, with the layer's numbers filled "
-            "in (switches fixed):",
-            "zh": "各层输出的第一个元素，代入该层的具体参数（开关固定）：",
+            "en": "The first element of each layer's output, written out element by element:",
+            "zh": "各层输出的第一个元素，逐元素写出：",
         },
         "network.forward.size": {
             "en": "Written out in $x$, $t$ and the parameters, the loss $E$ is one expression "
@@ -250,8 +255,8 @@ register(
             "zh": "（$E = \\frac{1}{2}\\sum (y - t)^2$，所以没有因子 2）。",
         },
         "network.loss.filled": {
-            "en": "With the numbers filled in, {shown}:",
-            "zh": "代入具体数值，{shown}：",
+            "en": "Element by element, {shown}:",
+            "zh": "逐元素写出，{shown}：",
         },
         # how many elements are shown
         "network.shown.one": {"en": "its one element", "zh": "它唯一的元素"},
@@ -265,9 +270,9 @@ register(
         "network.backward.heading": {"en": "The backward pass", "zh": "反向传播"},
         "network.backward.title": {"en": "{title}.", "zh": "{title}。"},
         "network.backward.intro": {
-            "en": "From the loss down; each closed form is followed by its first element with "
-            "the numbers filled in.",
-            "zh": "从损失函数往下；每个闭式公式后面是代入具体数值的第一个元素。",
+            "en": "From the loss down; each closed form is followed by its first element, "
+            "written out.",
+            "zh": "从损失函数往下；每个闭式公式后面是逐元素写出的第一个元素。",
         },
         "network.layer.intro_summary": {
             "en": "`{kind}`, from ${delta}$:",
@@ -297,10 +302,10 @@ register(
         # a layer of the backward pass
         "network.layer.heading": {"en": "Layer {label}: {words}", "zh": "第 {label} 层：{words}"},
         "network.layer.intro": {
-            "en": "`{kind}`. The delta of its output, ${delta}$, is known. The layer kind's own "
-            "closed forms (each proved on\nits single-layer sheet) give {params}the delta of "
-            "its input:",
-            "zh": "`{kind}`。其输出的误差项 ${delta}$ 已知。该层类型自己的闭式公式（各自已在"
+            "en": "The delta of this layer's output, ${delta}$, is known. The closed forms of "
+            "its kind, `{kind}` (each proved on\nits single-layer sheet), give {params}the "
+            "delta of its input:",
+            "zh": "本层输出的误差项 ${delta}$ 已知。其类型 `{kind}` 的闭式公式（各自已在"
             "其单层讲义中证明）\n给出{params}其输入的误差项：",
         },
         "network.layer.params": {
@@ -322,8 +327,8 @@ register(
             "zh": "$\\partial E/\\partial {name}$ ",
         },
         "network.group.filled": {
-            "en": "{what}{note}, with the layer's numbers filled in, {shown}:",
-            "zh": "{what}{note}，代入该层的具体数值，{shown}：",
+            "en": "{what}{note}, written out element by element, {shown}:",
+            "zh": "{what}{note}，逐元素写出，{shown}：",
         },
         "network.sums.columns": {
             "en": " (for every sample, $x$ and $\\delta$ as columns)",
@@ -355,6 +360,10 @@ register(
             "sigmoid):",
             "zh": "例如 SymPy 给出的 ${name}$ 第一个元素的端到端导数，\n其中每个前向值都写成它的 "
             "$z$（$\\sigma$ 是 sigmoid 函数）：",
+        },
+        "network.example.too_long_handout": {
+            "en": " The first element's is too long to print here.",
+            "zh": "第一个元素的导数太长，这里不打印。",
         },
         "network.example.too_long": {
             "en": " The first element's is too long to print here; every element's is in the "

@@ -245,8 +245,8 @@ def _network_section(v: _View) -> dict[str, Any]:
         blocks = _("network.notation.block", b=block.label, projection=projection)
     intro = [
         _(
-            "network.intro",
-            source=net.source,
+            "network.intro_handout" if v.options.handout else "network.intro",
+            **({} if v.options.handout else {"source": net.source}),
             shape=shape_text(net.input),
             layers=len(list(net.stages())),
             tensors=len(net.parameters()),
@@ -590,7 +590,11 @@ def _stage_section(v: _View, step: StageBackward) -> dict[str, Any]:
         verdict = _verdict(v, v.d.check(p.name))
         example = _example(v, p.name, p.shape)
         if example is None:
-            verdict += _("network.example.too_long")
+            verdict += _(
+                "network.example.too_long_handout"
+                if v.options.handout
+                else "network.example.too_long"
+            )
         verdicts.append(verdict)
         if example is not None:
             groups.append(

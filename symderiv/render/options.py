@@ -25,7 +25,9 @@ class RenderOptions:
     ``figures``: draw the layer's figures (None: as :mod:`symderiv.figures.sheet` decides
     by default); ``stem``: the Markdown sheet's file stem, which names the SVG files it
     links to (default: the layer's label); ``worked``: integers to carry through the
-    derivation in a "Worked numbers" section (:mod:`symderiv.worked`)."""
+    derivation in a "Worked numbers" section (:mod:`symderiv.worked`); ``handout``: the
+    sheet is a part of a handout, so it points to no file of its own (the network's path,
+    the JSON beside a sheet)."""
 
     lang: str = "en"
     detail: str = "full"
@@ -33,6 +35,8 @@ class RenderOptions:
     figures: bool | None = None
     stem: str | None = None
     worked: WorkedValues | None = None
+    #: the sheet is a part of a handout: it names no file of its own (no path, no JSON)
+    handout: bool = False
 
     def __post_init__(self) -> None:
         language(self.lang, "lang")

@@ -534,11 +534,13 @@ def _values_maps(s: MaxPoolSpec, view: SheetView, routed: bool = True) -> list[d
     return out
 
 
-def _source(s: MaxPoolSpec, _: Callable[..., str]) -> str:
+def _source(s: MaxPoolSpec, _: Callable[..., str], handout: bool = False) -> str:
+    """Where A's values come from; in a handout without the command-line options."""
     if s.values is None:
-        return _("pool.source.seed", high=f"${SEED_HIGH - 1}$", seed=f"${s.seeded}$", n=s.seeded)
+        key = "pool.source.seed_handout" if handout else "pool.source.seed"
+        return _(key, high=f"${SEED_HIGH - 1}$", seed=f"${s.seeded}$", n=s.seeded)
     if s.source is not None:
-        return _("pool.source.file", file=s.source)
+        return _("pool.source.given" if handout else "pool.source.file", file=s.source)
     return _("pool.source.python")
 
 
@@ -581,8 +583,10 @@ def _switch_section(s: MaxPoolSpec, view: SheetView, routed: bool = True) -> dic
         "intro": rule if view.summary else _("pool.switches.intro", rule=rule),
         "rule": None,
         "source": _(
-            "pool.switches.source_short" if view.summary else "pool.switches.source",
-            source=_source(s, _),
+            "pool.switches.source_short"
+            if view.summary or view.options.handout  # no JSON beside a summary or handout
+            else "pool.switches.source",
+            source=_source(s, _, view.options.handout),
         ),
         "maps": _values_maps(s, view, routed),
         "table_intro": _("pool.switches.table"),

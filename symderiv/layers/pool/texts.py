@@ -451,6 +451,11 @@ register(
             "zh": "由种子 {seed} 生成的 $0$ 到 {high} 的随机整数（`--seed {n}`，numpy 的 "
             "`default_rng({n})`）",
         },
+        "pool.source.seed_handout": {
+            "en": "random integers $0$ to {high} from seed {seed} (numpy's `default_rng({n})`)",
+            "zh": "由种子 {seed} 生成的 $0$ 到 {high} 的随机整数（numpy 的 `default_rng({n})`）",
+        },
+        "pool.source.given": {"en": "given with the handout", "zh": "随讲义给出的"},
         "pool.source.file": {
             "en": "read from `{file}` (`--values {file}`)",
             "zh": "从 `{file}` 读入的（`--values {file}`）",
