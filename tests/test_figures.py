@@ -387,7 +387,7 @@ HAND_TIKZ = r"""\begin{tikzpicture}[x=0.5cm,
 \end{tikzpicture}
 """
 
-HAND_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="124.72" height="68.03" viewBox="0 0 124.72 68.03" font-family="serif">
+HAND_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="249.44" height="136.06" viewBox="0 0 124.72 68.03" font-family="serif">
 <title>A hand-made figure &amp; &lt;all&gt; its parts</title>
 <defs>
 <marker id="head-plain" viewBox="0 0 6 4" refX="6" refY="2" markerUnits="userSpaceOnUse" markerWidth="6" markerHeight="4" orient="auto"><path d="M0,0 L6,2 L0,4 L1.8,2 z" fill="#000000"/></marker>

@@ -90,6 +90,10 @@ def _text(c: _Canvas, x: float, y: float, t: Text, anchor: str = "center") -> st
     )
 
 
+DISPLAY = 2.0
+"""How many screen pixels an SVG figure gives each unit of its drawing."""
+
+
 def render_svg(fig: Figure, *, header: bool = True) -> str:
     """The figure as an SVG document (with symderiv's header comment unless ``header``
     is false); ends with a newline."""
@@ -99,8 +103,12 @@ def render_svg(fig: Figure, *, header: bool = True) -> str:
     out = []
     if header:
         out.append(f"<!-- {MARKER} {package_version()}; do not edit -->")
+    # shown at DISPLAY times the drawing's size: at 1 px per unit the labels of a cell
+    # (K₀₀, a red D₀₁) are 5 px tall on a screen, too small to read
+    shown_w = _n(float(width) * DISPLAY)
+    shown_h = _n(float(height) * DISPLAY)
     out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w}" height="{shown_h}" '
         f'viewBox="0 0 {width} {height}" font-family="serif">'
     )
     out.append(f"<title>{escape(fig.alt)}</title>")
