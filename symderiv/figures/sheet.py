@@ -38,6 +38,7 @@ __all__ = [
     "add_figures",
     "companion_files",
     "default_figures",
+    "figure_entry",
     "figure_file",
     "figure_names",
     "placed_figures",
@@ -176,7 +177,9 @@ def _md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIALS else ch for ch in text)
 
 
-def _entry(fig: Figure, stem: str) -> dict[str, Any]:
+def figure_entry(fig: Figure, stem: str) -> dict[str, Any]:
+    """A figure as a ``figure`` section draws it: its TikZ, its SVG file's name (after
+    ``stem``), its caption and alt text, and the room it needs on the page."""
     from .tikz import render_tikz
 
     return {
@@ -198,7 +201,7 @@ def figure_section(d: Derivation, stem: str | None = None, lang: str = "en") -> 
         "kind": "figure",
         "heading": text("figures.heading", lang),
         "intro": text("figures.intro", lang),
-        "figures": [_entry(f, stem) for f in sheet_figures(d, lang)],
+        "figures": [figure_entry(f, stem) for f in sheet_figures(d, lang)],
     }
 
 
@@ -275,7 +278,7 @@ def placed_figures(
             ((i, role) for role in PLACES[fig.name] for i, r in enumerate(roles) if role in r),
             (fallback, "sheet"),
         )
-        entry = _entry(fig, stem)
+        entry = figure_entry(fig, stem)
         lead = _lead(view, place[1])
         entry["caption"] = view._("figures.caption", lead=lead, caption=fig.caption)
         if k == 0:

@@ -102,6 +102,31 @@ def _signed(latex: str) -> tuple[str, str]:
     return ("-", latex[1:].strip()) if latex.startswith("-") else ("+", latex)
 
 
+def blank_terms(lhs: str, printed: list[tuple[str, str]], language: str) -> dict[str, Any]:
+    """The ``terms`` exercise of ``lhs = printed terms`` (each ``(sign, body)``): every third
+    term, from the second, left as a labelled box (at most four); the key fills them in."""
+    blanks = list(range(1, len(printed), 3))[:_MAX_BLANKS]
+    parts, filled = [], []
+    for k, (sign, body) in enumerate(printed):
+        if k in blanks:
+            label = _LABELS[blanks.index(k)]
+            parts.append((sign, rf"\underset{{({label})}}{{{_box(body)}}}", term_width(body) + 2))
+            filled.append((sign, rf"\boxed{{{body}}}", term_width(body) + 2))
+        else:
+            parts.append((sign, body, term_width(body)))
+            filled.append((sign, body, term_width(body)))
+    answer = ", ".join(
+        f"({_LABELS[i]}) ${'-' if printed[k][0] == '-' else ''}{printed[k][1]}$"
+        for i, k in enumerate(blanks)
+    )
+    return {
+        "prompt": text("handout.ex_terms", language),
+        "question": (lhs, _rows(parts)),
+        "answer": answer,
+        "answer_math": (lhs, _rows(filled)),
+    }
+
+
 def _pick(candidates: list[GradientElement], minimum: int) -> GradientElement | None:
     """The first element with at least ``minimum`` terms (a polynomial), preferring the
     second element of a tensor (``K_{01}``: not the corner everybody remembers)."""
@@ -143,29 +168,7 @@ class _Maker:
             if g is None:
                 continue
             printed = [_signed(self.view.p.term(t)) for t in g.terms]
-            blanks = list(range(1, len(printed), 3))[:_MAX_BLANKS]
-            parts, filled = [], []
-            for k, (sign, body) in enumerate(printed):
-                if k in blanks:
-                    label = _LABELS[blanks.index(k)]
-                    parts.append(
-                        (sign, rf"\underset{{({label})}}{{{_box(body)}}}", term_width(body) + 2)
-                    )
-                    filled.append((sign, rf"\boxed{{{body}}}", term_width(body) + 2))
-                else:
-                    parts.append((sign, body, term_width(body)))
-                    filled.append((sign, body, term_width(body)))
-            lhs = self.view.lhs(g)
-            answer = ", ".join(
-                f"({_LABELS[i]}) ${'-' if printed[k][0] == '-' else ''}{printed[k][1]}$"
-                for i, k in enumerate(blanks)
-            )
-            return {
-                "prompt": text("handout.ex_terms", self.language),
-                "question": (lhs, _rows(parts)),
-                "answer": answer,
-                "answer_math": (lhs, _rows(filled)),
-            }
+            return blank_terms(self.view.lhs(g), printed, self.language)
         return None
 
     def contributions(self) -> dict[str, Any] | None:

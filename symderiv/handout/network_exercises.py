@@ -26,7 +26,7 @@ import sympy
 
 from ..render.messages import text
 from ..render.printing import term_width
-from .exercises import _LABELS, _MAX_BLANKS, Exercise, _box, _rows, _signed, _wide_box
+from .exercises import Exercise, _rows, _signed, _wide_box, blank_terms
 
 if TYPE_CHECKING:
     from ..network.backward import Rule, StageBackward
@@ -72,31 +72,8 @@ class _NetworkMaker:
                 for index in np.ndindex(rule.named.shape):
                     printed = self._terms(rule.named[index])
                     if len(printed) >= 3:
-                        return self._blanks(self._lhs(step, rule, index), printed)
+                        return blank_terms(self._lhs(step, rule, index), printed, self.language)
         return None
-
-    def _blanks(self, lhs: str, printed: list[tuple[str, str]]) -> dict[str, Any]:
-        blanks = list(range(1, len(printed), 3))[:_MAX_BLANKS]
-        parts, filled = [], []
-        for k, (sign, body) in enumerate(printed):
-            if k in blanks:
-                label = _LABELS[blanks.index(k)]
-                boxed = rf"\underset{{({label})}}{{{_box(body)}}}"
-                parts.append((sign, boxed, term_width(body) + 2))
-                filled.append((sign, rf"\boxed{{{body}}}", term_width(body) + 2))
-            else:
-                parts.append((sign, body, term_width(body)))
-                filled.append((sign, body, term_width(body)))
-        answer = ", ".join(
-            f"({_LABELS[i]}) ${'-' if printed[k][0] == '-' else ''}{printed[k][1]}$"
-            for i, k in enumerate(blanks)
-        )
-        return {
-            "prompt": text("handout.ex_terms", self.language),
-            "question": (lhs, _rows(parts)),
-            "answer": answer,
-            "answer_math": (lhs, _rows(filled)),
-        }
 
     def expansion(self) -> dict[str, Any] | None:
         """The first input delta of the backward pass whose first element has several

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..figures.sheet import figure_file
+from ..figures.sheet import figure_entry, figure_file
 from ..render.messages import text
 from ..render.options import RenderOptions
 from .spec import Block, Stage, label_of
@@ -26,8 +26,6 @@ __all__ = ["FIGURE", "figure_files", "figure_layers", "figure_section", "wanted"
 
 FIGURE = "network"
 """The figure's name: the Markdown sheet ``STEM.md`` links to ``STEM.network.svg``."""
-
-_MD_SPECIALS = "\\`*_[]<>!#|$"
 
 
 def wanted(options: RenderOptions) -> bool:
@@ -73,16 +71,10 @@ def network_figure(net: Network, lang: str = "en") -> Figure:
     return network(figure_layers(net, lang), caption=caption, lang=lang)
 
 
-def _md_escape(value: str) -> str:
-    """Plain text for a Markdown image's alt text (Markdown's specials escaped)."""
-    return "".join("\\" + ch if ch in _MD_SPECIALS else ch for ch in value)
-
-
 def figure_section(d: NetworkDerivation, options: RenderOptions) -> dict[str, Any] | None:
     """The ``figure`` section of the sheet ``options`` asks for (None without a figure):
     the TikZ picture, the SVG file the Markdown links to (named after ``options.stem``,
     default the network's label), the caption, alt text and the room it needs."""
-    from ..figures.tikz import render_tikz
 
     if not wanted(options):
         return None
@@ -92,16 +84,7 @@ def figure_section(d: NetworkDerivation, options: RenderOptions) -> dict[str, An
         "kind": "figure",
         "heading": text("network.figure.heading", options.lang),
         "intro": text("network.figure.intro", options.lang),
-        "figures": [
-            {
-                "name": fig.name,
-                "tikz": render_tikz(fig),
-                "file": figure_file(stem, fig.name),
-                "caption": fig.caption,
-                "alt": _md_escape(fig.alt),
-                "need": f"{fig.height * fig.unit + 2.5:.1f}cm",
-            }
-        ],
+        "figures": [figure_entry(fig, stem)],
     }
 
 
