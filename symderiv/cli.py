@@ -10,7 +10,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -387,12 +387,7 @@ def derive(
     targets, folder = _targets(output, fmts, spec.label())
     md_figures = _md_figures(spec, figures, targets, fmts, rendering.summary)
     if "pdf" in fmts:
-        from .latex import engine_for, latex_available
-
-        engine = engine_for(rendering.lang)
-        if not latex_available(engine):
-            need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
-            raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
+        check_pdf_engine(rendering.lang)
     if targets is None and fmts == ["pdf"] and sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     check_size(spec, limit)
@@ -451,6 +446,33 @@ def derive(
         sys.exit(1)
 
 
+def figure_targets(
+    figures: tuple[str, ...],
+    asked: bool | None,
+    targets: Mapping[str, Path] | None,
+    are: str = "figures are SVG files",
+) -> dict[str, Path]:
+    """Where the SVG files of ``figures`` (a sheet's figure names) go: beside the Markdown
+    sheet ``targets["md"]``, by file name.  Markdown on standard output (``targets`` None)
+    cannot link to files: it goes without them, and ``--figures`` (``asked``) asked for
+    there is an error saying that the sheet's ``are`` written beside it."""
+    from .figures.sheet import figure_file
+
+    if targets is None:
+        if asked:
+            raise SpecError(
+                f"--figures with --format md --output '-': the Markdown sheet's {are} "
+                "written beside it; name a file or folder with --output, or pass "
+                "--no-figures"
+            )
+        return {}
+    folder, stem = targets["md"].parent, targets["md"].stem
+    names = [figure_file(stem, name) for name in figures]
+    for name in names:
+        _check_length(folder / name, "--output", None)
+    return {name: folder / name for name in names}
+
+
 def _md_figures(
     spec: Layer,
     figures: bool | None,
@@ -459,25 +481,22 @@ def _md_figures(
     summary: bool,
 ) -> dict[str, Path]:
     """The SVG files to write beside the Markdown sheet, by name (none without figures or
-    without a Markdown sheet).  Markdown on standard output cannot link to files: it
-    goes without figures, and ``--figures`` asked for there is an error."""
-    from .figures.sheet import figure_file, figure_names, wanted
+    without a Markdown sheet)."""
+    from .figures.sheet import figure_names, wanted
 
     if not wanted(spec, figures, summary) or "md" not in fmts:
         return {}
-    if targets is None:
-        if figures:
-            raise SpecError(
-                "--figures with --format md --output '-': the Markdown sheet's figures are SVG "
-                "files written beside it; name a file or folder with --output, or pass "
-                "--no-figures"
-            )
-        return {}
-    folder, stem = targets["md"].parent, targets["md"].stem
-    names = [figure_file(stem, name) for name in figure_names(spec)]
-    for name in names:
-        _check_length(folder / name, "--output", None)
-    return {name: folder / name for name in names}
+    return figure_targets(tuple(figure_names(spec)), figures, targets)
+
+
+def check_pdf_engine(lang: str) -> None:
+    """Refuse ``--format pdf`` at once when the language's TeX engine is missing."""
+    from .latex import engine_for, latex_available
+
+    engine = engine_for(lang)
+    if not latex_available(engine):
+        need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
+        raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
 
 
 def _targets(
@@ -823,12 +842,10 @@ def catalogue(fmt: str, lang: str) -> None:
     if fmt != "pdf":
         write_stdout(render(fmt, lang=lang).encode())
         return
-    from .latex import compile_pdf, engine_for, latex_available
+    from .latex import compile_pdf, engine_for
 
+    check_pdf_engine(lang)
     engine = engine_for(lang)
-    if not latex_available(engine):
-        need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
-        raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
     if sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf: standard output is a terminal; redirect it to a file")
     write_stdout(compile_pdf(render("tex", lang=lang), engine=engine).pdf)

@@ -78,26 +78,13 @@ def _md_figure(
     options: RenderOptions, targets: Mapping[str, Path] | None, fmts: Sequence[str]
 ) -> dict[str, Path]:
     """The SVG file to write beside the Markdown sheet, by name (none without a figure or
-    a Markdown sheet).  Markdown on standard output cannot link to a file: it goes without
-    its figure, and ``--figures`` asked for there is an error."""
-    from ..cli import _check_length
-    from ..figures.sheet import figure_file
+    a Markdown sheet; see :func:`symderiv.cli.figure_targets`)."""
+    from ..cli import figure_targets
     from .figure import FIGURE, wanted
 
     if "md" not in fmts or not wanted(options):
         return {}
-    if targets is None:
-        if options.figures:
-            raise SpecError(
-                "--figures with --format md --output '-': the Markdown sheet's figure is an "
-                "SVG file written beside it; name a file or folder with --output, or pass "
-                "--no-figures"
-            )
-        return {}
-    folder, stem = targets["md"].parent, targets["md"].stem
-    name = figure_file(stem, FIGURE)
-    _check_length(folder / name, "--output", None)
-    return {name: folder / name}
+    return figure_targets((FIGURE,), options.figures, targets, "figure is an SVG file")
 
 
 def _seed(text: str) -> int:
@@ -157,12 +144,9 @@ def derive_network(
     targets, folder = _targets(output, fmts, net.label())
     md_figure = _md_figure(options, targets, fmts)
     if "pdf" in fmts:
-        from ..latex import engine_for, latex_available
+        from ..cli import check_pdf_engine
 
-        engine = engine_for(options.lang)
-        if not latex_available(engine):
-            need = "TeX Live" if engine == "pdflatex" else "texlive-xetex and texlive-lang-chinese"
-            raise SpecError(f"--format pdf: {engine} was not found on PATH; install {need}")
+        check_pdf_engine(options.lang)
     if targets is None and fmts == ["pdf"] and sys.stdout is not None and sys.stdout.isatty():
         raise SpecError("--format pdf --output '-': standard output is a terminal; redirect it")
     from ..output import check_targets
